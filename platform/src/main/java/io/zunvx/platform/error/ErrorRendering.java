@@ -22,7 +22,7 @@ public final class ErrorRendering {
     }
 
     public static JsonObject of(ZunException e) {
-        return zunBody(e.status(), e.code(), e.getMessage(), e.getMessage());
+        return zunBody(e.status(), e.code(), e.title(), e.detail());
     }
 
     /** A 500 body that reveals nothing but a correlation id, which is also logged with the cause. */

@@ -33,6 +33,16 @@ public class ZunException extends RuntimeException {
         return code;
     }
 
+    /** The error body's {@code title}; the message unless a subclass says otherwise. */
+    public String title() {
+        return getMessage();
+    }
+
+    /** The error body's {@code detail}; the message unless a subclass says otherwise. */
+    public String detail() {
+        return getMessage();
+    }
+
     /** Whether trying the same request again may succeed. */
     public boolean retryable() {
         return retryable;

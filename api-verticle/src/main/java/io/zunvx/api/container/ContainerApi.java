@@ -1,0 +1,365 @@
+package io.zunvx.api.container;
+
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.zunvx.api.compute.ComputeClient;
+import io.zunvx.api.http.ApiRouter;
+import io.zunvx.api.http.RequestContext;
+import io.zunvx.api.request.CreateContainerRequest;
+import io.zunvx.api.request.DeleteQuery;
+import io.zunvx.api.request.ListQuery;
+import io.zunvx.api.request.LogsQuery;
+import io.zunvx.api.request.RunQuery;
+import io.zunvx.api.request.TimeoutQuery;
+import io.zunvx.model.ApiVersion;
+import io.zunvx.model.Container;
+import io.zunvx.model.ContainerCommand;
+import io.zunvx.model.ContainerView;
+import io.zunvx.model.Operation;
+import io.zunvx.model.Status;
+import io.zunvx.model.TaskState;
+import io.zunvx.model.Topics;
+import io.zunvx.platform.auth.Identity;
+import io.zunvx.platform.container.ContainerActionRepository;
+import io.zunvx.platform.container.ContainerQuery;
+import io.zunvx.platform.container.ContainerStore;
+import io.zunvx.platform.error.ZunException;
+import io.zunvx.platform.events.Envelopes;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.BiFunction;
+import java.util.random.RandomGenerator;
+
+/**
+ * Zun's container resource: create, list, show, delete and the lifecycle actions. Every write is a desired-state
+ * change made in one transaction with its action record and its command in the outbox; the API never talks to Docker.
+ */
+public final class ContainerApi {
+    private final ContainerStore store;
+    private final ContainerActionRepository actions;
+    private final ContainerLookup lookup;
+    private final ComputeClient compute;
+    private final String publicUrl;
+    private final String uniqueNameScope;
+    private final int maxLimit;
+    private final Clock clock;
+    private final RandomGenerator random;
+
+    public ContainerApi(ContainerStore store, ContainerActionRepository actions, ComputeClient compute,
+                        String publicUrl, String uniqueNameScope, int maxLimit, Clock clock, RandomGenerator random) {
+        this.store = store;
+        this.actions = actions;
+        this.lookup = new ContainerLookup(store.repository());
+        this.compute = compute;
+        this.publicUrl = publicUrl;
+        this.uniqueNameScope = uniqueNameScope;
+        this.maxLimit = maxLimit;
+        this.clock = clock;
+        this.random = random;
+    }
+
+    public void mount(Router r) {
+        r.post("/v1/containers").handler(this::create);
+        r.get("/v1/containers").handler(this::list);
+        r.get("/v1/containers/:c").handler(this::show);
+        r.delete("/v1/containers/:c").handler(this::delete);
+        r.post("/v1/containers/:c/start").handler(ctx -> action(ctx, Operation.START, TaskState.CONTAINER_STARTING,
+                null, "start", (c, req) -> new ContainerCommand.StartContainer(c.uuid(), req)));
+        r.post("/v1/containers/:c/stop").handler(ctx -> {
+            int timeout = timeout(ctx.queryParams());
+            action(ctx, Operation.STOP, TaskState.CONTAINER_STOPPING, null, "stop",
+                    (c, req) -> new ContainerCommand.StopContainer(c.uuid(), req, timeout));
+        });
+        r.post("/v1/containers/:c/reboot").handler(ctx -> {
+            int timeout = timeout(ctx.queryParams());
+            action(ctx, Operation.REBOOT, TaskState.CONTAINER_REBOOTING, Status.RESTARTING, "reboot",
+                    (c, req) -> new ContainerCommand.RebootContainer(c.uuid(), req, timeout));
+        });
+        r.post("/v1/containers/:c/pause").handler(ctx -> action(ctx, Operation.PAUSE, TaskState.CONTAINER_PAUSING,
+                null, "pause", (c, req) -> new ContainerCommand.PauseContainer(c.uuid(), req)));
+        r.post("/v1/containers/:c/unpause").handler(ctx -> action(ctx, Operation.UNPAUSE,
+                TaskState.CONTAINER_UNPAUSING, null, "unpause",
+                (c, req) -> new ContainerCommand.UnpauseContainer(c.uuid(), req)));
+        r.post("/v1/containers/:c/kill").handler(ctx -> {
+            String signal = io.zunvx.api.request.KillQuery.parse(ctx.queryParams()).signal();
+            action(ctx, Operation.KILL, TaskState.CONTAINER_KILLING, null, "kill",
+                    (c, req) -> new ContainerCommand.KillContainer(c.uuid(), req, signal));
+        });
+        r.get("/v1/containers/:c/logs").handler(this::logs);
+        r.get("/v1/containers/:c/container_actions").handler(this::actionList);
+        r.get("/v1/containers/:c/container_actions/:req").handler(this::actionShow);
+    }
+
+    // ---- create ---------------------------------------------------------------------------------------------------
+
+    private void create(RoutingContext ctx) {
+        Identity who = RequestContext.identity(ctx);
+        ApiVersion v = RequestContext.version(ctx);
+        String req = RequestContext.requestId(ctx);
+        String type = ctx.request().getHeader("Content-Type");
+        if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+            ctx.fail(new ZunException(415, "", "The server could not comply with the request since it is either "
+                    + "malformed or otherwise incorrect.") {
+                @Override
+                public String title() {
+                    return "Unsupported Media Type";
+                }
+            });
+            return;
+        }
+        boolean run = RunQuery.parse(ctx.queryParams()).run();
+        JsonObject body = bodyObject(ctx);
+        CreateContainerRequest parsed = CreateContainerRequest.parse(body, v, who.projectId(), who.userId(),
+                io.zunvx.api.request.Defaults.standard(), UUID::randomUUID, random);
+        if (parsed.privilegedRequested()) {
+            throw ZunException.forbidden("container:create:privileged");
+        }
+        if (parsed.runtimeRequested() && !who.isAdmin()) {
+            throw ZunException.forbidden("container:create:runtime");
+        }
+        if (parsed.hostRequested() && !who.isAdmin()) {
+            throw ZunException.forbidden("container:create:requested_destination");
+        }
+        if (parsed.imagePullPolicyRequested() && !who.isAdmin()) {
+            throw ZunException.forbidden("container:create:image_pull_policy");
+        }
+        if (parsed.registry() != null) {
+            throw ZunException.notFound("registry-not-found", "Registry " + parsed.registry()
+                    + " could not be found.");
+        }
+        Container c = parsed.container().run(run).status(Status.CREATING).taskState(null).build();
+        checkName(c.name(), who).compose(v2 -> store.inTransaction(tx -> tx.insert(c, req)
+                        .compose(saved -> actions.start(tx.connection(), saved.uuid(), req, "create",
+                                saved.projectId(), saved.userId(), clock.instant()).map(saved))
+                        .compose(saved -> tx.publish(Envelopes.command(Topics.SCHEDULER_COMMANDS,
+                                new ContainerCommand.ScheduleContainer(saved.uuid(), req))).map(saved))))
+                .onSuccess(saved -> {
+                    ctx.response().putHeader("Location", publicUrl + "/v1/containers/" + saved.uuid());
+                    ApiRouter.json(ctx, 202, view(saved, who).encode());
+                })
+                .onFailure(ctx::fail);
+    }
+
+    private Future<Void> checkName(String name, Identity who) {
+        if (uniqueNameScope.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        String project = "project".equals(uniqueNameScope) ? who.projectId() : null;
+        return store.repository().nameTaken(store.pool(), name, project).compose(taken -> taken
+                ? Future.failedFuture(new ZunException(409, "container-already-exists",
+                        "A container with name " + name + " already exists."))
+                : Future.succeededFuture());
+    }
+
+    // ---- list and show --------------------------------------------------------------------------------------------
+
+    private void list(RoutingContext ctx) {
+        Identity who = RequestContext.identity(ctx);
+        ListQuery q = ListQuery.parse(ctx.queryParams(), maxLimit);
+        if (q.allProjects() && !who.isAdmin()) {
+            throw ZunException.forbidden("container:get_all_all_projects");
+        }
+        if (q.filters().containsKey("host") && !who.isAdmin()) {
+            throw ZunException.forbidden("container:get_one:host");
+        }
+        if (q.matchesNothing()) {
+            ApiRouter.json(ctx, 200, new JsonObject().put("containers", new JsonArray()).putNull("next").encode());
+            return;
+        }
+        Map<String, Object> filters = new LinkedHashMap<>();
+        q.filters().forEach((k, val) -> filters.put(k, switch (k) {
+            case "memory" -> Integer.valueOf(val);
+            case "auto_remove" -> q.autoRemove();
+            default -> val;
+        }));
+        String project = who.isAdmin() && q.allProjects() ? null : who.projectId();
+        String sortKey = switch (q.sortKey()) {
+            case "ports" -> "exposed_ports";
+            case "started_at" -> "created_at";
+            default -> q.sortKey();
+        };
+        ContainerQuery query = new ContainerQuery(project, filters, sortKey, "asc".equals(q.sortDir()), q.marker(),
+                q.limit());
+        store.repository().list(store.pool(), query).onSuccess(rows -> {
+            JsonArray items = new JsonArray();
+            rows.forEach(c -> items.add(view(c, who)));
+            JsonObject out = new JsonObject().put("containers", items);
+            if (rows.size() == q.limit()) {
+                out.put("next", publicUrl + "/v1/containers?sort_key=" + q.sortKey() + "&sort_dir=" + q.sortDir()
+                        + "&limit=" + q.limit() + "&marker=" + rows.getLast().uuid());
+            } else {
+                out.putNull("next");
+            }
+            ApiRouter.json(ctx, 200, out.encode());
+        }).onFailure(ctx::fail);
+    }
+
+    private void show(RoutingContext ctx) {
+        Identity who = RequestContext.identity(ctx);
+        lookup.resolve(store.pool(), ctx.pathParam("c"), who)
+                .onSuccess(c -> ApiRouter.json(ctx, 200, view(c, who).encode()))
+                .onFailure(ctx::fail);
+    }
+
+    // ---- delete ---------------------------------------------------------------------------------------------------
+
+    private void delete(RoutingContext ctx) {
+        Identity who = RequestContext.identity(ctx);
+        ApiVersion v = RequestContext.version(ctx);
+        String req = RequestContext.requestId(ctx);
+        DeleteQuery q = DeleteQuery.parse(ctx.queryParams());
+        boolean stop = q.stop() && v.atLeast(12);
+        if (q.force() && v.atLeast(7) && !who.isAdmin() && !stop) {
+            throw ZunException.forbidden("container:delete_force");
+        }
+        if (q.allProjects() && !who.isAdmin()) {
+            throw ZunException.forbidden("container:delete_all_projects");
+        }
+        Operation op = Operation.forDelete(q.force(), stop);
+        lookup.resolve(store.pool(), ctx.pathParam("c"), who)
+                .compose(found -> store.inTransaction(tx -> tx.lock(found.uuid()).compose(row -> {
+                    if (row.isEmpty()) {
+                        return Future.failedFuture(ZunException.containerNotFound(ctx.pathParam("c")));
+                    }
+                    Container c = row.get();
+                    if (!op.allows(c.status())) {
+                        return Future.failedFuture(ZunException.invalidState(op, c.uuid().toString(), c.status()));
+                    }
+                    Future<Void> recorded = actions.start(tx.connection(), c.uuid(), req, "delete", who.projectId(),
+                            who.userId(), clock.instant());
+                    if (c.host() == null) {
+                        // Never placed: nothing exists outside the database.
+                        return recorded.compose(x -> tx.delete(c, req));
+                    }
+                    Container next = c.toBuilder().status(Status.DELETING).taskState(TaskState.CONTAINER_DELETING)
+                            .build();
+                    return recorded.compose(x -> tx.save(c, next, req))
+                            .compose(saved -> tx.publish(Envelopes.command(Topics.compute(c.host()),
+                                    new ContainerCommand.DeleteContainer(c.uuid(), req, q.force(), stop))));
+                })))
+                .onSuccess(x -> ctx.response().setStatusCode(204).end())
+                .onFailure(ctx::fail);
+    }
+
+    // ---- lifecycle actions ----------------------------------------------------------------------------------------
+
+    /**
+     * The shape every asynchronous action shares: check the state table inside the transaction, set the task state
+     * (and the status Zun sets at once, e.g. {@code Restarting}), record the action and send the command to the
+     * container's host. Answers 202 with a {@code null} body.
+     */
+    private void action(RoutingContext ctx, Operation op, TaskState task, Status immediate, String actionName,
+                        BiFunction<Container, String, ContainerCommand> command) {
+        Identity who = RequestContext.identity(ctx);
+        String req = RequestContext.requestId(ctx);
+        lookup.resolve(store.pool(), ctx.pathParam("c"), who)
+                .compose(found -> store.inTransaction(tx -> tx.lock(found.uuid()).compose(row -> {
+                    if (row.isEmpty()) {
+                        return Future.failedFuture(ZunException.containerNotFound(ctx.pathParam("c")));
+                    }
+                    Container c = row.get();
+                    if (!op.allows(c.status())) {
+                        return Future.failedFuture(ZunException.invalidState(op, c.uuid().toString(), c.status()));
+                    }
+                    if (c.host() == null) {
+                        return Future.failedFuture(ZunException.invalidState(op, c.uuid().toString(), c.status()));
+                    }
+                    Container.Builder next = c.toBuilder().taskState(task);
+                    if (immediate != null) {
+                        next.status(immediate);
+                    }
+                    return actions.start(tx.connection(), c.uuid(), req, actionName, who.projectId(), who.userId(),
+                                    clock.instant())
+                            .compose(x -> tx.save(c, next.build(), req))
+                            .compose(saved -> tx.publish(Envelopes.command(Topics.compute(c.host()),
+                                    command.apply(c, req))));
+                })))
+                .onSuccess(x -> ApiRouter.json(ctx, 202, "null"))
+                .onFailure(ctx::fail);
+    }
+
+    private static int timeout(MultiMap query) {
+        Integer t = TimeoutQuery.parse(query).timeout();
+        return t == null ? 10 : t;
+    }
+
+    // ---- logs -----------------------------------------------------------------------------------------------------
+
+    private void logs(RoutingContext ctx) {
+        Identity who = RequestContext.identity(ctx);
+        LogsQuery q = LogsQuery.parse(ctx.queryParams());
+        lookup.resolve(store.pool(), ctx.pathParam("c"), who).compose(c -> {
+            if (!Operation.LOGS.allows(c.status())) {
+                return Future.failedFuture(ZunException.invalidState(Operation.LOGS, c.uuid().toString(),
+                        c.status()));
+            }
+            if (c.host() == null || c.containerId() == null) {
+                return Future.succeededFuture("");
+            }
+            Map<String, String> params = new LinkedHashMap<>();
+            params.put("stdout", String.valueOf(q.stdout()));
+            params.put("stderr", String.valueOf(q.stderr()));
+            params.put("timestamps", String.valueOf(q.timestamps()));
+            params.put("tail", q.tail() == null ? "all" : String.valueOf(q.tail()));
+            params.put("since", q.since() == null ? null : String.valueOf(q.since()));
+            return compute.getText(c.host(), "/containers/" + c.uuid() + "/logs", params);
+        }).onSuccess(text -> ApiRouter.json(ctx, 200, io.vertx.core.json.Json.encode(text)))
+                .onFailure(ctx::fail);
+    }
+
+    // ---- action records -------------------------------------------------------------------------------------------
+
+    private void actionList(RoutingContext ctx) {
+        Identity who = RequestContext.identity(ctx);
+        lookup.resolve(store.pool(), ctx.pathParam("c"), who)
+                .compose(c -> actions.list(store.pool(), c.uuid()))
+                .onSuccess(a -> ApiRouter.json(ctx, 200, new JsonObject().put("containerActions", a).encode()))
+                .onFailure(ctx::fail);
+    }
+
+    private void actionShow(RoutingContext ctx) {
+        Identity who = RequestContext.identity(ctx);
+        String req = ctx.pathParam("req");
+        lookup.resolve(store.pool(), ctx.pathParam("c"), who)
+                .compose(c -> actions.get(store.pool(), c.uuid(), req, who.isAdmin()))
+                .compose(found -> found.isPresent() ? Future.succeededFuture(found.get())
+                        : Future.failedFuture(new ZunException(404, "resource-not-found",
+                                "The Action resource " + req + " could not be found.")))
+                .onSuccess(a -> ApiRouter.json(ctx, 200, a.encode()))
+                .onFailure(ctx::fail);
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------------------------
+
+    private JsonObject view(Container c, Identity who) {
+        return new JsonObject(ContainerView.render(c, publicUrl, who.isAdmin()));
+    }
+
+    private static JsonObject bodyObject(RoutingContext ctx) {
+        var body = ctx.body();
+        if (body == null || body.isEmpty()) {
+            throw ZunException.schema("Request body is empty.");
+        }
+        Object parsed;
+        try {
+            parsed = io.vertx.core.json.Json.decodeValue(body.buffer());
+        } catch (io.vertx.core.json.DecodeException e) {
+            throw new ZunException(400, "", "Malformed JSON in request body.") {
+                @Override
+                public String title() {
+                    return "Bad Request";
+                }
+            };
+        }
+        if (!(parsed instanceof JsonObject o)) {
+            throw ZunException.schema(String.valueOf(parsed) + " is not of type 'object'");
+        }
+        return o;
+    }
+}

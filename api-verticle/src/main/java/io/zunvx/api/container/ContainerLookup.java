@@ -1,0 +1,54 @@
+package io.zunvx.api.container;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
+import io.zunvx.model.Container;
+import io.zunvx.platform.auth.Identity;
+import io.zunvx.platform.container.ContainerRepository;
+import io.zunvx.platform.error.ZunException;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Resolves {@code {c}} as Zun does: a UUID-like identifier by uuid, anything else by name. Non-admins see only their
+ * project (others' containers answer 404); several containers with the name → 409.
+ */
+final class ContainerLookup {
+    private static final Pattern UUID_LIKE = Pattern.compile(
+            "[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}");
+
+    private final ContainerRepository repo;
+
+    ContainerLookup(ContainerRepository repo) {
+        this.repo = repo;
+    }
+
+    Future<Container> resolve(SqlClient db, String ident, Identity who) {
+        if (UUID_LIKE.matcher(ident).matches()) {
+            UUID uuid = parseUuid(ident);
+            return repo.find(db, uuid).compose(found -> found.isPresent() && visible(found.get(), who)
+                    ? Future.succeededFuture(found.get())
+                    : Future.failedFuture(ZunException.containerNotFound(ident)));
+        }
+        return repo.findByName(db, ident, who.isAdmin() ? null : who.projectId()).compose(list -> {
+            if (list.isEmpty()) {
+                return Future.failedFuture(ZunException.containerNotFound(ident));
+            }
+            if (list.size() > 1) {
+                return Future.failedFuture(new ZunException(409, "conflict",
+                        "Multiple containers exist with same name. Please use the container uuid instead."));
+            }
+            return Future.succeededFuture(list.getFirst());
+        });
+    }
+
+    private static boolean visible(Container c, Identity who) {
+        return who.isAdmin() || who.projectId().equals(c.projectId());
+    }
+
+    private static UUID parseUuid(String s) {
+        String hex = s.replace("-", "");
+        return UUID.fromString(hex.substring(0, 8) + "-" + hex.substring(8, 12) + "-" + hex.substring(12, 16) + "-"
+                + hex.substring(16, 20) + "-" + hex.substring(20));
+    }
+}

@@ -1,0 +1,113 @@
+package io.zunvx.api.http;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.zunvx.api.request.MicroversionNotAcceptable;
+import io.zunvx.api.request.Microversions;
+import io.zunvx.model.ApiVersion;
+import io.zunvx.platform.auth.TokenService;
+import io.zunvx.platform.error.ZunException;
+import io.zunvx.platform.http.FailureHandler;
+import io.zunvx.platform.http.OpsRoutes;
+import io.zunvx.platform.http.Readiness;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The API's router frame: request ids, microversion negotiation and headers on every {@code /v1} response, token
+ * authentication for everything under {@code /v1/} but the version document, body limits, and the one failure
+ * handler. Resource routes are added by the feature packages.
+ */
+public final class ApiRouter {
+    public static final String REQUEST_ID_HEADER = "x-openstack-request-id";
+    private static final long MAX_BODY = 1024 * 1024;
+    private static final Set<String> UNVERSIONED = Set.of("", "v1", "identity", "healthz", "readyz", "metrics");
+
+    private ApiRouter() {
+    }
+
+    public static Router create(Vertx vertx, String publicUrl, TokenService tokens, Readiness readiness) {
+        Router router = Router.router(vertx);
+        router.allowForward(io.vertx.ext.web.AllowForwardHeaders.NONE);
+        router.route().handler(ApiRouter::requestId);
+        // Zun routes any first path segment that is not v1 as if it were under /v1.
+        router.route().handler(ctx -> {
+            String path = ctx.normalizedPath();
+            String first = path.length() <= 1 ? "" : path.substring(1).split("/", 2)[0];
+            if (!UNVERSIONED.contains(first) && !ctx.get("zunvx.rerouted", false)) {
+                ctx.put("zunvx.rerouted", true);
+                String q = ctx.request().query();
+                ctx.reroute("/v1" + path + (q == null ? "" : "?" + q));
+            } else {
+                ctx.next();
+            }
+        });
+        OpsRoutes.mount(router, readiness);
+        router.get("/").handler(ctx -> json(ctx, 200, Versions.root(publicUrl).encode()));
+        router.route("/v1*").handler(ApiRouter::microversion);
+        router.get("/v1").handler(ctx -> json(ctx, 200, Versions.v1(publicUrl).encode()));
+        router.get("/v1/").handler(ctx -> json(ctx, 200, Versions.v1(publicUrl).encode()));
+        router.route("/v1/*").handler(ctx -> authenticate(ctx, tokens));
+        router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
+        router.route().failureHandler(new FailureHandler());
+        return router;
+    }
+
+    /** Adds the catch-all 404 after every feature has mounted its routes. */
+    public static void finish(Router router) {
+        router.route().handler(ctx -> ctx.fail(new ZunException(404, "", "The resource could not be found.") {
+            @Override
+            public String title() {
+                return "Not Found";
+            }
+        }));
+    }
+
+    private static void requestId(RoutingContext ctx) {
+        if (ctx.get(RequestContext.REQUEST_ID) != null) {
+            ctx.next();
+            return;
+        }
+        String id = "req-" + UUID.randomUUID();
+        ctx.put(RequestContext.REQUEST_ID, id);
+        ctx.response().putHeader(REQUEST_ID_HEADER, id);
+        ctx.next();
+    }
+
+    private static void microversion(RoutingContext ctx) {
+        if (ctx.get(RequestContext.VERSION) != null) {
+            ctx.next();
+            return;
+        }
+        try {
+            ApiVersion v = Microversions.parse(ctx.request().getHeader(Microversions.HEADER));
+            ctx.put(RequestContext.VERSION, v);
+            Microversions.responseHeaders(v).forEach((k, val) -> ctx.response().putHeader(k, val));
+            ctx.next();
+        } catch (MicroversionNotAcceptable e) {
+            e.responseHeaders().forEach((k, val) -> ctx.response().putHeader(k, val));
+            ctx.fail(e);
+        }
+    }
+
+    private static void authenticate(RoutingContext ctx, TokenService tokens) {
+        String token = ctx.request().getHeader("X-Auth-Token");
+        if (token == null) {
+            String h = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+            if (h != null && h.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                token = h.substring(7).trim();
+            }
+        }
+        tokens.verify(token).onSuccess(who -> {
+            ctx.put(RequestContext.IDENTITY, who);
+            ctx.next();
+        }).onFailure(ctx::fail);
+    }
+
+    public static void json(RoutingContext ctx, int status, String body) {
+        ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body);
+    }
+}

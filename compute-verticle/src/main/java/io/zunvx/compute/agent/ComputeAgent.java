@@ -1,0 +1,106 @@
+package io.zunvx.compute.agent;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.zunvx.compute.driver.ContainerDriver;
+import io.zunvx.compute.internal.InternalEndpoint;
+import io.zunvx.model.ContainerCommand;
+import io.zunvx.model.Topics;
+import io.zunvx.platform.app.Platform;
+import io.zunvx.platform.concurrent.Blocking;
+import io.zunvx.platform.config.ZunvxConfig;
+import io.zunvx.platform.container.ContainerActionRepository;
+import io.zunvx.platform.container.ContainerRepository;
+import io.zunvx.platform.container.ContainerStore;
+import io.zunvx.platform.events.Envelopes;
+import io.zunvx.platform.host.ComputeNodeRepository;
+import io.zunvx.platform.host.ServiceRepository;
+import io.zunvx.platform.kafka.KafkaTopics;
+import io.zunvx.platform.kafka.RecordLoop;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node agent of one Docker host, wired by hand: it registers the host, consumes {@code zunvx.compute.<host>}
+ * (commands for one container applied strictly in order, offsets committed only after each is done), follows and
+ * reconciles Docker, and serves the internal endpoint.
+ */
+public final class ComputeAgent {
+    private static final Logger LOG = LoggerFactory.getLogger(ComputeAgent.class);
+
+    private final Vertx vertx;
+    private final Context context;
+    private final Platform platform;
+    private final ContainerDriver driver;
+    private final ZunvxConfig.Compute config;
+    private final Blocking blocking;
+    private final KeyedSerial<UUID> serial = new KeyedSerial<>();
+    private final ContainerManager manager;
+    private final HostReporter reporter;
+    private final SyncLoop sync;
+    private final InternalEndpoint endpoint;
+    private RecordLoop loop;
+
+    public ComputeAgent(Vertx vertx, Context context, Platform platform, ContainerDriver driver,
+                        CrashPoints crashPoints) {
+        this.vertx = vertx;
+        this.context = context;
+        this.platform = platform;
+        this.driver = driver;
+        this.config = platform.config().compute();
+        this.blocking = new Blocking("docker-" + config.hostName(), 64);
+        ContainerStore store = new ContainerStore(platform.pool(), new ContainerRepository(), platform.clock());
+        ContainerActionRepository actions = new ContainerActionRepository();
+        ComputeNodeRepository nodes = new ComputeNodeRepository();
+        this.manager = new ContainerManager(context, driver, blocking, store, actions, nodes, config.hostName(),
+                config.network(), platform.clock(), crashPoints);
+        this.reporter = new HostReporter(vertx, context, driver, blocking, platform.pool(), nodes,
+                new ServiceRepository(), platform.publisher(), config.hostName(), config.availabilityZone(),
+                config.internalUrl(), Map.of(), config.heartbeat(), platform.clock());
+        this.sync = new SyncLoop(vertx, context, driver, blocking, store, actions, manager, serial,
+                config.hostName(), config.syncInterval(), config.orphanGrace(), platform.clock());
+        this.endpoint = new InternalEndpoint(vertx, context, driver, blocking, store, platform.tokens(),
+                config.hostName());
+    }
+
+    public Future<Void> start() {
+        String topic = Topics.compute(config.hostName());
+        var ready = platform.readiness().flag("compute-" + config.hostName());
+        return Platform.retry(vertx, "Docker at " + config.dockerHost(),
+                        () -> blocking.run(context, () -> {
+                            driver.ensureNetwork(config.network());
+                            return null;
+                        }))
+                .compose(v -> reporter.start())
+                .compose(v -> KafkaTopics.ensure(vertx, platform.kafka(),
+                        Map.of(topic, platform.config().kafka().partitions())))
+                .compose(v -> {
+                    loop = RecordLoop.of(vertx, platform.kafka(), "zunvx-compute-" + config.hostName(),
+                            List.of(topic), consumed -> {
+                                ContainerCommand cmd = Envelopes.command(consumed.event());
+                                return serial.submit(cmd.uuid(), () -> manager.handle(cmd));
+                            });
+                    return loop.start();
+                })
+                .compose(v -> sync.start())
+                .compose(v -> endpoint.listen("0.0.0.0", config.internalPort()))
+                .onSuccess(v -> {
+                    ready.set(true);
+                    LOG.info("compute agent {} ready (Docker {}, network {})", config.hostName(),
+                            config.dockerHost(), config.network());
+                })
+                .mapEmpty();
+    }
+
+    public Future<Void> stop() {
+        sync.stop();
+        reporter.stop();
+        return Future.join(loop == null ? Future.succeededFuture() : loop.stop(), endpoint.close())
+                .onComplete(ar -> blocking.close())
+                .mapEmpty();
+    }
+}

@@ -1,0 +1,315 @@
+package io.zunvx.compute.agent;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.zunvx.compute.driver.ContainerDriver;
+import io.zunvx.compute.driver.DriverException;
+import io.zunvx.compute.driver.Observed;
+import io.zunvx.model.Container;
+import io.zunvx.model.ContainerCommand;
+import io.zunvx.model.ContainerCommand.CreateContainer;
+import io.zunvx.model.ContainerCommand.DeleteContainer;
+import io.zunvx.model.ContainerCommand.KillContainer;
+import io.zunvx.model.ContainerCommand.PauseContainer;
+import io.zunvx.model.ContainerCommand.RebootContainer;
+import io.zunvx.model.ContainerCommand.StartContainer;
+import io.zunvx.model.ContainerCommand.StopContainer;
+import io.zunvx.model.ContainerCommand.UnpauseContainer;
+import io.zunvx.model.Status;
+import io.zunvx.model.TaskState;
+import io.zunvx.platform.concurrent.Blocking;
+import io.zunvx.platform.container.ContainerActionRepository;
+import io.zunvx.platform.container.ContainerStore;
+import io.zunvx.platform.host.ComputeNodeRepository;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries out lifecycle commands for the containers of one host: walks the task states, persisting each transition
+ * (with its event) before and after each Docker call, and records the steps on the request's action record.
+ *
+ * <p>Every handler reads the container's current row first and is idempotent: a command delivered twice, or again
+ * after a crash, finds the work done (or resumes it: creation reuses the Docker container named {@code zun-<uuid>}),
+ * so a container is never created twice.
+ */
+public final class ContainerManager {
+    private static final Logger LOG = LoggerFactory.getLogger(ContainerManager.class);
+
+    private final Context context;
+    private final ContainerDriver driver;
+    private final Blocking blocking;
+    private final ContainerStore store;
+    private final ContainerActionRepository actions;
+    private final ComputeNodeRepository nodes;
+    private final String host;
+    private final String network;
+    private final Clock clock;
+    private final CrashPoints crashPoints;
+
+    public ContainerManager(Context context, ContainerDriver driver, Blocking blocking, ContainerStore store,
+                            ContainerActionRepository actions, ComputeNodeRepository nodes, String host,
+                            String network, Clock clock, CrashPoints crashPoints) {
+        this.context = context;
+        this.driver = driver;
+        this.blocking = blocking;
+        this.store = store;
+        this.actions = actions;
+        this.nodes = nodes;
+        this.host = host;
+        this.network = network;
+        this.clock = clock;
+        this.crashPoints = crashPoints;
+    }
+
+    public String host() {
+        return host;
+    }
+
+    /** Handles one command; a failed Future means "try again" (e.g. Docker or PostgreSQL unreachable). */
+    public Future<Void> handle(ContainerCommand command) {
+        return switch (command) {
+            case CreateContainer c -> create(c.uuid(), c.requestId());
+            case StartContainer c -> simple(c.uuid(), c.requestId(), "compute__do_container_start",
+                    id -> driver.start(id));
+            case StopContainer c -> simple(c.uuid(), c.requestId(), "compute__do_container_stop",
+                    id -> driver.stop(id, c.timeout()));
+            case RebootContainer c -> simple(c.uuid(), c.requestId(), "compute__do_container_reboot",
+                    id -> driver.restart(id, c.timeout()));
+            case PauseContainer c -> simple(c.uuid(), c.requestId(), "compute__do_container_pause",
+                    id -> driver.pause(id));
+            case UnpauseContainer c -> simple(c.uuid(), c.requestId(), "compute__do_container_unpause",
+                    id -> driver.unpause(id));
+            case KillContainer c -> simple(c.uuid(), c.requestId(), "compute__do_container_kill",
+                    id -> driver.kill(id, c.signal()));
+            case DeleteContainer c -> delete(c.uuid(), c.requestId(), c.force(), c.stop());
+            case ContainerCommand.ScheduleContainer c -> {
+                LOG.warn("placement request for {} arrived at compute host {}; ignored", c.uuid(), host);
+                yield Future.succeededFuture();
+            }
+        };
+    }
+
+    // ---- create -------------------------------------------------------------------------------------------------
+
+    private Future<Void> create(UUID uuid, String req) {
+        Instant started = clock.instant();
+        return current(uuid).compose(found -> {
+            if (found.isEmpty()) {
+                return Future.succeededFuture();
+            }
+            Container c = found.get();
+            if (c.status() != Status.CREATING) {
+                // Done already (a re-delivery) or changed since: nothing to do.
+                return Future.succeededFuture();
+            }
+            return step(uuid, req, x -> x.toBuilder().taskState(TaskState.IMAGE_PULLING).build())
+                    .compose(v -> io(() -> {
+                        driver.ensureImage(c);
+                        return null;
+                    }))
+                    .compose(v -> step(uuid, req, x -> x.toBuilder().taskState(TaskState.CONTAINER_CREATING).build()))
+                    .compose(v -> io(() -> {
+                        String id = driver.create(c, host, network);
+                        crashPoints.afterDockerCreate(uuid);
+                        return id;
+                    }))
+                    .compose(id -> step(uuid, req, x -> {
+                        Container.Builder b = x.toBuilder().containerId(id);
+                        return (c.run() ? b.taskState(TaskState.CONTAINER_STARTING) : b).build();
+                    }).map(id))
+                    .compose(id -> c.run() ? io(() -> {
+                        driver.start(id);
+                        return id;
+                    }) : Future.succeededFuture(id))
+                    .compose(id -> io(() -> driver.inspect(id)))
+                    .compose(obs -> finish(uuid, req, obs, started, "compute__do_container_create", null))
+                    .recover(err -> fail(uuid, req, err, started, "compute__do_container_create", true));
+        });
+    }
+
+    // ---- start, stop, reboot, pause, unpause, kill ----------------------------------------------------------------
+
+    @FunctionalInterface
+    interface DockerAction {
+        void run(String dockerId) throws Exception;
+    }
+
+    private Future<Void> simple(UUID uuid, String req, String event, DockerAction action) {
+        Instant started = clock.instant();
+        return current(uuid).compose(found -> {
+            if (found.isEmpty()) {
+                return Future.succeededFuture();
+            }
+            Container c = found.get();
+            if (c.containerId() == null) {
+                return fail(uuid, req, new DriverException(DriverException.Kind.NOT_FOUND,
+                        "container " + uuid + " has no Docker container"), started, event, false);
+            }
+            return io(() -> {
+                action.run(c.containerId());
+                return driver.inspect(c.containerId());
+            }).compose(obs -> finish(uuid, req, obs, started, event, null))
+                    .recover(err -> fail(uuid, req, err, started, event, false));
+        });
+    }
+
+    // ---- delete ---------------------------------------------------------------------------------------------------
+
+    private Future<Void> delete(UUID uuid, String req, boolean force, boolean stop) {
+        Instant started = clock.instant();
+        return current(uuid).compose(found -> {
+            if (found.isEmpty()) {
+                return Future.succeededFuture();
+            }
+            Container c = found.get();
+            String id = c.containerId() != null ? c.containerId() : c.dockerName();
+            return io(() -> {
+                if (stop) {
+                    try {
+                        driver.stop(id, 10);
+                    } catch (DriverException e) {
+                        if (e.kind() != DriverException.Kind.NOT_FOUND) {
+                            throw e;
+                        }
+                    }
+                }
+                driver.remove(id, force || stop);
+                return null;
+            }).compose(v -> remove(uuid, req, started))
+                    .recover(err -> fail(uuid, req, err, started, "compute__do_container_delete", false));
+        });
+    }
+
+    /** Deletes the row, releases its claim, and records the step: used by delete and by auto-remove. */
+    Future<Void> remove(UUID uuid, String req, Instant started) {
+        return store.inTransaction(tx -> tx.lock(uuid).compose(found -> {
+            if (found.isEmpty()) {
+                return Future.<Void>succeededFuture();
+            }
+            Container c = found.get();
+            return release(tx, c)
+                    .compose(v -> actions.event(tx.connection(), uuid, req, "compute__do_container_delete", started,
+                            clock.instant(), "Success", null, true, null))
+                    .compose(v -> tx.delete(c, req));
+        }));
+    }
+
+    // ---- shared steps ---------------------------------------------------------------------------------------------
+
+    private Future<Optional<Container>> current(UUID uuid) {
+        return store.find(uuid).map(found -> {
+            if (found.isPresent() && !host.equals(found.get().host())) {
+                LOG.warn("command for {} placed on {} arrived at {}; ignored", uuid, found.get().host(), host);
+                return Optional.<Container>empty();
+            }
+            return found;
+        });
+    }
+
+    private Future<Void> step(UUID uuid, String req, UnaryOperator<Container> change) {
+        return store.update(uuid, req, change).compose(found -> found.isPresent()
+                ? Future.<Void>succeededFuture()
+                : Future.failedFuture(new Deleted(uuid)));
+    }
+
+    /** Records Docker's view as the container's state, clears the task state and closes the action. */
+    private Future<Void> finish(UUID uuid, String req, Optional<Observed> obs, Instant started, String event,
+                                String message) {
+        return store.inTransaction(tx -> tx.lock(uuid).compose(found -> {
+            if (found.isEmpty()) {
+                return Future.<Void>succeededFuture();
+            }
+            Container prev = found.get();
+            Container.Builder b = prev.toBuilder().taskState(null);
+            if (obs.isPresent()) {
+                b.status(obs.get().status()).statusDetail(obs.get().statusDetail()).statusReason(null);
+            } else {
+                b.status(Status.ERROR).statusReason("Docker container missing after " + event);
+            }
+            Container next = b.build();
+            return tx.save(prev, next, req)
+                    .compose(saved -> actions.event(tx.connection(), uuid, req, event, started, clock.instant(),
+                            "Success", null, true, message))
+                    .mapEmpty();
+        }));
+    }
+
+    /**
+     * Leaves the container in a true state after a failed step: Docker's view if it has one (with the error as
+     * reason), else {@code Error}. A retryable failure (engine unreachable) is passed up so the command is retried.
+     */
+    private Future<Void> fail(UUID uuid, String req, Throwable err, Instant started, String event, boolean creating) {
+        if (err instanceof Deleted) {
+            return Future.succeededFuture();
+        }
+        if (err instanceof DriverException d && d.retryable()) {
+            LOG.warn("{} for {} failed and will be retried: {}", event, uuid, d.getMessage());
+            return Future.failedFuture(err);
+        }
+        if (!(err instanceof DriverException)) {
+            return Future.failedFuture(err);
+        }
+        String reason = err.getMessage();
+        LOG.info("{} for {} failed: {}", event, uuid, reason);
+        return store.find(uuid).compose(found -> {
+            if (found.isEmpty()) {
+                return Future.succeededFuture(Optional.<Observed>empty());
+            }
+            String id = found.get().containerId();
+            if (creating || id == null) {
+                return Future.succeededFuture(Optional.<Observed>empty());
+            }
+            return io(() -> driver.inspect(id)).recover(e -> Future.succeededFuture(Optional.empty()));
+        }).compose(obs -> store.inTransaction(tx -> tx.lock(uuid).compose(found -> {
+            if (found.isEmpty()) {
+                return Future.<Void>succeededFuture();
+            }
+            Container prev = found.get();
+            Container.Builder b = prev.toBuilder().taskState(null).statusReason(reason);
+            if (obs.isPresent()) {
+                b.status(obs.get().status()).statusDetail(obs.get().statusDetail());
+            } else {
+                b.status(Status.ERROR);
+            }
+            Future<Container> released = creating || obs.isEmpty()
+                    ? releaseAndMark(tx, prev, b)
+                    : Future.succeededFuture(b.build());
+            return released.compose(next -> tx.save(prev, next, req))
+                    .compose(saved -> actions.event(tx.connection(), uuid, req, event, started, clock.instant(),
+                            "Error", reason, true, reason))
+                    .mapEmpty();
+        })));
+    }
+
+    private Future<Container> releaseAndMark(ContainerStore.Tx tx, Container prev, Container.Builder b) {
+        if (!prev.claimed() || prev.host() == null) {
+            return Future.succeededFuture(b.build());
+        }
+        return release(tx, prev).map(v -> b.claimed(false).build());
+    }
+
+    private Future<Void> release(ContainerStore.Tx tx, Container c) {
+        if (!c.claimed() || c.host() == null) {
+            return Future.succeededFuture();
+        }
+        return nodes.release(tx.connection(), c.host(), c.memory() == null ? 0 : c.memory(), c.cpu(), c.disk())
+                .mapEmpty();
+    }
+
+    private <T> Future<T> io(Callable<T> call) {
+        return blocking.run(context, call);
+    }
+
+    /** The container's row disappeared mid-way (deleted): the command has nothing left to do. */
+    private static final class Deleted extends RuntimeException {
+        Deleted(UUID uuid) {
+            super("container " + uuid + " deleted", null, false, false);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package io.zunvx.compute.agent;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.zunvx.compute.driver.ContainerDriver;
+import io.zunvx.compute.driver.HostInfo;
+import io.zunvx.model.ComputeNode;
+import io.zunvx.model.ZunService;
+import io.zunvx.platform.concurrent.Blocking;
+import io.zunvx.platform.host.ComputeNodeRepository;
+import io.zunvx.platform.host.HostEvents;
+import io.zunvx.platform.host.ServiceRepository;
+import io.zunvx.platform.kafka.EventPublisher;
+import io.vertx.sqlclient.Pool;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Registers the host (service and compute node with Docker's real CPU and memory figures) and keeps it current: on
+ * every heartbeat it refreshes the inventory and counts, records the service heartbeat, and publishes
+ * {@code host.reported} for the schedulers.
+ */
+public final class HostReporter {
+    private static final Logger LOG = LoggerFactory.getLogger(HostReporter.class);
+
+    private final Vertx vertx;
+    private final Context context;
+    private final ContainerDriver driver;
+    private final Blocking blocking;
+    private final Pool pool;
+    private final ComputeNodeRepository nodes;
+    private final ServiceRepository services;
+    private final EventPublisher publisher;
+    private final String host;
+    private final String zone;
+    private final String internalUrl;
+    private final Map<String, String> labels;
+    private final Duration interval;
+    private final Clock clock;
+    private long timer = -1;
+    private volatile ComputeNode last;
+
+    public HostReporter(Vertx vertx, Context context, ContainerDriver driver, Blocking blocking, Pool pool,
+                        ComputeNodeRepository nodes, ServiceRepository services, EventPublisher publisher,
+                        String host, String zone, String internalUrl, Map<String, String> labels, Duration interval,
+                        Clock clock) {
+        this.vertx = vertx;
+        this.context = context;
+        this.driver = driver;
+        this.blocking = blocking;
+        this.pool = pool;
+        this.nodes = nodes;
+        this.services = services;
+        this.publisher = publisher;
+        this.host = host;
+        this.zone = zone;
+        this.internalUrl = internalUrl;
+        this.labels = labels;
+        this.interval = interval;
+        this.clock = clock;
+    }
+
+    /** Registers once (failing if that is impossible), then reports on every interval. */
+    public Future<ComputeNode> start() {
+        return report().onSuccess(n -> timer = vertx.setPeriodic(interval.toMillis(), id -> report()
+                .onFailure(err -> LOG.warn("heartbeat of {} failed: {}", host, err.toString()))));
+    }
+
+    public ComputeNode last() {
+        return last;
+    }
+
+    /** One heartbeat: inventory, service, event. */
+    public Future<ComputeNode> report() {
+        return blocking.run(context, driver::info).compose(info -> {
+            var now = clock.instant();
+            ComputeNode node = node(info);
+            return nodes.report(pool, node, now)
+                    .compose(saved -> services.heartbeat(pool, host, ZunService.COMPUTE, zone, now)
+                            .compose(svc -> publisher.publish(HostEvents.reported(saved, svc), "/zunvx/compute/" + host)
+                                    .recover(err -> {
+                                        // The database has the report; schedulers also read it from there.
+                                        LOG.debug("host event not published: {}", err.toString());
+                                        return Future.succeededFuture();
+                                    }))
+                            .map(saved));
+        }).onSuccess(n -> last = n);
+    }
+
+    private ComputeNode node(HostInfo i) {
+        return new ComputeNode(ComputeNodeRepository.newId(), host, i.memTotalMiB(), 0, i.cpus(), 0, i.diskTotalGb(),
+                0, i.total(), i.running(), i.paused(), i.stopped(), i.architecture(), i.osType(), i.os(),
+                i.kernelVersion(), labels, i.runtimes(), false, zone, internalUrl, null, null, 0);
+    }
+
+    public void stop() {
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+        }
+    }
+}

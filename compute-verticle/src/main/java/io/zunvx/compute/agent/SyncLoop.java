@@ -1,0 +1,264 @@
+package io.zunvx.compute.agent;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.zunvx.compute.driver.ContainerDriver;
+import io.zunvx.compute.driver.DockerEvent;
+import io.zunvx.compute.driver.Observed;
+import io.zunvx.model.Container;
+import io.zunvx.model.Status;
+import io.zunvx.platform.concurrent.Blocking;
+import io.zunvx.platform.container.ContainerActionRepository;
+import io.zunvx.platform.container.ContainerStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the database true to Docker on one host. It follows Docker's event stream, so a container that exits is
+ * recorded within moments, and it reconciles everything on a timer: Docker's status wins; a container missing from
+ * Docker becomes {@code Error}; a labelled container unknown to the database is removed once it has been seen for the
+ * grace period. It also applies {@code auto_remove} and {@code auto_heal}.
+ */
+public final class SyncLoop {
+    private static final Logger LOG = LoggerFactory.getLogger(SyncLoop.class);
+    private static final Set<String> INTERESTING = Set.of("start", "die", "stop", "kill", "pause", "unpause", "oom",
+            "destroy", "restart", "health_status");
+
+    private final Vertx vertx;
+    private final Context context;
+    private final ContainerDriver driver;
+    private final Blocking blocking;
+    private final ContainerStore store;
+    private final ContainerActionRepository actions;
+    private final ContainerManager manager;
+    private final KeyedSerial<UUID> serial;
+    private final String host;
+    private final Duration interval;
+    private final Duration orphanGrace;
+    private final Clock clock;
+
+    private final Map<String, Instant> orphansSeen = new HashMap<>();
+    private AutoCloseable events;
+    private long timer = -1;
+    private boolean stopped;
+    private boolean reconciling;
+
+    public SyncLoop(Vertx vertx, Context context, ContainerDriver driver, Blocking blocking, ContainerStore store,
+                    ContainerActionRepository actions, ContainerManager manager, KeyedSerial<UUID> serial,
+                    String host, Duration interval, Duration orphanGrace, Clock clock) {
+        this.vertx = vertx;
+        this.context = context;
+        this.driver = driver;
+        this.blocking = blocking;
+        this.store = store;
+        this.actions = actions;
+        this.manager = manager;
+        this.serial = serial;
+        this.host = host;
+        this.interval = interval;
+        this.orphanGrace = orphanGrace;
+        this.clock = clock;
+    }
+
+    public Future<Void> start() {
+        timer = vertx.setPeriodic(interval.toMillis(), id -> reconcile());
+        return follow().onSuccess(v -> reconcile());
+    }
+
+    private Future<Void> follow() {
+        if (stopped) {
+            return Future.succeededFuture();
+        }
+        return blocking.run(context, () -> driver.events(host,
+                        // docker-java's thread: hop back onto the agent's context before touching anything.
+                        ev -> context.runOnContext(v -> onEvent(ev)),
+                        err -> context.runOnContext(v -> {
+                            if (!stopped) {
+                                LOG.warn("Docker event stream ended ({}); following again", String.valueOf(err));
+                                vertx.setTimer(1000, id -> follow());
+                                reconcile();
+                            }
+                        })))
+                .onSuccess(closeable -> events = closeable)
+                .<Void>mapEmpty()
+                .recover(err -> {
+                    LOG.warn("cannot follow Docker events ({}); retrying", err.toString());
+                    vertx.setTimer(1000, id -> follow());
+                    return Future.succeededFuture();
+                });
+    }
+
+    private void onEvent(DockerEvent ev) {
+        String action = ev.action() == null ? "" : ev.action();
+        String base = action.contains(":") ? action.substring(0, action.indexOf(':')) : action;
+        if (ev.uuid() == null || !INTERESTING.contains(base)) {
+            return;
+        }
+        UUID uuid;
+        try {
+            uuid = UUID.fromString(ev.uuid());
+        } catch (IllegalArgumentException e) {
+            return;
+        }
+        serial.submit(uuid, () -> refresh(uuid, null)).onFailure(err ->
+                LOG.warn("could not record Docker event {} of {}: {}", action, uuid, err.toString()));
+    }
+
+    /**
+     * Brings one container's row in line with Docker. {@code seen} is Docker's view when the caller already has it.
+     * Rows with an operation in progress are left to that operation, which records the outcome itself.
+     */
+    Future<Void> refresh(UUID uuid, Observed seen) {
+        return store.find(uuid).compose(found -> {
+            if (found.isEmpty() || !host.equals(found.get().host())) {
+                return Future.<Void>succeededFuture();
+            }
+            Container c = found.get();
+            if (c.taskState() != null || c.status() == Status.CREATING || c.status() == Status.DELETING
+                    || c.containerId() == null) {
+                return Future.<Void>succeededFuture();
+            }
+            Future<Optional<Observed>> obs = seen != null
+                    ? Future.succeededFuture(Optional.of(seen))
+                    : blocking.run(context, () -> driver.inspect(c.containerId()));
+            return obs.compose(o -> apply(c, o));
+        });
+    }
+
+    private Future<Void> apply(Container c, Optional<Observed> obs) {
+        if (obs.isEmpty()) {
+            if (c.autoRemove()) {
+                return manager.remove(c.uuid(), null, clock.instant());
+            }
+            if (c.status() == Status.ERROR) {
+                return Future.succeededFuture();
+            }
+            return store.update(c.uuid(), null, x -> x.taskState() != null ? x : x.toBuilder()
+                    .status(Status.ERROR).statusReason("Docker container " + c.containerId() + " is missing")
+                    .statusDetail(null).build()).mapEmpty();
+        }
+        Observed o = obs.get();
+        boolean died = o.status() == Status.STOPPED && c.status() == Status.RUNNING;
+        if (died && c.autoHeal()) {
+            return heal(c);
+        }
+        if (o.status() == c.status() && java.util.Objects.equals(o.statusDetail(), c.statusDetail())) {
+            return Future.succeededFuture();
+        }
+        return store.update(c.uuid(), null, x -> x.taskState() != null ? x : x.toBuilder()
+                .status(o.status()).statusDetail(o.statusDetail())
+                .statusReason(o.oomKilled() ? "OOMKilled" : o.error() == null || o.error().isEmpty() ? null : o.error())
+                .build()).mapEmpty();
+    }
+
+    /** auto_heal: a container that died on its own is started again, and its action log says so. */
+    private Future<Void> heal(Container c) {
+        String req = "req-" + UUID.randomUUID();
+        Instant started = clock.instant();
+        LOG.info("auto_heal: restarting {} which exited unexpectedly", c.uuid());
+        return actions.start(store.pool(), c.uuid(), req, "start", c.projectId(), c.userId(), started)
+                .compose(v -> blocking.run(context, () -> {
+                    driver.start(c.containerId());
+                    return driver.inspect(c.containerId());
+                }))
+                .compose(obs -> store.inTransaction(tx -> tx.lock(c.uuid()).compose(found -> {
+                    if (found.isEmpty()) {
+                        return Future.<Void>succeededFuture();
+                    }
+                    Container prev = found.get();
+                    Container next = obs.map(o -> prev.toBuilder().status(o.status()).statusDetail(o.statusDetail()))
+                            .orElse(prev.toBuilder().status(Status.ERROR)).build();
+                    return tx.save(prev, next, req).compose(saved -> actions.event(tx.connection(), c.uuid(), req,
+                            "compute__do_container_auto_heal", started, clock.instant(), "Success", null, true,
+                            "auto_heal restarted the container after it exited"));
+                })));
+    }
+
+    /** Full comparison of the host's rows and Docker's containers. */
+    void reconcile() {
+        if (reconciling || stopped) {
+            return;
+        }
+        reconciling = true;
+        Future.all(store.repository().byHost(store.pool(), host),
+                        blocking.run(context, () -> driver.listManaged(host)))
+                .compose(all -> {
+                    List<Container> rows = all.resultAt(0);
+                    List<Observed> docker = all.resultAt(1);
+                    Map<String, Observed> byUuid = new HashMap<>();
+                    for (Observed o : docker) {
+                        String u = o.labels().get(Container.LABEL_UUID);
+                        if (u != null) {
+                            byUuid.put(u, o);
+                        }
+                    }
+                    Set<String> known = new HashSet<>();
+                    for (Container c : rows) {
+                        known.add(c.uuid().toString());
+                        Observed o = byUuid.get(c.uuid().toString());
+                        if (o != null || c.containerId() != null) {
+                            serial.submit(c.uuid(), () -> o == null ? refresh(c.uuid(), null) : refresh(c.uuid(), o));
+                        }
+                    }
+                    return removeOrphans(byUuid, known);
+                })
+                .onComplete(ar -> {
+                    reconciling = false;
+                    if (ar.failed()) {
+                        LOG.warn("reconcile on {} failed: {}", host, ar.cause().toString());
+                    }
+                });
+    }
+
+    private Future<Void> removeOrphans(Map<String, Observed> byUuid, Set<String> known) {
+        Instant now = clock.instant();
+        Set<String> current = new HashSet<>();
+        Future<Void> chain = Future.succeededFuture();
+        for (Map.Entry<String, Observed> e : byUuid.entrySet()) {
+            if (known.contains(e.getKey())) {
+                continue;
+            }
+            String id = e.getValue().id();
+            current.add(id);
+            Instant first = orphansSeen.computeIfAbsent(id, k -> now);
+            if (!first.plus(orphanGrace).isAfter(now)) {
+                // Checked against the database once more right before removal: a create may have just recorded it.
+                chain = chain.compose(v -> store.find(UUID.fromString(e.getKey())).compose(found -> found.isPresent()
+                        ? Future.succeededFuture()
+                        : blocking.run(context, () -> {
+                            LOG.info("removing orphan Docker container {} (zunvx.uuid={})", id, e.getKey());
+                            driver.remove(id, true);
+                            return null;
+                        }).mapEmpty()));
+                orphansSeen.remove(id);
+            }
+        }
+        orphansSeen.keySet().retainAll(current);
+        return chain;
+    }
+
+    public void stop() {
+        stopped = true;
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+        }
+        if (events != null) {
+            try {
+                events.close();
+            } catch (Exception e) {
+                LOG.debug("closing Docker event stream", e);
+            }
+        }
+    }
+}

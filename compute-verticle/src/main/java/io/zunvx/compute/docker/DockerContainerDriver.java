@@ -1,0 +1,749 @@
+package io.zunvx.compute.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.Event;
+import com.github.dockerjava.api.model.EventType;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.HealthCheck;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Info;
+import com.github.dockerjava.api.model.PullResponseItem;
+import com.github.dockerjava.api.model.RestartPolicy;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import io.zunvx.compute.driver.ContainerDriver;
+import io.zunvx.compute.driver.DockerEvent;
+import io.zunvx.compute.driver.DriverException;
+import io.zunvx.compute.driver.DriverException.Kind;
+import io.zunvx.compute.driver.HostInfo;
+import io.zunvx.compute.driver.LogOptions;
+import io.zunvx.compute.driver.Observed;
+import io.zunvx.model.Container;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * {@link ContainerDriver} for a Docker engine, through docker-java and its Apache HttpClient 5 transport.
+ *
+ * <p>It keeps three connection pools to the engine because the transport has one response timeout per client:
+ * a short one for ordinary calls, a long one for calls whose duration depends on the image or on the caller (pull,
+ * create, stop, restart, remove), and none for streams (logs, events) that may stay silent indefinitely.
+ *
+ * <p>Thread-safe; meant to be shared by every virtual thread of one compute agent.
+ */
+public final class DockerContainerDriver implements ContainerDriver {
+
+    /**
+     * Timeouts towards the engine.
+     *
+     * @param connect  establishing a connection
+     * @param control  waiting for the answer to an ordinary call (inspect, start, pause, list, ...)
+     * @param lengthy  waiting for pull, create, stop, restart and remove; must exceed the longest stop timeout used
+     */
+    public record Timeouts(Duration connect, Duration control, Duration lengthy) {
+        /** 5 s to connect, 2 min for ordinary calls, 30 min for lengthy ones. */
+        public static final Timeouts DEFAULT =
+                new Timeouts(Duration.ofSeconds(5), Duration.ofMinutes(2), Duration.ofMinutes(30));
+
+        public Timeouts {
+            Objects.requireNonNull(connect, "connect");
+            Objects.requireNonNull(control, "control");
+            Objects.requireNonNull(lengthy, "lengthy");
+        }
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(DockerContainerDriver.class);
+    private static final Set<String> BUILTIN_NETWORKS = Set.of("none", "host", "bridge");
+    private static final long GIB = 1024L * 1024 * 1024;
+    private static final long MIB = 1024L * 1024;
+
+    private final URI dockerHost;
+    private final Duration connectTimeout;
+    private final DockerClient control;
+    private final DockerClient lengthy;
+    private final DockerClient streaming;
+    private final Clock clock;
+    private final ConcurrentMap<String, CompletableFuture<Void>> pullsInFlight = new ConcurrentHashMap<>();
+
+    /** A driver for the engine at {@code dockerHost} ({@code unix:///var/run/docker.sock}, {@code tcp://h:2375}). */
+    public DockerContainerDriver(String dockerHost) {
+        this(dockerHost, Timeouts.DEFAULT);
+    }
+
+    /**
+     * A driver for the engine at {@code dockerHost} with the given timeouts. TLS for {@code tcp://} follows docker-java's
+     * usual {@code DOCKER_TLS_VERIFY} and {@code DOCKER_CERT_PATH} settings.
+     */
+    public DockerContainerDriver(String dockerHost, Timeouts timeouts) {
+        Objects.requireNonNull(dockerHost, "dockerHost");
+        Objects.requireNonNull(timeouts, "timeouts");
+        DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
+                .withDockerHost(dockerHost)
+                .build();
+        this.dockerHost = config.getDockerHost();
+        this.connectTimeout = timeouts.connect();
+        this.clock = Clock.systemUTC();
+        this.control = client(config, timeouts.connect(), timeouts.control());
+        this.lengthy = client(config, timeouts.connect(), timeouts.lengthy());
+        // Zero is "no timeout" for the transport: a quiet event or log stream is not a failure.
+        this.streaming = client(config, timeouts.connect(), Duration.ZERO);
+    }
+
+    private static DockerClient client(DockerClientConfig config, Duration connect, Duration response) {
+        ApacheDockerHttpClient http = new ApacheDockerHttpClient.Builder()
+                .dockerHost(config.getDockerHost())
+                .sslConfig(config.getSSLConfig())
+                .maxConnections(100)
+                .connectionTimeout(connect)
+                .responseTimeout(response)
+                .build();
+        return DockerClientImpl.getInstance(config, http);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------- host
+
+    @Override
+    public HostInfo info() {
+        Info info = call(() -> control.infoCmd().exec());
+        // docker-java's Info model has no DefaultRuntime; fields it does not model are kept in the raw values.
+        Object defaultRuntime = info.getRawValues().get("DefaultRuntime");
+        List<String> runtimes = info.getRuntimes() == null
+                ? List.of()
+                : info.getRuntimes().keySet().stream().sorted().toList();
+        return new HostInfo(
+                orZero(info.getNCPU()),
+                info.getMemTotal() == null ? 0 : info.getMemTotal() / MIB,
+                diskTotalGb(info),
+                info.getArchitecture(),
+                info.getOsType(),
+                info.getOperatingSystem(),
+                info.getKernelVersion(),
+                runtimes,
+                defaultRuntime == null ? null : defaultRuntime.toString(),
+                orZero(info.getContainers()),
+                orZero(info.getContainersRunning()),
+                orZero(info.getContainersPaused()),
+                orZero(info.getContainersStopped()));
+    }
+
+    /**
+     * Only storage drivers on a thin pool (devicemapper) report a size; for the others the size of the filesystem under
+     * Docker's root directory is the answer, readable only when the engine runs on this machine.
+     */
+    private long diskTotalGb(Info info) {
+        if (info.getDriverStatuses() != null) {
+            for (List<String> entry : info.getDriverStatuses()) {
+                if (entry.size() == 2 && "Data Space Total".equals(entry.get(0))) {
+                    long bytes = HumanSize.parseBytes(entry.get(1));
+                    if (bytes > 0) {
+                        return bytes / GIB;
+                    }
+                }
+            }
+        }
+        if (!"unix".equals(dockerHost.getScheme()) || info.getDockerRootDir() == null) {
+            return 0;
+        }
+        Path dir = Path.of(info.getDockerRootDir());
+        // In a container the engine's root directory may be mounted elsewhere or not at all: use what holds it here.
+        while (dir != null && !Files.exists(dir)) {
+            dir = dir.getParent();
+        }
+        if (dir == null) {
+            return 0;
+        }
+        try {
+            return Files.getFileStore(dir).getTotalSpace() / GIB;
+        } catch (IOException e) {
+            LOG.debug("cannot read the size of the filesystem holding {}", dir, e);
+            return 0;
+        }
+    }
+
+    // --------------------------------------------------------------------------------------------------------- image
+
+    @Override
+    public void ensureImage(Container c) {
+        ImageRef ref = ImageRef.parse(c.image());
+        String policy = c.imagePullPolicy() == null ? "ifnotpresent" : c.imagePullPolicy().toLowerCase(Locale.ROOT);
+        switch (policy) {
+            case "never" -> {
+                if (!imagePresent(ref)) {
+                    throw new DriverException(Kind.NOT_FOUND,
+                            "Image " + c.image() + " not present with pull policy of Never");
+                }
+            }
+            case "ifnotpresent" -> {
+                if (!imagePresent(ref)) {
+                    pull(ref);
+                }
+            }
+            case "always" -> pull(ref);
+            default -> throw new DriverException(Kind.BAD_REQUEST, "unknown image pull policy: " + c.imagePullPolicy());
+        }
+    }
+
+    private boolean imagePresent(ImageRef ref) {
+        try {
+            control.inspectImageCmd(ref.canonical()).exec();
+            return true;
+        } catch (NotFoundException e) {
+            return false;
+        } catch (RuntimeException e) {
+            throw DockerErrors.translate(e);
+        }
+    }
+
+    /** Concurrent pulls of one reference share a single request to the engine and its outcome. */
+    private void pull(ImageRef ref) {
+        CompletableFuture<Void> mine = new CompletableFuture<>();
+        CompletableFuture<Void> running = pullsInFlight.putIfAbsent(ref.canonical(), mine);
+        if (running != null) {
+            try {
+                running.join();
+                return;
+            } catch (CompletionException e) {
+                throw DockerErrors.translate(e.getCause() == null ? e : e.getCause());
+            }
+        }
+        try {
+            doPull(ref);
+            mine.complete(null);
+        } catch (RuntimeException e) {
+            DriverException cause = DockerErrors.translate(e);
+            DriverException failure = new DriverException(cause.kind(),
+                    "Pull of " + ref.canonical() + " failed: " + cause.getMessage(), cause.retryable(), e);
+            mine.completeExceptionally(failure);
+            throw failure;
+        } finally {
+            pullsInFlight.remove(ref.canonical(), mine);
+        }
+    }
+
+    private void doPull(ImageRef ref) {
+        Collecting<PullResponseItem> progress = new Collecting<>() {
+            private volatile String error;
+
+            @Override
+            public void onNext(PullResponseItem item) {
+                // Errors met after the download started arrive as a progress message, not as an HTTP status.
+                if (item.isErrorIndicated()) {
+                    error = item.getErrorDetail() != null && item.getErrorDetail().getMessage() != null
+                            ? item.getErrorDetail().getMessage()
+                            : "the registry reported an error without a message";
+                }
+            }
+
+            @Override
+            void afterCompletion() {
+                if (error != null) {
+                    throw new DriverException(Kind.OTHER, error);
+                }
+            }
+        };
+        lengthy.pullImageCmd(ref.repository()).withTag(ref.pullTag()).exec(progress);
+        progress.await();
+    }
+
+    // ----------------------------------------------------------------------------------------------------- container
+
+    @Override
+    public String create(Container c, String host, String network) {
+        Objects.requireNonNull(c, "container");
+        Objects.requireNonNull(host, "host");
+        ImageRef image = ImageRef.parse(c.image());
+        try {
+            return spec(c, image, host, network).exec().getId();
+        } catch (ConflictException e) {
+            // A re-delivered create finds its own earlier container under the name derived from the uuid.
+            Optional<Observed> existing = inspect(c.dockerName());
+            if (existing.isPresent() && c.uuid().toString().equals(existing.get().uuid())) {
+                return existing.get().id();
+            }
+            throw new DriverException(Kind.CONFLICT, DockerErrors.message(e)
+                    + " (and it is not the container of " + c.uuid() + ")", e);
+        } catch (RuntimeException e) {
+            throw DockerErrors.translate(e);
+        }
+    }
+
+    private CreateContainerCmd spec(Container c, ImageRef image, String host, String network) {
+        Map<String, String> labels = new HashMap<>(c.labels());
+        labels.put(Container.LABEL_UUID, c.uuid().toString());
+        labels.put(Container.LABEL_HOST, host);
+
+        HostConfig hostConfig = HostConfig.newHostConfig()
+                .withAutoRemove(c.autoRemove())
+                .withPrivileged(c.privileged());
+        if (c.memoryBytes() > 0) {
+            hostConfig.withMemory(c.memoryBytes());
+        }
+        long nanoCpus = Math.round(c.cpu() * 1e9);
+        if (nanoCpus > 0) {
+            hostConfig.withNanoCPUs(nanoCpus);
+        }
+        if (c.restartPolicy() != null) {
+            hostConfig.withRestartPolicy(restartPolicy(c.restartPolicy()));
+        }
+        if (c.runtime() != null) {
+            hostConfig.withRuntime(c.runtime());
+        }
+        if (network != null) {
+            hostConfig.withNetworkMode(network);
+        }
+
+        CreateContainerCmd cmd = lengthy.createContainerCmd(image.canonical())
+                .withName(c.dockerName())
+                .withLabels(labels)
+                .withEnv(c.environment().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
+                .withTty(c.tty())
+                .withStdinOpen(c.interactive())
+                .withAttachStdin(c.interactive())
+                .withHostConfig(hostConfig);
+        if (c.command() != null) {
+            cmd.withCmd(c.command());
+        }
+        if (c.entrypoint() != null) {
+            cmd.withEntrypoint(c.entrypoint());
+        }
+        if (c.workdir() != null) {
+            cmd.withWorkingDir(c.workdir());
+        }
+        if (c.hostname() != null) {
+            cmd.withHostName(c.hostname());
+        }
+        if (c.healthcheck() != null) {
+            cmd.withHealthcheck(healthCheck(c.healthcheck()));
+        }
+        if (!c.exposedPorts().isEmpty()) {
+            cmd.withExposedPorts(c.exposedPorts().stream()
+                    .map(p -> ExposedPort.parse(p.contains("/") ? p : p + "/tcp"))
+                    .toList());
+        }
+        return cmd;
+    }
+
+    private static RestartPolicy restartPolicy(io.zunvx.model.RestartPolicy p) {
+        return switch (p.name()) {
+            case "always" -> RestartPolicy.alwaysRestart();
+            case "unless-stopped" -> RestartPolicy.unlessStoppedRestart();
+            case "on-failure" -> RestartPolicy.onFailureRestart(p.maximumRetryCount());
+            default -> RestartPolicy.noRestart();
+        };
+    }
+
+    private static HealthCheck healthCheck(io.zunvx.model.Healthcheck h) {
+        HealthCheck check = new HealthCheck().withTest(List.of("CMD-SHELL", h.test()));
+        // Zero leaves Docker's defaults in place, as in Zun.
+        if (h.interval() > 0) {
+            check.withInterval(TimeUnit.SECONDS.toNanos(h.interval()));
+        }
+        if (h.timeout() > 0) {
+            check.withTimeout(TimeUnit.SECONDS.toNanos(h.timeout()));
+        }
+        if (h.retries() > 0) {
+            check.withRetries(h.retries());
+        }
+        return check;
+    }
+
+    @Override
+    public void start(String id) {
+        try {
+            control.startContainerCmd(id).exec();
+        } catch (NotModifiedException alreadyRunning) {
+            // idempotent
+        } catch (RuntimeException e) {
+            throw DockerErrors.translate(e);
+        }
+    }
+
+    @Override
+    public void stop(String id, int timeoutSeconds) {
+        try {
+            lengthy.stopContainerCmd(id).withTimeout(Math.max(0, timeoutSeconds)).exec();
+        } catch (NotModifiedException alreadyStopped) {
+            // idempotent
+        } catch (RuntimeException e) {
+            throw DockerErrors.translate(e);
+        }
+    }
+
+    @Override
+    public void kill(String id, String signalOrNull) {
+        try {
+            var cmd = control.killContainerCmd(id);
+            if (signalOrNull != null && !signalOrNull.isBlank()) {
+                cmd.withSignal(signalOrNull);
+            }
+            cmd.exec();
+        } catch (DockerException e) {
+            if (!DockerErrors.says(e, "is not running")) {
+                throw DockerErrors.translate(e);
+            }
+        } catch (RuntimeException e) {
+            throw DockerErrors.translate(e);
+        }
+    }
+
+    @Override
+    public void pause(String id) {
+        try {
+            control.pauseContainerCmd(id).exec();
+        } catch (DockerException e) {
+            if (!DockerErrors.says(e, "is already paused")) {
+                throw DockerErrors.translate(e);
+            }
+        } catch (RuntimeException e) {
+            throw DockerErrors.translate(e);
+        }
+    }
+
+    @Override
+    public void unpause(String id) {
+        try {
+            control.unpauseContainerCmd(id).exec();
+        } catch (DockerException e) {
+            if (!DockerErrors.says(e, "is not paused")) {
+                throw DockerErrors.translate(e);
+            }
+        } catch (RuntimeException e) {
+            throw DockerErrors.translate(e);
+        }
+    }
+
+    @Override
+    public void restart(String id, int timeoutSeconds) {
+        call(() -> lengthy.restartContainerCmd(id).withTimeout(Math.max(0, timeoutSeconds)).exec());
+    }
+
+    @Override
+    public void remove(String id, boolean force) {
+        try {
+            lengthy.removeContainerCmd(id).withForce(force).withRemoveVolumes(true).exec();
+        } catch (NotFoundException gone) {
+            // idempotent
+        } catch (DockerException e) {
+            if (!DockerErrors.says(e, "already in progress")) {
+                throw DockerErrors.translate(e);
+            }
+        } catch (RuntimeException e) {
+            throw DockerErrors.translate(e);
+        }
+    }
+
+    @Override
+    public Optional<Observed> inspect(String idOrName) {
+        Objects.requireNonNull(idOrName, "idOrName");
+        try {
+            InspectContainerResponse r = control.inspectContainerCmd(idOrName).exec();
+            return Optional.of(DockerStates.observe(r, clock.instant()));
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            throw DockerErrors.translate(e);
+        }
+    }
+
+    @Override
+    public List<Observed> listManaged(String host) {
+        Objects.requireNonNull(host, "host");
+        List<com.github.dockerjava.api.model.Container> listed = call(() -> control.listContainersCmd()
+                .withShowAll(true)
+                .withLabelFilter(Map.of(Container.LABEL_HOST, host))
+                .exec());
+        // The list call's summaries lack exit code, health and times: inspect each; one removed meanwhile is skipped.
+        List<Observed> result = new ArrayList<>(listed.size());
+        for (var summary : listed) {
+            inspect(summary.getId()).ifPresent(result::add);
+        }
+        return List.copyOf(result);
+    }
+
+    @Override
+    public String logs(String id, LogOptions options) {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(options, "options");
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        Collecting<Frame> frames = new Collecting<>() {
+            @Override
+            public void onNext(Frame frame) {
+                // docker-java reuses the payload array for the next frame: copy it now.
+                byte[] payload = frame.getPayload();
+                if (payload != null) {
+                    text.write(payload, 0, payload.length);
+                }
+            }
+        };
+        try {
+            var cmd = streaming.logContainerCmd(id)
+                    .withStdOut(options.stdout())
+                    .withStdErr(options.stderr())
+                    .withTimestamps(options.timestamps())
+                    .withFollowStream(false);
+            options.tailLines().ifPresentOrElse(cmd::withTail, cmd::withTailAll);
+            if (options.sinceEpochSeconds() != null) {
+                cmd.withSince((int) Math.min(Integer.MAX_VALUE, options.sinceEpochSeconds()));
+            }
+            cmd.exec(frames);
+        } catch (RuntimeException e) {
+            throw DockerErrors.translate(e);
+        }
+        frames.await();
+        return text.toString(StandardCharsets.UTF_8);
+    }
+
+    // -------------------------------------------------------------------------------------------------------- events
+
+    @Override
+    public AutoCloseable events(String host, Consumer<DockerEvent> onEvent, Consumer<Throwable> onError) {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(onEvent, "onEvent");
+        Objects.requireNonNull(onError, "onError");
+        EventStream stream = new EventStream(onEvent, onError);
+        try {
+            streaming.eventsCmd()
+                    .withEventTypeFilter(EventType.CONTAINER)
+                    .withLabelFilter(Map.of(Container.LABEL_HOST, host))
+                    .exec(stream);
+        } catch (RuntimeException e) {
+            throw DockerErrors.translate(e);
+        }
+        stream.awaitOpen(connectTimeout.plusSeconds(30));
+        return stream::shutdown;
+    }
+
+    /**
+     * Docker's event stream as a callback. docker-java runs it on its own stream thread; the engine answers the
+     * request's headers at once, so {@link #onStart} tells that the subscription is in place.
+     */
+    private static final class EventStream extends ResultCallback.Adapter<Event> {
+        private final Consumer<DockerEvent> onEvent;
+        private final Consumer<Throwable> onError;
+        private final CountDownLatch opened = new CountDownLatch(1);
+        private volatile boolean shutdown;
+        private volatile boolean failed;
+        private volatile Throwable openFailure;
+
+        EventStream(Consumer<DockerEvent> onEvent, Consumer<Throwable> onError) {
+            this.onEvent = onEvent;
+            this.onError = onError;
+        }
+
+        @Override
+        public void onStart(Closeable stream) {
+            super.onStart(stream);
+            opened.countDown();
+            if (shutdown) {
+                closeQuietly();
+            }
+        }
+
+        @Override
+        public void onNext(Event e) {
+            if (shutdown || failed || e.getId() == null || e.getAction() == null) {
+                return;
+            }
+            Map<String, String> attributes = e.getActor() == null ? null : e.getActor().getAttributes();
+            Instant time = e.getTimeNano() != null
+                    ? Instant.EPOCH.plusNanos(e.getTimeNano())
+                    : Instant.ofEpochSecond(e.getTime() == null ? 0 : e.getTime());
+            DockerEvent event = new DockerEvent(e.getId(), e.getAction(),
+                    attributes == null ? null : attributes.get(Container.LABEL_UUID), time);
+            try {
+                onEvent.accept(event);
+            } catch (RuntimeException handlerFailure) {
+                LOG.warn("event handler failed on {}", event, handlerFailure);
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            if (opened.getCount() > 0) {
+                openFailure = t;
+                opened.countDown();
+            } else {
+                fail(DockerErrors.translate(t));
+            }
+            closeQuietly();
+        }
+
+        @Override
+        public void onComplete() {
+            fail(new DriverException(Kind.UNAVAILABLE, "the Docker event stream ended"));
+            closeQuietly();
+        }
+
+        void awaitOpen(Duration timeout) {
+            try {
+                if (!opened.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    shutdown();
+                    throw new DriverException(Kind.UNAVAILABLE, "the Docker event stream did not open within " + timeout);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                shutdown();
+                throw new DriverException(Kind.OTHER, "interrupted while opening the Docker event stream", e);
+            }
+            Throwable failure = openFailure;
+            if (failure != null) {
+                shutdown();
+                throw DockerErrors.translate(failure);
+            }
+        }
+
+        void shutdown() {
+            shutdown = true;
+            closeQuietly();
+        }
+
+        private void fail(Throwable t) {
+            if (shutdown || failed) {
+                return;
+            }
+            failed = true;
+            try {
+                onError.accept(t);
+            } catch (RuntimeException handlerFailure) {
+                LOG.warn("event error handler failed", handlerFailure);
+            }
+        }
+
+        private void closeQuietly() {
+            try {
+                close();
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("closing the Docker event stream", e);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------- network
+
+    @Override
+    public void ensureNetwork(String name) {
+        Objects.requireNonNull(name, "name");
+        if (BUILTIN_NETWORKS.contains(name) || name.startsWith("container:")) {
+            return;
+        }
+        // The name filter matches substrings: compare exactly.
+        boolean exists = call(() -> control.listNetworksCmd().withNameFilter(name).exec()).stream()
+                .anyMatch(n -> name.equals(n.getName()));
+        if (exists) {
+            return;
+        }
+        try {
+            control.createNetworkCmd().withName(name).withDriver("bridge").withCheckDuplicate(true).exec();
+        } catch (ConflictException createdMeanwhile) {
+            // another caller won the race: the network exists, which is all that was asked
+        } catch (RuntimeException e) {
+            throw DockerErrors.translate(e);
+        }
+    }
+
+    // --------------------------------------------------------------------------------------------------------- close
+
+    @Override
+    public void close() {
+        for (DockerClient client : List.of(streaming, lengthy, control)) {
+            try {
+                client.close();
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("closing a Docker client", e);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------- helpers
+
+    private static <T> T call(Supplier<T> action) {
+        try {
+            return action.get();
+        } catch (RuntimeException e) {
+            throw DockerErrors.translate(e);
+        }
+    }
+
+    private static int orZero(Integer n) {
+        return n == null ? 0 : n;
+    }
+
+    /**
+     * A callback for a finite stream that reports failures through {@link #await()} instead of logging them, as
+     * docker-java's adapter does even for an expected 404.
+     */
+    private abstract static class Collecting<T> extends ResultCallback.Adapter<T> {
+        private volatile Throwable failure;
+
+        @Override
+        public void onError(Throwable t) {
+            failure = t;
+            try {
+                close();
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("closing a Docker stream", e);
+            }
+        }
+
+        /** Runs on the caller's thread once the stream completed without an error. */
+        void afterCompletion() {
+        }
+
+        final void await() {
+            try {
+                awaitCompletion();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                try {
+                    close();
+                } catch (IOException | RuntimeException ignored) {
+                    // the interruption is what the caller needs to hear about
+                }
+                throw new DriverException(Kind.OTHER, "interrupted while waiting for Docker", e);
+            } catch (RuntimeException e) {
+                throw DockerErrors.translate(e);
+            }
+            if (failure != null) {
+                throw DockerErrors.translate(failure);
+            }
+            afterCompletion();
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package io.zunvx.compute.driver;
+
+import io.zunvx.model.Container;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The compute agent's port to one container runtime on its host.
+ *
+ * <p>Every method blocks until the runtime has answered, so callers run it on virtual threads or a worker pool, never
+ * on an event loop. Failures are reported as {@link DriverException}; nothing else escapes except programming errors
+ * such as a {@code null} argument.
+ *
+ * <p>Operations that commands can re-deliver are idempotent: creating a container that already exists under the same
+ * uuid returns it, and asking for a state the container is already in (start of a running container, stop of a
+ * stopped one, removal of a missing one) succeeds without doing anything.
+ */
+public interface ContainerDriver extends AutoCloseable {
+
+    /** The host's resources, runtimes and container counts. */
+    HostInfo info();
+
+    /**
+     * Makes the container's image available locally according to {@link Container#imagePullPolicy()}:
+     * {@code never} requires it to be present, {@code ifnotpresent} (also the default for {@code null}) pulls it only
+     * when missing, {@code always} pulls it. A reference without a tag means {@code :latest}.
+     *
+     * @throws DriverException {@link DriverException.Kind#NOT_FOUND} when the image is missing under policy
+     *                         {@code never}; otherwise the pull failure with the registry's message
+     */
+    void ensureImage(Container c);
+
+    /**
+     * Creates (without starting) the runtime container for {@code c}, named {@link Container#dockerName()} and labelled
+     * with its uuid and {@code host}.
+     *
+     * <p>Idempotent: when a container of that name already exists and carries the same uuid label, its id is returned.
+     *
+     * @param host    the compute host name written into the {@link Container#LABEL_HOST} label
+     * @param network the network mode or network name to attach it to, {@code null} for the runtime's default
+     * @return the runtime's container id
+     * @throws DriverException {@link DriverException.Kind#CONFLICT} when the name belongs to another container
+     */
+    String create(Container c, String host, String network);
+
+    /** Starts the container; succeeds without effect when it is already running. */
+    void start(String id);
+
+    /**
+     * Stops the container, killing it when it has not exited {@code timeoutSeconds} after the stop signal; succeeds
+     * without effect when it is not running.
+     */
+    void stop(String id, int timeoutSeconds);
+
+    /**
+     * Sends a signal to the container's main process; succeeds without effect when it is not running.
+     *
+     * @param signalOrNull signal name or number such as {@code SIGTERM} or {@code 9}, {@code null} for {@code SIGKILL}
+     */
+    void kill(String id, String signalOrNull);
+
+    /** Freezes every process of the container; succeeds without effect when it is already paused. */
+    void pause(String id);
+
+    /** Thaws a paused container; succeeds without effect when it is not paused. */
+    void unpause(String id);
+
+    /** Stops (as {@link #stop}) and starts the container again. */
+    void restart(String id, int timeoutSeconds);
+
+    /**
+     * Removes the container and its anonymous volumes; succeeds without effect when it does not exist.
+     *
+     * @param force kill it first when it is running, instead of failing with {@link DriverException.Kind#CONFLICT}
+     */
+    void remove(String id, boolean force);
+
+    /** The container's current state, or empty when the runtime has no container of that id or name. */
+    Optional<Observed> inspect(String idOrName);
+
+    /** Every container, running or not, labelled as created by {@code host}. */
+    List<Observed> listManaged(String host);
+
+    /**
+     * The container's log as text: the selected streams interleaved in the order they were written, decoded as UTF-8.
+     * Works for containers with and without a terminal.
+     */
+    String logs(String id, LogOptions options);
+
+    /**
+     * Follows the runtime's container events for the containers labelled as created by {@code host}.
+     *
+     * <p>When this method returns, the subscription is established: every later event is delivered. Callbacks run on
+     * a thread owned by the runtime client, one event at a time and in order; they must not block for long, and should
+     * hand work to the caller's own executor or context. An exception thrown by {@code onEvent} is logged and does not end
+     * the stream. {@code onError} is called at most once, when the stream fails or the runtime ends it, and no event
+     * follows it; it is not called after the returned handle was closed.
+     *
+     * @return a handle whose {@code close()} ends the stream
+     * @throws DriverException when the stream cannot be opened
+     */
+    AutoCloseable events(String host, Consumer<DockerEvent> onEvent, Consumer<Throwable> onError);
+
+    /**
+     * Creates a user-defined bridge network of that name unless it exists. Does nothing for the built-in modes
+     * {@code none}, {@code host} and {@code bridge}.
+     */
+    void ensureNetwork(String name);
+
+    /** Releases the connections to the runtime; streams opened by {@link #events} end. */
+    @Override
+    void close();
+}

@@ -1,0 +1,67 @@
+package io.zunvx.platform.app;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import io.zunvx.model.Topics;
+import io.zunvx.platform.auth.TokenService;
+import io.zunvx.platform.config.ZunvxConfig;
+import io.zunvx.platform.db.Database;
+import io.zunvx.platform.http.Readiness;
+import io.zunvx.platform.kafka.EventPublisher;
+import io.zunvx.platform.kafka.KafkaSettings;
+import io.zunvx.platform.kafka.KafkaTopics;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What every role shares, built by hand once per process: configuration, the PostgreSQL pool, Kafka settings and a
+ * publisher, the token service, readiness checks and the clock. {@link #connect} waits for PostgreSQL and Kafka with
+ * a log line per attempt instead of crash-looping, and registers their readiness checks.
+ */
+public record Platform(Vertx vertx, ZunvxConfig config, Database database, Pool pool, KafkaSettings kafka,
+                       EventPublisher publisher, TokenService tokens, Readiness readiness, Clock clock) {
+    private static final Logger LOG = LoggerFactory.getLogger(Platform.class);
+
+    /**
+     * @param dbUrl          PostgreSQL URL (the config's, or the embedded server's)
+     * @param kafkaBootstrap Kafka bootstrap servers (the config's, or the embedded broker's)
+     */
+    public static Future<Platform> connect(Vertx vertx, ZunvxConfig config, String dbUrl, String kafkaBootstrap,
+                                           Readiness readiness, Clock clock) {
+        Database db = Database.of(dbUrl);
+        Pool pool = db.pool(vertx, config.database().poolSize(), "zunvx-" + UUID.randomUUID());
+        KafkaSettings kafka = new KafkaSettings(kafkaBootstrap, "zunvx");
+        readiness.register("postgresql", () -> pool.query("SELECT 1").execute().map(rs -> true));
+        int partitions = config.kafka().partitions();
+        Map<String, Integer> topics = Map.of(Topics.SCHEDULER_COMMANDS, partitions, Topics.CONTAINER_EVENTS,
+                partitions, Topics.HOST_EVENTS, partitions, Topics.DEAD_LETTER, 1);
+        return retry(vertx, "PostgreSQL at " + db, () -> pool.query("SELECT 1 FROM signing_keys LIMIT 1").execute())
+                .compose(v -> retry(vertx, "Kafka at " + kafkaBootstrap, () -> KafkaTopics.ensure(vertx, kafka, topics)))
+                .compose(v -> TokenService.load(vertx, pool, config.api().publicUrl() + "/identity/v3",
+                        config.identity().tokenTtl(), clock))
+                .map(tokens -> {
+                    EventPublisher publisher = new EventPublisher(vertx, kafka, "zunvx-" + UUID.randomUUID(), clock);
+                    readiness.register("kafka", () -> KafkaTopics.ensure(vertx, kafka, Map.of()).map(true));
+                    return new Platform(vertx, config, db, pool, kafka, publisher, tokens, readiness, clock);
+                });
+    }
+
+    /** Retries {@code attempt} every two seconds until it succeeds, logging why it has not yet. */
+    public static <T> Future<T> retry(Vertx vertx, String what, Supplier<Future<T>> attempt) {
+        return attempt.get().recover(err -> {
+            LOG.warn("waiting for {}: {}", what, err.getMessage() == null ? err.toString() : err.getMessage());
+            return Future.<Void>future(p -> vertx.setTimer(Duration.ofSeconds(2).toMillis(), id -> p.complete()))
+                    .compose(v -> retry(vertx, what, attempt));
+        });
+    }
+
+    public Future<Void> close() {
+        return Future.join(publisher.close(), pool.close()).mapEmpty();
+    }
+}

@@ -1,0 +1,208 @@
+package io.zunvx.platform.auth;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import io.zunvx.platform.error.ZunException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.interfaces.ECPublicKey;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Issues and verifies the platform's tokens: JWTs signed with ES256 keys kept in PostgreSQL ({@code signing_keys}),
+ * so every API instance and every role verifies the same tokens. The newest key signs; all unretired keys verify
+ * (rotation by {@code kid}). Only ES256 is accepted: {@code alg: none} and other algorithms fail.
+ */
+public final class TokenService {
+    public static final String ALGORITHM = "ES256";
+    public static final String AUDIENCE = "zunvx";
+
+    private final JWTAuth signer;
+    private final JWTAuth verifier;
+    private final String kid;
+    private final String issuer;
+    private final Duration ttl;
+    private final Clock clock;
+    private final JsonArray jwks;
+
+    private TokenService(JWTAuth signer, JWTAuth verifier, String kid, String issuer, Duration ttl, Clock clock,
+                         JsonArray jwks) {
+        this.signer = signer;
+        this.verifier = verifier;
+        this.kid = kid;
+        this.issuer = issuer;
+        this.ttl = ttl;
+        this.clock = clock;
+        this.jwks = jwks;
+    }
+
+    /** Loads the keys, creating the first one if there is none (safe when several instances start at once). */
+    public static Future<TokenService> load(Vertx vertx, Pool pool, String issuer, Duration ttl, Clock clock) {
+        return keys(pool).compose(rows -> rows.isEmpty()
+                        ? createKey(pool, clock).compose(v -> keys(pool))
+                        : Future.succeededFuture(rows))
+                .map(rows -> build(vertx, rows, issuer, ttl, clock));
+    }
+
+    /** Adds a new signing key; the old ones keep verifying until retired. */
+    public static Future<Void> rotate(Pool pool, Clock clock) {
+        return createKey(pool, clock);
+    }
+
+    private static Future<List<Row>> keys(Pool pool) {
+        return pool.query("SELECT * FROM signing_keys WHERE retired_at IS NULL ORDER BY created_at DESC, kid")
+                .execute().map(rs -> {
+                    List<Row> out = new ArrayList<>();
+                    rs.forEach(out::add);
+                    return out;
+                });
+    }
+
+    private static Future<Void> createKey(Pool pool, Clock clock) {
+        try {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+            g.initialize(new ECGenParameterSpec("secp256r1"));
+            KeyPair kp = g.generateKeyPair();
+            String priv = pem("PRIVATE KEY", kp.getPrivate().getEncoded());
+            String pub = pem("PUBLIC KEY", kp.getPublic().getEncoded());
+            return pool.preparedQuery("""
+                            INSERT INTO signing_keys (kid, algorithm, private_key, public_key, created_at)
+                            VALUES ($1, $2, $3, $4, $5)""")
+                    .execute(Tuple.of(UUID.randomUUID().toString(), ALGORITHM, priv, pub,
+                            clock.instant().atOffset(ZoneOffset.UTC)))
+                    .mapEmpty();
+        } catch (java.security.GeneralSecurityException e) {
+            return Future.failedFuture(e);
+        }
+    }
+
+    private static TokenService build(Vertx vertx, List<Row> rows, String issuer, Duration ttl, Clock clock) {
+        Row newest = rows.getFirst();
+        String kid = newest.getString("kid");
+        JWTAuth signer = JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions()
+                .setAlgorithm(ALGORITHM).setId(kid).setBuffer(newest.getString("private_key"))));
+        JWTAuthOptions v = new JWTAuthOptions().setJWTOptions(new JWTOptions()
+                .setIssuer(issuer).setAudience(List.of(AUDIENCE)).setLeeway(5));
+        JsonArray jwks = new JsonArray();
+        for (Row r : rows) {
+            v.addPubSecKey(new PubSecKeyOptions().setAlgorithm(ALGORITHM).setId(r.getString("kid"))
+                    .setBuffer(r.getString("public_key")));
+            jwks.add(jwk(r.getString("kid"), r.getString("public_key")));
+        }
+        return new TokenService(signer, JWTAuth.create(vertx, v), kid, issuer, ttl, clock, jwks);
+    }
+
+    /** A signed token for {@code who}, valid for the configured lifetime. */
+    public Token issue(Identity who) {
+        Instant now = clock.instant();
+        Instant exp = now.plus(ttl);
+        JsonObject claims = new JsonObject()
+                .put("sub", who.userId())
+                .put("name", who.userName())
+                .put("project_id", who.projectId())
+                .put("project_name", who.projectName())
+                .put("roles", new JsonArray(new ArrayList<>(who.roles())))
+                .put("iat", now.getEpochSecond())
+                .put("nbf", now.getEpochSecond())
+                .put("exp", exp.getEpochSecond())
+                .put("jti", UUID.randomUUID().toString());
+        String jwt = signer.generateToken(claims, new JWTOptions()
+                .setAlgorithm(ALGORITHM)
+                .setIssuer(issuer)
+                .setAudience(List.of(AUDIENCE))
+                .setNoTimestamp(true)
+                .setHeader(new JsonObject().put("kid", kid)));
+        return new Token(jwt, now, exp);
+    }
+
+    /** Verifies signature, algorithm, issuer, audience and time; a bad token fails with a 401 ZunException. */
+    public Future<Identity> verify(String token) {
+        if (token == null || token.isBlank()) {
+            return Future.failedFuture(unauthorized());
+        }
+        return verifier.authenticate(new TokenCredentials(token))
+                .recover(e -> Future.failedFuture(unauthorized()))
+                .compose(user -> {
+                    JsonObject p = user.principal();
+                    String sub = p.getString("sub");
+                    String project = p.getString("project_id");
+                    // Vert.x moves the time claims from the principal into the user's attributes.
+                    Object expClaim = user.containsKey("exp") ? user.get("exp") : null;
+                    Long exp = expClaim instanceof Number n ? n.longValue() : null;
+                    if (sub == null || project == null || exp == null) {
+                        return Future.failedFuture(unauthorized());
+                    }
+                    List<String> roles = new ArrayList<>();
+                    JsonArray r = p.getJsonArray("roles", new JsonArray());
+                    r.forEach(x -> roles.add(String.valueOf(x)));
+                    return Future.succeededFuture(new Identity(sub, p.getString("name"), project,
+                            p.getString("project_name"), roles, Instant.ofEpochSecond(exp)));
+                });
+    }
+
+    /** Public keys as a JWK set. */
+    public JsonObject jwks() {
+        return new JsonObject().put("keys", jwks.copy());
+    }
+
+    public String issuer() {
+        return issuer;
+    }
+
+    private static ZunException unauthorized() {
+        return new ZunException(401, "unauthorized", "The request you have made requires authentication.");
+    }
+
+    private static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
+                + "\n-----END " + type + "-----\n";
+    }
+
+    private static JsonObject jwk(String kid, String publicPem) {
+        try {
+            String b64 = publicPem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+            var spec = new java.security.spec.X509EncodedKeySpec(Base64.getDecoder().decode(b64));
+            ECPublicKey key = (ECPublicKey) java.security.KeyFactory.getInstance("EC").generatePublic(spec);
+            Base64.Encoder url = Base64.getUrlEncoder().withoutPadding();
+            return new JsonObject().put("kty", "EC").put("crv", "P-256").put("alg", ALGORITHM).put("use", "sig")
+                    .put("kid", kid)
+                    .put("x", url.encodeToString(unsigned(key.getW().getAffineX().toByteArray())))
+                    .put("y", url.encodeToString(unsigned(key.getW().getAffineY().toByteArray())));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] unsigned(byte[] b) {
+        byte[] out = new byte[32];
+        int n = Math.min(b.length, 32);
+        System.arraycopy(b, b.length - n, out, 32 - n, n);
+        return out;
+    }
+
+    /** An issued token. */
+    public record Token(String value, Instant issuedAt, Instant expiresAt) {
+        @Override
+        public String toString() {
+            return "Token[issuedAt=" + issuedAt + ", expiresAt=" + expiresAt + "]";
+        }
+    }
+}

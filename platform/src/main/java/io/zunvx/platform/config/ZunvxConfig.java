@@ -1,0 +1,170 @@
+package io.zunvx.platform.config;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * All of Zun-VX's settings, read from {@code ZUNVX_*} environment variables (see the README's table). One record per
+ * area; defaults stand beside the reads in {@link #from(Env)}. Secrets are redacted by {@link #toString()}.
+ */
+public record ZunvxConfig(
+        Path dataDir,
+        Database database,
+        Kafka kafka,
+        Api api,
+        Compute compute,
+        Scheduler scheduler,
+        Proxy proxy,
+        Identity identity,
+        int opsPort) {
+
+    /**
+     * @param url      {@code postgresql://user:password@host:port/db}; {@code null} means embedded (all-in-one only)
+     * @param poolSize connections per pool
+     */
+    public record Database(String url, int poolSize) {
+        @Override
+        public String toString() {
+            return "Database[url=" + (url == null ? "embedded" : url.replaceAll(":[^:@/]*@", ":***@"))
+                    + ", poolSize=" + poolSize + "]";
+        }
+    }
+
+    /**
+     * @param bootstrapServers {@code null} means embedded (all-in-one only)
+     * @param partitions       partitions for topics this platform creates
+     */
+    public record Kafka(String bootstrapServers, int partitions) {
+    }
+
+    /**
+     * @param host              bind address
+     * @param port              Zun API port
+     * @param publicUrl         base URL clients reach the API at (links, catalog)
+     * @param uniqueNameScope   {@code ""}, {@code project} or {@code global}
+     * @param maxLimit          page size cap
+     */
+    public record Api(String host, int port, String publicUrl, String uniqueNameScope, int maxLimit) {
+    }
+
+    /**
+     * @param hostName          this agent's host name (topic suffix, node name)
+     * @param dockerHost        Docker engine URI
+     * @param network           network new containers join ({@code none} allowed)
+     * @param internalPort      port of the agent's internal endpoint
+     * @param internalUrl       URL others reach that endpoint at
+     * @param availabilityZone  zone reported for this host
+     * @param heartbeat         heartbeat and report interval
+     * @param syncInterval      full reconcile interval
+     * @param orphanGrace       age after which a labelled container unknown to the database is removed
+     */
+    public record Compute(String hostName, String dockerHost, String network, int internalPort, String internalUrl,
+                          String availabilityZone, Duration heartbeat, Duration syncInterval, Duration orphanGrace) {
+    }
+
+    /**
+     * @param serviceDownTime silence after which a service counts as down
+     * @param weigher         {@code spread} or {@code pack}
+     */
+    public record Scheduler(Duration serviceDownTime, String weigher) {
+    }
+
+    /**
+     * @param port    WebSocket proxy port
+     * @param baseUrl URL clients connect to, e.g. {@code ws://127.0.0.1:6784/}
+     */
+    public record Proxy(int port, String baseUrl) {
+    }
+
+    /**
+     * @param adminUser     bootstrap admin user name
+     * @param adminProject  bootstrap admin project name
+     * @param adminPassword bootstrap admin password; {@code null} = generate and print once
+     * @param tokenTtl      token lifetime
+     */
+    public record Identity(String adminUser, String adminProject, String adminPassword, Duration tokenTtl) {
+        @Override
+        public String toString() {
+            return "Identity[adminUser=" + adminUser + ", adminProject=" + adminProject + ", adminPassword="
+                    + (adminPassword == null ? "(generated)" : "***") + ", tokenTtl=" + tokenTtl + "]";
+        }
+    }
+
+    public static ZunvxConfig fromEnvironment() {
+        return from(Env.system());
+    }
+
+    public static ZunvxConfig from(Map<String, String> env) {
+        return from(new Env(env));
+    }
+
+    /** Reads every setting, then rejects {@code ZUNVX_*} variables that no setting read. */
+    public static ZunvxConfig from(Env env) {
+        Path dataDir = Path.of(env.string("ZUNVX_DATA_DIR",
+                Path.of(System.getProperty("user.home"), ".zunvx").toString())).toAbsolutePath();
+        int apiPort = env.integer("ZUNVX_API_PORT", 9517);
+        int proxyPort = env.integer("ZUNVX_WSPROXY_PORT", 6784);
+        int internalPort = env.integer("ZUNVX_COMPUTE_INTERNAL_PORT", 9518);
+        String hostName = env.string("ZUNVX_COMPUTE_HOST", localHostName());
+        ZunvxConfig c = new ZunvxConfig(
+                dataDir,
+                new Database(env.string("ZUNVX_DB_URL", null), env.integer("ZUNVX_DB_POOL_SIZE", 16)),
+                new Kafka(env.string("ZUNVX_KAFKA_BOOTSTRAP_SERVERS", null), env.integer("ZUNVX_KAFKA_PARTITIONS", 8)),
+                new Api(env.string("ZUNVX_API_HOST", "0.0.0.0"), apiPort,
+                        stripSlash(env.string("ZUNVX_API_PUBLIC_URL", "http://127.0.0.1:" + apiPort)),
+                        env.string("ZUNVX_UNIQUE_NAME_SCOPE", ""), env.integer("ZUNVX_API_MAX_LIMIT", 1000)),
+                new Compute(hostName,
+                        env.string("ZUNVX_DOCKER_HOST", "unix:///var/run/docker.sock"),
+                        env.string("ZUNVX_COMPUTE_NETWORK", "zunvx-default"),
+                        internalPort,
+                        stripSlash(env.string("ZUNVX_COMPUTE_INTERNAL_URL", "http://127.0.0.1:" + internalPort)),
+                        env.string("ZUNVX_COMPUTE_AVAILABILITY_ZONE", "nova"),
+                        env.duration("ZUNVX_COMPUTE_HEARTBEAT", Duration.ofSeconds(10)),
+                        env.duration("ZUNVX_COMPUTE_SYNC_INTERVAL", Duration.ofSeconds(30)),
+                        env.duration("ZUNVX_COMPUTE_ORPHAN_GRACE", Duration.ofSeconds(60))),
+                new Scheduler(env.duration("ZUNVX_SERVICE_DOWN_TIME", Duration.ofSeconds(180)),
+                        env.string("ZUNVX_SCHEDULER_WEIGHER", "spread")),
+                new Proxy(proxyPort, env.string("ZUNVX_WSPROXY_BASE_URL", "ws://127.0.0.1:" + proxyPort + "/")),
+                new Identity(env.string("ZUNVX_ADMIN_USER", "admin"), env.string("ZUNVX_ADMIN_PROJECT", "admin"),
+                        env.string("ZUNVX_ADMIN_PASSWORD", null),
+                        env.duration("ZUNVX_TOKEN_TTL", Duration.ofHours(12))),
+                env.integer("ZUNVX_OPS_PORT", 9510));
+        env.rejectUnknown();
+        c.validate();
+        return c;
+    }
+
+    private void validate() {
+        for (int p : new int[] {api.port, proxy.port, compute.internalPort, opsPort}) {
+            if (p < 0 || p > 65535) {
+                throw new ConfigException("port out of range: " + p);
+            }
+        }
+        if (!java.util.Set.of("", "project", "global").contains(api.uniqueNameScope)) {
+            throw new ConfigException("ZUNVX_UNIQUE_NAME_SCOPE must be empty, project or global");
+        }
+        if (!java.util.Set.of("spread", "pack").contains(scheduler.weigher)) {
+            throw new ConfigException("ZUNVX_SCHEDULER_WEIGHER must be spread or pack");
+        }
+        if (!compute.hostName.matches("[A-Za-z0-9._-]+")) {
+            throw new ConfigException("ZUNVX_COMPUTE_HOST may hold only letters, digits, '.', '_' and '-'");
+        }
+        if (database.poolSize < 1 || kafka.partitions < 1 || api.maxLimit < 1) {
+            throw new ConfigException("pool size, partitions and max limit must be positive");
+        }
+    }
+
+    private static String stripSlash(String s) {
+        return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    private static String localHostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9._-]", "-");
+        } catch (Exception e) {
+            return "localhost";
+        }
+    }
+}

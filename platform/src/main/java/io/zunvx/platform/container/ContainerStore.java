@@ -1,0 +1,140 @@
+package io.zunvx.platform.container;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import io.zunvx.model.Container;
+import io.zunvx.model.ContainerEvent;
+import io.zunvx.model.Status;
+import io.zunvx.platform.events.Envelopes;
+import io.zunvx.platform.outbox.Outbox;
+import io.zunvx.platform.outbox.OutboxMessage;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+
+/**
+ * Container state changes with their events: every write of a container row happens in a transaction that also puts
+ * a {@code container.state-changed} event (next sequence number) into the outbox, so the database and the event
+ * stream cannot disagree.
+ */
+public final class ContainerStore {
+    private final Pool pool;
+    private final ContainerRepository repo;
+    private final Clock clock;
+
+    public ContainerStore(Pool pool, ContainerRepository repo, Clock clock) {
+        this.pool = pool;
+        this.repo = repo;
+        this.clock = clock;
+    }
+
+    public Pool pool() {
+        return pool;
+    }
+
+    public ContainerRepository repository() {
+        return repo;
+    }
+
+    public Future<Optional<Container>> find(UUID uuid) {
+        return repo.find(pool, uuid);
+    }
+
+    /** Runs {@code work} in one transaction; a failed Future rolls everything back. */
+    public <T> Future<T> inTransaction(Function<Tx, Future<T>> work) {
+        return pool.withTransaction(conn -> work.apply(new Tx(conn)));
+    }
+
+    /**
+     * Locks the container, applies {@code change}, and saves the result with its event unless {@code change} returned
+     * the same instance (nothing to do). Empty when the container does not exist.
+     */
+    public Future<Optional<Container>> update(UUID uuid, String requestId, UnaryOperator<Container> change) {
+        return inTransaction(tx -> tx.lock(uuid).compose(found -> {
+            if (found.isEmpty()) {
+                return Future.succeededFuture(Optional.<Container>empty());
+            }
+            Container prev = found.get();
+            Container next = change.apply(prev);
+            if (next == prev) {
+                return Future.succeededFuture(Optional.of(prev));
+            }
+            return tx.save(prev, next, requestId).map(Optional::of);
+        }));
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    /** A transaction's view: container writes that emit events, and raw outbox access. */
+    public final class Tx {
+        private final SqlConnection conn;
+
+        private Tx(SqlConnection conn) {
+            this.conn = conn;
+        }
+
+        public SqlConnection connection() {
+            return conn;
+        }
+
+        /** Inserts a new container (sequence 1, version 0) and its first event. */
+        public Future<Container> insert(Container c, String requestId) {
+            Instant now = now();
+            Container row = c.toBuilder()
+                    .createdAt(c.createdAt() == null ? now : c.createdAt())
+                    .updatedAt(null)
+                    .version(0)
+                    .eventSequence(1)
+                    .build();
+            return repo.insert(conn, row)
+                    .compose(v -> publish(Envelopes.stateChanged(ContainerEvent.StateChanged.of(row, now, requestId))))
+                    .map(row);
+        }
+
+        public Future<Optional<Container>> lock(UUID uuid) {
+            return repo.findForUpdate(conn, uuid);
+        }
+
+        /**
+         * Writes {@code next} over {@code prev} (which must be the stored version) and emits its event. Fails with
+         * {@link ConcurrentUpdateException} if the row changed since {@code prev} was read.
+         */
+        public Future<Container> save(Container prev, Container next, String requestId) {
+            Instant now = now();
+            Container row = next.toBuilder()
+                    .version(prev.version() + 1)
+                    .eventSequence(prev.eventSequence() + 1)
+                    .updatedAt(now)
+                    .build();
+            return repo.update(conn, row, prev.version()).compose(ok -> ok
+                    ? publish(Envelopes.stateChanged(ContainerEvent.StateChanged.of(row, now, requestId))).map(row)
+                    : Future.failedFuture(new ConcurrentUpdateException(prev.uuid())));
+        }
+
+        /** Removes the row and emits its last event, with status {@code Deleted}. */
+        public Future<Void> delete(Container prev, String requestId) {
+            Instant now = now();
+            Container gone = prev.toBuilder().status(Status.DELETED).taskState(null)
+                    .eventSequence(prev.eventSequence() + 1).updatedAt(now).build();
+            return repo.delete(conn, prev.uuid()).compose(ok -> ok
+                    ? publish(Envelopes.stateChanged(ContainerEvent.StateChanged.of(gone, now, requestId)))
+                    : Future.succeededFuture());
+        }
+
+        public Future<Void> publish(OutboxMessage m) {
+            return Outbox.add(conn, m);
+        }
+
+        public Future<Void> publishAll(List<OutboxMessage> messages) {
+            return Outbox.addAll(conn, messages);
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package io.zunvx.platform.events;
+
+import io.cloudevents.CloudEvent;
+import io.cloudevents.CloudEventData;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.zunvx.model.ContainerCommand;
+import io.zunvx.model.ContainerEvent;
+import io.zunvx.model.Topics;
+import io.zunvx.platform.outbox.OutboxMessage;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * The wire form of commands and events: model objects to outbox messages (published as CloudEvents with JSON data)
+ * and received CloudEvents back to model objects. The JSON shapes here are the contract with subscribers; golden
+ * tests pin them.
+ */
+public final class Envelopes {
+    private Envelopes() {
+    }
+
+    /**
+     * A command for {@code topic}, keyed by the container uuid. Data: {@code uuid}, {@code request_id}, then the
+     * command's arguments in name order.
+     */
+    public static OutboxMessage command(String topic, ContainerCommand c) {
+        Map<String, Object> fields = ContainerCommand.toFields(c);
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("uuid", fields.remove("uuid"));
+        data.put("request_id", fields.remove("request_id"));
+        // Arguments come from Map.of, whose iteration order changes from one JVM run to the next.
+        data.putAll(new TreeMap<>(fields));
+        String uuid = c.uuid().toString();
+        return of(topic, uuid, c.type(), uuid, null, new JsonObject(data));
+    }
+
+    /**
+     * The command a received CloudEvent carries.
+     *
+     * @throws IllegalArgumentException if the type is unknown or the data is not a valid command object
+     */
+    public static ContainerCommand command(CloudEvent e) {
+        try {
+            return ContainerCommand.fromFields(e.getType(), data(e).getMap());
+        } catch (IllegalArgumentException ex) {
+            throw ex;
+        } catch (RuntimeException ex) {
+            throw new IllegalArgumentException("not a container command: " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * A state-changed event for {@link Topics#CONTAINER_EVENTS}, keyed by the container uuid. Data: {@code uuid},
+     * {@code sequence}, {@code time} (ISO-8601, UTC), {@code request_id} and {@code container} (nulls kept).
+     */
+    public static OutboxMessage stateChanged(ContainerEvent.StateChanged e) {
+        JsonObject data = new JsonObject()
+                .put("uuid", e.uuid().toString())
+                .put("sequence", e.sequence())
+                .put("time", e.time().toString())
+                .put("request_id", e.requestId())
+                .put("container", new JsonObject(new LinkedHashMap<>(e.container())));
+        String uuid = e.uuid().toString();
+        return of(Topics.CONTAINER_EVENTS, uuid, e.type(), uuid, e.sequence(), data);
+    }
+
+    /**
+     * The state-changed event a received CloudEvent carries.
+     *
+     * @throws IllegalArgumentException if the type is not {@link ContainerEvent.StateChanged#TYPE} or the data is
+     *                                  not a valid event object
+     */
+    public static ContainerEvent.StateChanged stateChanged(CloudEvent e) {
+        if (!ContainerEvent.StateChanged.TYPE.equals(e.getType())) {
+            throw new IllegalArgumentException("not a state-changed event: " + e.getType());
+        }
+        JsonObject data = data(e);
+        try {
+            Object container = data.getValue("container");
+            if (!(container instanceof JsonObject json)) {
+                throw new IllegalArgumentException("state-changed event without a container object");
+            }
+            return new ContainerEvent.StateChanged(
+                    UUID.fromString(Objects.requireNonNull(data.getString("uuid"), "uuid")),
+                    Objects.requireNonNull(data.getLong("sequence"), "sequence"),
+                    Instant.parse(Objects.requireNonNull(data.getString("time"), "time")),
+                    data.getString("request_id"),
+                    plain(json));
+        } catch (IllegalArgumentException ex) {
+            throw ex;
+        } catch (ClassCastException | NullPointerException | DateTimeParseException ex) {
+            throw new IllegalArgumentException("bad state-changed event data: " + ex.getMessage(), ex);
+        }
+    }
+
+    /** A message with a random id carrying {@code data} as JSON text. */
+    public static OutboxMessage of(String topic, String key, String type, String subject, Long sequence,
+                                   JsonObject data) {
+        return new OutboxMessage(UUID.randomUUID(), topic, key, type, subject, sequence, data.encode());
+    }
+
+    private static JsonObject data(CloudEvent e) {
+        CloudEventData data = e.getData();
+        if (data == null) {
+            throw new IllegalArgumentException("event " + e.getId() + " has no data");
+        }
+        try {
+            return new JsonObject(new String(data.toBytes(), StandardCharsets.UTF_8));
+        } catch (DecodeException | ClassCastException ex) {
+            throw new IllegalArgumentException("event " + e.getId() + " data is not a JSON object", ex);
+        }
+    }
+
+    /** Decoded JSON as plain maps and lists, so model records hold no Vert.x types. */
+    private static Map<String, Object> plain(JsonObject json) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (String key : json.fieldNames()) {
+            m.put(key, plainValue(json.getValue(key)));
+        }
+        return m;
+    }
+
+    private static Object plainValue(Object v) {
+        if (v instanceof JsonObject o) {
+            return plain(o);
+        }
+        if (v instanceof JsonArray a) {
+            List<Object> l = new ArrayList<>(a.size());
+            for (int i = 0; i < a.size(); i++) {
+                l.add(plainValue(a.getValue(i)));
+            }
+            return l;
+        }
+        return v;
+    }
+}

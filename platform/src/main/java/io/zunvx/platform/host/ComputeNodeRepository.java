@@ -1,0 +1,130 @@
+package io.zunvx.platform.host;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import io.zunvx.model.ComputeNode;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Compute nodes: what each host has (written by its agent) and what is claimed on it (written by the scheduler and
+ * released by the agent). Claims are conditional updates, so concurrent schedulers can never overcommit a host.
+ */
+public final class ComputeNodeRepository {
+    private static final String SELECT = "SELECT * FROM compute_nodes";
+
+    /**
+     * Registers or refreshes a host's inventory and counts. Claimed figures ({@code *_used}) are left as they are:
+     * only claims and releases change them.
+     */
+    public Future<ComputeNode> report(SqlClient db, ComputeNode n, Instant now) {
+        return db.preparedQuery("""
+                        INSERT INTO compute_nodes (uuid, hostname, mem_total, cpus, disk_total, total_containers, running,
+                            paused, stopped, architecture, os_type, os, kernel_version, labels, runtimes,
+                            enable_cpu_pinning, availability_zone, internal_endpoint, created_at, updated_at)
+                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19)
+                        ON CONFLICT (hostname) DO UPDATE SET mem_total = EXCLUDED.mem_total, cpus = EXCLUDED.cpus,
+                            disk_total = EXCLUDED.disk_total, total_containers = EXCLUDED.total_containers,
+                            running = EXCLUDED.running, paused = EXCLUDED.paused, stopped = EXCLUDED.stopped,
+                            architecture = EXCLUDED.architecture, os_type = EXCLUDED.os_type, os = EXCLUDED.os,
+                            kernel_version = EXCLUDED.kernel_version, labels = EXCLUDED.labels,
+                            runtimes = EXCLUDED.runtimes, enable_cpu_pinning = EXCLUDED.enable_cpu_pinning,
+                            availability_zone = EXCLUDED.availability_zone,
+                            internal_endpoint = EXCLUDED.internal_endpoint, updated_at = EXCLUDED.updated_at
+                        RETURNING *""")
+                .execute(Tuple.tuple(List.of(n.uuid(), n.hostname(), n.memTotal(), n.cpus(), n.diskTotal(),
+                        n.totalContainers(), n.running(), n.paused(), n.stopped(), nz(n.architecture()),
+                        nz(n.osType()), nz(n.os()), nz(n.kernelVersion()), new JsonObject(new LinkedHashMap<>(n.labels())),
+                        new JsonArray(new ArrayList<>(n.runtimes())), n.enableCpuPinning(), nz(n.availabilityZone()),
+                        nz(n.internalEndpoint()), now.atOffset(ZoneOffset.UTC))))
+                .map(rs -> from(rs.iterator().next()));
+    }
+
+    public Future<Optional<ComputeNode>> find(SqlClient db, String hostname) {
+        return db.preparedQuery(SELECT + " WHERE hostname = $1").execute(Tuple.of(hostname))
+                .map(rs -> rs.size() == 0 ? Optional.empty() : Optional.of(from(rs.iterator().next())));
+    }
+
+    public Future<List<ComputeNode>> list(SqlClient db) {
+        return db.query(SELECT + " ORDER BY hostname").execute().map(rs -> {
+            List<ComputeNode> out = new ArrayList<>();
+            rs.forEach(r -> out.add(from(r)));
+            return out;
+        });
+    }
+
+    /**
+     * Claims resources on a host if it still has them and has not changed since {@code expectedVersion} was read.
+     *
+     * @return the node after the claim, or empty if the condition failed (re-read and try again)
+     */
+    public Future<Optional<ComputeNode>> claim(SqlClient tx, String hostname, long expectedVersion, long mem,
+                                               double cpu, long disk, double cpuRatio, double memRatio,
+                                               double diskRatio) {
+        return tx.preparedQuery("""
+                        UPDATE compute_nodes SET mem_used = mem_used + $3, cpu_used = cpu_used + $4,
+                            disk_used = disk_used + $5, version = version + 1
+                        WHERE hostname = $1 AND version = $2
+                          AND mem_used + $3 <= mem_total * $7 AND cpu_used + $4 <= cpus * $6 + 1e-9
+                          AND disk_used + $5 <= disk_total * $8
+                        RETURNING *""")
+                .execute(Tuple.of(hostname, expectedVersion, mem, cpu, disk, cpuRatio, memRatio, diskRatio))
+                .map(rs -> rs.size() == 0 ? Optional.empty() : Optional.of(from(rs.iterator().next())));
+    }
+
+    /** Gives resources back (never below zero). */
+    public Future<Optional<ComputeNode>> release(SqlClient tx, String hostname, long mem, double cpu, long disk) {
+        return tx.preparedQuery("""
+                        UPDATE compute_nodes SET mem_used = GREATEST(mem_used - $2, 0),
+                            cpu_used = GREATEST(cpu_used - $3, 0), disk_used = GREATEST(disk_used - $4, 0),
+                            version = version + 1
+                        WHERE hostname = $1 RETURNING *""")
+                .execute(Tuple.of(hostname, mem, cpu, disk))
+                .map(rs -> rs.size() == 0 ? Optional.empty() : Optional.of(from(rs.iterator().next())));
+    }
+
+    static ComputeNode from(Row r) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        JsonObject l = (JsonObject) r.getValue("labels");
+        if (l != null) {
+            l.forEach(e -> labels.put(e.getKey(), String.valueOf(e.getValue())));
+        }
+        List<String> runtimes = new ArrayList<>();
+        JsonArray rt = (JsonArray) r.getValue("runtimes");
+        if (rt != null) {
+            rt.forEach(x -> runtimes.add(String.valueOf(x)));
+        }
+        return new ComputeNode(r.getUUID("uuid"), r.getString("hostname"), r.getLong("mem_total"),
+                r.getLong("mem_used"), r.getInteger("cpus"), r.getDouble("cpu_used"), r.getLong("disk_total"),
+                r.getLong("disk_used"), r.getInteger("total_containers"), r.getInteger("running"),
+                r.getInteger("paused"), r.getInteger("stopped"), r.getString("architecture"), r.getString("os_type"),
+                r.getString("os"), r.getString("kernel_version"), labels, runtimes,
+                r.getBoolean("enable_cpu_pinning"), r.getString("availability_zone"),
+                r.getString("internal_endpoint"), instant(r.getOffsetDateTime("created_at")),
+                instant(r.getOffsetDateTime("updated_at")), r.getLong("version"));
+    }
+
+    static Instant instant(OffsetDateTime t) {
+        return t == null ? null : t.toInstant();
+    }
+
+    private static Object nz(Object o) {
+        return o;
+    }
+
+    /** A fresh id for a host that registers for the first time (the stored one wins on conflict). */
+    public static UUID newId() {
+        return UUID.randomUUID();
+    }
+}

@@ -1,0 +1,154 @@
+package io.zunvx.scheduler.placement;
+
+import io.zunvx.model.ComputeNode;
+import io.zunvx.model.ZunService;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+
+/**
+ * Placement throughput and latency on synthetic clusters of 1,000 and 10,000 hosts, single-threaded as the
+ * scheduler runs. Each placement is followed by applying its claim to the snapshot, as the scheduler does. Not a
+ * test: run its {@code main} with the test classpath. Argument: placements to measure per cluster (default 20,000).
+ */
+public final class PlacementBench {
+
+    private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
+    private static final String[] ZONES = {"az1", "az2", "az3"};
+
+    private PlacementBench() {
+    }
+
+    public static void main(String[] args) {
+        int placements = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
+        FilterScheduler scheduler = new FilterScheduler(SchedulerPolicy.defaults(), 42L);
+        System.out.printf("java %s, %d CPUs available%n", Runtime.version(),
+                Runtime.getRuntime().availableProcessors());
+        for (int hosts : new int[] {1_000, 10_000}) {
+            Snapshot cluster = cluster(hosts, new Random(hosts));
+            List<PlacementRequest> requests = requests(placements, new Random(7));
+            // Warm-up rounds on the same immutable starting snapshot, so the measured round starts from it too.
+            for (int round = 0; round < 3; round++) {
+                run(scheduler, cluster, requests.subList(0, Math.min(requests.size(), 20_000_000 / hosts)));
+            }
+            Result r = run(scheduler, cluster, requests);
+            System.out.println(r.describe(hosts));
+            System.out.println(hostUpdates(cluster, hosts));
+        }
+    }
+
+    private record Result(int placed, int noValidHost, long totalNanos, long[] latencies) {
+        String describe(int hosts) {
+            long[] sorted = latencies.clone();
+            Arrays.sort(sorted);
+            int n = sorted.length;
+            return String.format(Locale.ROOT,
+                    "hosts=%d placements=%d placed=%d noValidHost=%d  %.0f placements/s  p50=%.1f us  p99=%.1f us"
+                            + "  max=%.1f us",
+                    hosts, n, placed, noValidHost, n / (totalNanos / 1e9), sorted[n / 2] / 1e3,
+                    sorted[(int) Math.min(n - 1, Math.ceil(n * 0.99) - 1)] / 1e3, sorted[n - 1] / 1e3);
+        }
+    }
+
+    private static Result run(FilterScheduler scheduler, Snapshot start, List<PlacementRequest> requests) {
+        Snapshot s = start;
+        long[] latencies = new long[requests.size()];
+        int placed = 0;
+        int none = 0;
+        long begin = System.nanoTime();
+        for (int i = 0; i < requests.size(); i++) {
+            long t0 = System.nanoTime();
+            Decision d = scheduler.place(s, requests.get(i), NOW);
+            if (d instanceof Placed p) {
+                s = s.withClaim(p);
+                placed++;
+            } else {
+                none++;
+            }
+            latencies[i] = System.nanoTime() - t0;
+        }
+        return new Result(placed, none, System.nanoTime() - begin, latencies);
+    }
+
+    /** Heartbeat-style updates of random hosts, to show what a host event costs the snapshot. */
+    private static String hostUpdates(Snapshot cluster, int hosts) {
+        Random random = new Random(3);
+        int n = 200_000;
+        String[] names = new String[n];
+        for (int i = 0; i < n; i++) {
+            names[i] = name(random.nextInt(hosts));
+        }
+        Snapshot s = cluster;
+        long best = Long.MAX_VALUE;
+        for (int round = 0; round < 5; round++) {
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                HostState h = s.get(names[i]);
+                s = s.with(h.withService(h.service()));
+            }
+            best = Math.min(best, System.nanoTime() - t0);
+        }
+        return String.format(Locale.ROOT, "hosts=%d snapshot updates: %.0f host events/s (%.2f us each)%n",
+                hosts, n / (best / 1e9), best / 1e3 / n);
+    }
+
+    private static String name(int i) {
+        return String.format(Locale.ROOT, "compute-%05d", i);
+    }
+
+    /**
+     * Hosts of 32-256 GiB and 16-128 CPUs, already 0-50 % used; a fifth offer kata, a tenth enable pinning, half
+     * have SSDs, three zones; 2 % disabled and 2 % with a stale heartbeat.
+     */
+    static Snapshot cluster(int hosts, Random random) {
+        Snapshot s = Snapshot.empty();
+        for (int i = 0; i < hosts; i++) {
+            String name = name(i);
+            long mem = 32768L << random.nextInt(4);
+            int cpus = 16 << random.nextInt(4);
+            long disk = 500L + random.nextInt(3500);
+            double load = random.nextDouble() * 0.5;
+            Map<String, String> labels = new HashMap<>();
+            labels.put("ssd", Boolean.toString(random.nextBoolean()));
+            labels.put("rack", "r" + random.nextInt(40));
+            List<String> runtimes = random.nextInt(5) == 0 ? List.of("runc", "kata") : List.of("runc");
+            boolean pinning = random.nextInt(10) == 0;
+            ComputeNode node = new ComputeNode(UUID.nameUUIDFromBytes(name.getBytes()), name, mem,
+                    (long) (mem * load), cpus, pinning ? 0 : Math.floor(cpus * load * 10) / 10, disk,
+                    (long) (disk * load), 0, 0, 0, 0, "x86_64", "linux", "Debian", "6.1", labels, runtimes, pinning,
+                    ZONES[random.nextInt(ZONES.length)], "http://" + name + ":9518", NOW, NOW, 1);
+            int health = random.nextInt(50);
+            ZunService service = new ZunService(i, name, ZunService.COMPUTE, health == 0, null, false,
+                    health == 1 ? NOW.minusSeconds(3600) : NOW.minusSeconds(random.nextInt(60)), 10, null, NOW, NOW);
+            s = s.with(HostState.of(node, service));
+        }
+        return s;
+    }
+
+    /**
+     * Mostly small shared containers; 5 % dedicated, 5 % with an SSD label hint, 3 % with a zone, 2 % asking for
+     * kata.
+     */
+    static List<PlacementRequest> requests(int n, Random random) {
+        List<PlacementRequest> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            int kind = random.nextInt(100);
+            boolean dedicated = kind < 5;
+            double cpu = dedicated ? 1 + random.nextInt(4) : (1 + random.nextInt(10)) / 10.0;
+            long memory = 64L << random.nextInt(5);
+            long disk = 1 + random.nextInt(20);
+            Map<String, String> hints = kind >= 5 && kind < 10 ? Map.of("label:ssd", "true") : Map.of();
+            String zone = kind >= 10 && kind < 13 ? ZONES[random.nextInt(ZONES.length)] : null;
+            String runtime = kind >= 13 && kind < 15 ? "kata" : null;
+            out.add(new PlacementRequest(new UUID(random.nextLong(), random.nextLong()), cpu, memory, disk, runtime,
+                    dedicated ? PlacementRequest.DEDICATED : PlacementRequest.SHARED, zone, null, hints));
+        }
+        return out;
+    }
+}
