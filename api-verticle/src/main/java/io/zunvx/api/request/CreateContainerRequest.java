@@ -148,7 +148,8 @@ public record CreateContainerRequest(Container.Builder container, String registr
             c.command(legacy ? split(body.getString("command")) : strings(body.getJsonArray("command")));
         }
 
-        boolean interactive = body.getValue("interactive") != null && ContainerFields.toBool(body.getValue("interactive"));
+        Object interactiveValue = body.getValue("interactive");
+        boolean interactive = interactiveValue != null && ContainerFields.toBool(interactiveValue);
         c.interactive(interactive);
 
         Object autoRemove = body.getValue("auto_remove");
@@ -203,7 +204,7 @@ public record CreateContainerRequest(Container.Builder container, String registr
         c.imageDriver(driver == null ? "docker" : driver);
 
         String name = body.getString("name");
-        c.name(name == null || name.isEmpty() ? Names.container(random) : name);
+        c.name(name == null ? Names.container(random) : name);
 
         Object cpu = body.getValue("cpu");
         c.cpu(cpu == null ? d.defaultCpu() : ContainerFields.toCpu(cpu));
@@ -224,14 +225,12 @@ public record CreateContainerRequest(Container.Builder container, String registr
         }
 
         String registry = body.getString("registry");
-        if (registry != null && !registry.isEmpty()) {
+        if (registry != null) {
             gate("registry", v, 31);
-        } else {
-            registry = null;
         }
 
         String host = body.getString("host");
-        boolean hostRequested = host != null && !host.isEmpty();
+        boolean hostRequested = host != null;
         if (hostRequested) {
             gate("host", v, 39);
             c.requestedHost(host);
@@ -272,9 +271,6 @@ public record CreateContainerRequest(Container.Builder container, String registr
                 hostRequested, pullPolicy != null);
     }
 
-    // ---------------------------------------------------------------------------------------------------------------
-    // Schema phase
-
     private static void validate(JsonObject body, boolean legacy, Defaults d) {
         Schema.Site b = Schema.BODY;
         for (String f : PROPERTIES) {
@@ -283,10 +279,9 @@ public record CreateContainerRequest(Container.Builder container, String registr
             }
             Object v = body.getValue(f);
             switch (f) {
-                case "name", "registry" -> {
-                    if (f.equals("registry")) {
-                        Schema.type(b, f, v, "string");
-                    }
+                case "name" -> ContainerFields.name(b, f, v);
+                case "registry" -> {
+                    Schema.type(b, f, v, "string");
                     ContainerFields.name(b, f, v);
                 }
                 case "image" -> {
@@ -525,9 +520,6 @@ public record CreateContainerRequest(Container.Builder container, String registr
             throw b.fail("healthcheck", hc, Schema.additionalMessage(extras));
         }
     }
-
-    // ---------------------------------------------------------------------------------------------------------------
-    // Controller phase
 
     private static void gate(String param, ApiVersion v, int sinceMinor) {
         if (!v.atLeast(sinceMinor)) {

@@ -15,8 +15,8 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * The query of {@code GET /v1/containers} (reference §3.1), checked in Zun's order: {@code all_projects}, {@code limit},
- * {@code sort_dir}, {@code marker}, unknown parameters, {@code sort_key}.
+ * The query of {@code GET /v1/containers} (reference §3.1), checked in Zun's order: {@code all_projects},
+ * {@code limit}, {@code sort_dir}, {@code marker}, unknown parameters, {@code sort_key}.
  *
  * <p>Filters are exact matches on the listed fields, kept as the strings sent; Zun does not validate their values, so
  * a filter no container can match (an unknown status, say) lists nothing rather than failing: see

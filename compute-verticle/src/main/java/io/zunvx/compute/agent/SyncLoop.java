@@ -111,15 +111,16 @@ public final class SyncLoop {
         } catch (IllegalArgumentException e) {
             return;
         }
-        serial.submit(uuid, () -> refresh(uuid, null)).onFailure(err ->
+        serial.submit(uuid, () -> refresh(uuid)).onFailure(err ->
                 LOG.warn("could not record Docker event {} of {}: {}", action, uuid, err.toString()));
     }
 
     /**
-     * Brings one container's row in line with Docker. {@code seen} is Docker's view when the caller already has it.
-     * Rows with an operation in progress are left to that operation, which records the outcome itself.
+     * Brings one container's row in line with Docker, inspecting it now (a listing taken earlier may be stale by the
+     * time this runs in the container's queue). Rows with an operation in progress are left to that operation, which
+     * records the outcome itself.
      */
-    Future<Void> refresh(UUID uuid, Observed seen) {
+    Future<Void> refresh(UUID uuid) {
         return store.find(uuid).compose(found -> {
             if (found.isEmpty() || !host.equals(found.get().host())) {
                 return Future.<Void>succeededFuture();
@@ -129,10 +130,7 @@ public final class SyncLoop {
                     || c.containerId() == null) {
                 return Future.<Void>succeededFuture();
             }
-            Future<Optional<Observed>> obs = seen != null
-                    ? Future.succeededFuture(Optional.of(seen))
-                    : blocking.run(context, () -> driver.inspect(c.containerId()));
-            return obs.compose(o -> apply(c, o));
+            return blocking.run(context, () -> driver.inspect(c.containerId())).compose(o -> apply(c, o));
         });
     }
 
@@ -153,7 +151,7 @@ public final class SyncLoop {
         if (died && c.autoHeal()) {
             return heal(c);
         }
-        if (o.status() == c.status() && java.util.Objects.equals(o.statusDetail(), c.statusDetail())) {
+        if (o.status() == c.status()) {
             return Future.succeededFuture();
         }
         return store.update(c.uuid(), null, x -> x.taskState() != null ? x : x.toBuilder()
@@ -207,8 +205,10 @@ public final class SyncLoop {
                     for (Container c : rows) {
                         known.add(c.uuid().toString());
                         Observed o = byUuid.get(c.uuid().toString());
-                        if (o != null || c.containerId() != null) {
-                            serial.submit(c.uuid(), () -> o == null ? refresh(c.uuid(), null) : refresh(c.uuid(), o));
+                        // Status only: the detail text ("Up 5 mins") changes with time, not with the state.
+                        boolean differs = o == null ? c.containerId() != null : o.status() != c.status();
+                        if (differs) {
+                            serial.submit(c.uuid(), () -> refresh(c.uuid()));
                         }
                     }
                     return removeOrphans(byUuid, known);

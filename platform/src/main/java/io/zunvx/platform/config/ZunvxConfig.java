@@ -65,10 +65,14 @@ public record ZunvxConfig(
     }
 
     /**
-     * @param serviceDownTime silence after which a service counts as down
-     * @param weigher         {@code spread} or {@code pack}
+     * @param serviceDownTime     silence after which a service counts as down
+     * @param weigher             {@code spread} or {@code pack}
+     * @param cpuAllocationRatio  vCPUs that may be claimed per host CPU
+     * @param ramAllocationRatio  MiB that may be claimed per MiB of host memory
+     * @param diskAllocationRatio GB that may be claimed per GB of host disk
      */
-    public record Scheduler(Duration serviceDownTime, String weigher) {
+    public record Scheduler(Duration serviceDownTime, String weigher, double cpuAllocationRatio,
+                            double ramAllocationRatio, double diskAllocationRatio) {
     }
 
     /**
@@ -125,7 +129,10 @@ public record ZunvxConfig(
                         env.duration("ZUNVX_COMPUTE_SYNC_INTERVAL", Duration.ofSeconds(30)),
                         env.duration("ZUNVX_COMPUTE_ORPHAN_GRACE", Duration.ofSeconds(60))),
                 new Scheduler(env.duration("ZUNVX_SERVICE_DOWN_TIME", Duration.ofSeconds(180)),
-                        env.string("ZUNVX_SCHEDULER_WEIGHER", "spread")),
+                        env.string("ZUNVX_SCHEDULER_WEIGHER", "spread"),
+                        env.number("ZUNVX_CPU_ALLOCATION_RATIO", 16.0),
+                        env.number("ZUNVX_RAM_ALLOCATION_RATIO", 1.5),
+                        env.number("ZUNVX_DISK_ALLOCATION_RATIO", 1.0)),
                 new Proxy(proxyPort, env.string("ZUNVX_WSPROXY_BASE_URL", "ws://127.0.0.1:" + proxyPort + "/")),
                 new Identity(env.string("ZUNVX_ADMIN_USER", "admin"), env.string("ZUNVX_ADMIN_PROJECT", "admin"),
                         env.string("ZUNVX_ADMIN_PASSWORD", null),
@@ -150,6 +157,10 @@ public record ZunvxConfig(
         }
         if (!compute.hostName.matches("[A-Za-z0-9._-]+")) {
             throw new ConfigException("ZUNVX_COMPUTE_HOST may hold only letters, digits, '.', '_' and '-'");
+        }
+        if (scheduler.cpuAllocationRatio <= 0 || scheduler.ramAllocationRatio <= 0
+                || scheduler.diskAllocationRatio <= 0) {
+            throw new ConfigException("allocation ratios must be positive");
         }
         if (database.poolSize < 1 || kafka.partitions < 1 || api.maxLimit < 1) {
             throw new ConfigException("pool size, partitions and max limit must be positive");

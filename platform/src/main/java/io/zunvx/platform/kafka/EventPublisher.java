@@ -20,6 +20,7 @@ public final class EventPublisher {
     /** The CloudEvents extension carrying the per-aggregate sequence number. */
     public static final String SEQUENCE_EXTENSION = "sequence";
     static final String JSON = "application/json";
+    private static final long CLOSE_TIMEOUT_MS = 30_000;
 
     private final KafkaProducer<String, CloudEvent> producer;
     private final Clock clock;
@@ -75,8 +76,8 @@ public final class EventPublisher {
         return b.build();
     }
 
-    /** Flushes what is in flight and closes the producer. */
+    /** Sends what is still buffered (waiting at most {@value #CLOSE_TIMEOUT_MS} ms) and closes the producer. */
     public Future<Void> close() {
-        return producer.close();
+        return producer.close(CLOSE_TIMEOUT_MS);
     }
 }

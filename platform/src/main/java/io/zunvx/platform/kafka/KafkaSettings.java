@@ -39,6 +39,10 @@ public record KafkaSettings(String bootstrapServers, String clientIdPrefix) {
         c.put(CloudEventSerializer.ENCODING_CONFIG, Encoding.BINARY.name());
         c.put(ProducerConfig.ACKS_CONFIG, "all");
         c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        // One request in flight per broker: with several, a batch refused while a partition's leader is still being
+        // set up (a topic created moments ago) can be overtaken by the next one, which the broker accepts; the
+        // producer then retries the first until its delivery timeout and per-key order is lost.
+        c.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
         // Kafka 4 defaults to 5 ms; events are sent one by one and latency matters more than batching.
         c.put(ProducerConfig.LINGER_MS_CONFIG, "0");
         // A send to a missing topic waits this long for metadata before failing.

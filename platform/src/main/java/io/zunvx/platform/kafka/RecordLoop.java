@@ -63,7 +63,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The handler is called on the loop's Vert.x context (the one {@link #start()} was called on, or a new event-loop
  * context) and must not block it. Handlers must be idempotent: after a crash, a rebalance or a stop with a handler
- * still running, records are delivered again.
+ * still running, records are delivered again. Their Futures must complete in bounded time: a key waits for its
+ * previous record, and a batch still running after the consumer's {@code max.poll.interval.ms} (5 minutes) costs the
+ * loop its partitions, whose records then go to another member again.
  */
 public final class RecordLoop {
     /** Dead-letter header: why the record could not be handled. */
@@ -298,7 +300,7 @@ public final class RecordLoop {
 
     private void revoked(Set<TopicPartition> partitions) {
         owned.removeAll(partitions);
-        // Their new owner starts from the last committed offset; committing for them now could skip its work.
+        // Committing for them once the group has handed them to another member could move its offsets backwards.
         uncommitted.keySet().removeAll(partitions);
         LOG.debug("consumer group {} revoked {}", groupId, partitions);
     }

@@ -3,6 +3,7 @@ package io.zunvx.platform.kafka;
 import static io.zunvx.platform.kafka.KafkaTestSupport.await;
 import static io.zunvx.platform.kafka.KafkaTestSupport.endOffsets;
 import static io.zunvx.platform.kafka.KafkaTestSupport.event;
+import static io.zunvx.platform.kafka.KafkaTestSupport.eventually;
 import static io.zunvx.platform.kafka.KafkaTestSupport.find;
 import static io.zunvx.platform.kafka.KafkaTestSupport.header;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,14 +18,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The embedded broker keeps its cluster, topics and records across a restart on the same directory. */
+/**
+ * The embedded broker keeps its cluster, topics, records and consumer offsets across a restart on the same directory.
+ */
 class KafkaEmbeddedIT {
+    private static final String GROUP = "restart-group";
+
     @TempDir
     Path dir;
 
@@ -57,6 +64,20 @@ class KafkaEmbeddedIT {
             }
             await(Future.all(sends));
             await(publisher.close());
+
+            // AND a consumer group that has handled and committed all of them
+            AtomicInteger handled = new AtomicInteger();
+            RecordLoop loop = RecordLoop.of(vertx, settings, GROUP, List.of(topic), c -> {
+                handled.incrementAndGet();
+                return Future.succeededFuture();
+            });
+            await(loop.start());
+            try (Admin admin = KafkaTestSupport.admin(kafka.bootstrapServers())) {
+                eventually("group committed all 20", () -> KafkaTestSupport.committed(admin, GROUP, topic).values()
+                        .stream().mapToLong(Long::longValue).sum() == 20);
+            }
+            await(loop.stop());
+            assertEquals(20, handled.get());
         }
 
         // WHEN it is started again on the same directory and port
@@ -79,6 +100,20 @@ class KafkaEmbeddedIT {
             // AND ensuring the existing topic again is harmless
             KafkaSettings settings = new KafkaSettings(kafka.bootstrapServers(), "restart-it");
             await(KafkaTopics.ensure(vertx, settings, Map.of(topic, 8)));
+
+            // AND the group's committed offsets survived: a new member sees only what is published now
+            EventPublisher publisher = new EventPublisher(vertx, settings, "publisher");
+            await(publisher.publish(event(topic, "key-0", 5), "/zunvx/test"));
+            await(publisher.close());
+            List<String> seen = new CopyOnWriteArrayList<>();
+            RecordLoop loop = RecordLoop.of(vertx, settings, GROUP, List.of(topic), c -> {
+                seen.add(c.key() + "/" + KafkaTestSupport.number(c));
+                return Future.succeededFuture();
+            });
+            await(loop.start());
+            eventually("new record handled", () -> !seen.isEmpty());
+            await(loop.stop());
+            assertEquals(List.of("key-0/5"), List.copyOf(seen));
         }
     }
 }

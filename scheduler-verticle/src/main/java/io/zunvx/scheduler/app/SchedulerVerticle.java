@@ -62,6 +62,7 @@ public final class SchedulerVerticle extends VerticleBase {
         var cfg = platform.config().scheduler();
         this.policy = SchedulerPolicy.defaults()
                 .withServiceDownTime(cfg.serviceDownTime())
+                .withAllocationRatios(cfg.cpuAllocationRatio(), cfg.ramAllocationRatio(), cfg.diskAllocationRatio())
                 .withWeigher("pack".equals(cfg.weigher()) ? SchedulerPolicy.Strategy.PACK
                         : SchedulerPolicy.Strategy.SPREAD);
         this.scheduler = new FilterScheduler(policy, System.nanoTime());

@@ -1,0 +1,45 @@
+package io.zunvx.launcher;
+
+import io.zunvx.compute.agent.CrashPoints;
+import io.zunvx.platform.config.ZunvxConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/** Starts a real all-in-one for a test class: its own data directory, free ports and compute host name. */
+final class Platforms {
+    private Platforms() {
+    }
+
+    static AllInOne start(Path dataDir, CrashPoints crashPoints, Map<String, String> extra) {
+        int api = freePort();
+        Map<String, String> env = new HashMap<>();
+        env.put("ZUNVX_DATA_DIR", dataDir.toString());
+        env.put("ZUNVX_API_PORT", String.valueOf(api));
+        env.put("ZUNVX_API_HOST", "127.0.0.1");
+        env.put("ZUNVX_COMPUTE_INTERNAL_PORT", String.valueOf(freePort()));
+        env.put("ZUNVX_COMPUTE_HOST", "e2e-" + UUID.randomUUID().toString().substring(0, 8));
+        env.put("ZUNVX_COMPUTE_NETWORK", "none");
+        env.put("ZUNVX_COMPUTE_ORPHAN_GRACE", "2s");
+        env.put("ZUNVX_COMPUTE_SYNC_INTERVAL", "2s");
+        env.put("ZUNVX_ADMIN_PASSWORD", "e2e-admin-secret");
+        String dockerHost = System.getenv("DOCKER_HOST");
+        if (dockerHost != null && !dockerHost.isBlank()) {
+            env.put("ZUNVX_DOCKER_HOST", dockerHost);
+        }
+        env.putAll(extra);
+        return AllInOne.start(ZunvxConfig.from(env), crashPoints);
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Prepares a Debian 12 machine (as root) for building, testing and running Zun-VX: packages, a Docker engine, the
+# locally built busybox image. Safe to run again.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+packages=(docker.io busybox-static maven python3-zunclient kcat tmux curl)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+"$here/start-docker.sh"
+docker image inspect busybox:latest >/dev/null 2>&1 || "$here/busybox-image.sh" busybox:latest
