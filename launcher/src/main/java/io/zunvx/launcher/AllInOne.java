@@ -68,6 +68,7 @@ public final class AllInOne implements AutoCloseable {
             Bootstrap boot = Bootstrap.load(config.dataDir(), config.identity().adminPassword());
             vertx = Runtimes.vertx();
             Readiness readiness = new Readiness();
+            Readiness.Flag started = readiness.flag("all-in-one");
             Platform platform = Platform.connect(vertx, config, dbUrl, bootstrapServers, readiness,
                     Clock.systemUTC()).await();
             ApiVerticle api = new ApiVerticle(platform);
@@ -77,6 +78,7 @@ public final class AllInOne implements AutoCloseable {
             vertx.deployVerticle(new SchedulerVerticle(platform)).await();
             aio.startCompute(crashPoints);
             vertx.deployVerticle(api).await();
+            started.set(true);
             return aio;
         } catch (RuntimeException | Error e) {
             if (vertx != null) {

@@ -13,6 +13,7 @@ import io.zunvx.api.request.CreateContainerRequest;
 import io.zunvx.api.request.DeleteQuery;
 import io.zunvx.api.request.ListQuery;
 import io.zunvx.api.request.LogsQuery;
+import io.zunvx.api.request.QueryParams;
 import io.zunvx.api.request.RunQuery;
 import io.zunvx.api.request.TimeoutQuery;
 import io.zunvx.model.ApiVersion;
@@ -186,7 +187,12 @@ public final class ContainerApi {
         };
         ContainerQuery query = new ContainerQuery(project, filters, sortKey, "asc".equals(q.sortDir()), q.marker(),
                 q.limit());
-        store.repository().list(store.pool(), query).onSuccess(rows -> {
+        Future<Void> marker = q.marker() == null ? Future.succeededFuture()
+                : store.repository().find(store.pool(), q.marker()).compose(found ->
+                        found.isPresent() && (project == null || project.equals(found.get().projectId()))
+                                ? Future.<Void>succeededFuture()
+                                : Future.failedFuture(ZunException.containerNotFound(q.marker().toString())));
+        marker.compose(v -> store.repository().list(store.pool(), query)).onSuccess(rows -> {
             JsonArray items = new JsonArray();
             rows.forEach(c -> items.add(view(c, who)));
             JsonObject out = new JsonObject().put("containers", items);
@@ -202,6 +208,9 @@ public final class ContainerApi {
 
     private void show(RoutingContext ctx) {
         Identity who = RequestContext.identity(ctx);
+        if (QueryParams.allProjects(ctx.queryParams()) && !who.isAdmin()) {
+            throw ZunException.forbidden("container:get_one_all_projects");
+        }
         lookup.resolve(store.pool(), ctx.pathParam("c"), who)
                 .onSuccess(c -> ApiRouter.json(ctx, 200, view(c, who).encode()))
                 .onFailure(ctx::fail);
@@ -214,8 +223,14 @@ public final class ContainerApi {
         ApiVersion v = RequestContext.version(ctx);
         String req = RequestContext.requestId(ctx);
         DeleteQuery q = DeleteQuery.parse(ctx.queryParams());
-        boolean stop = q.stop() && v.atLeast(12);
-        if (q.force() && v.atLeast(7) && !who.isAdmin() && !stop) {
+        if (q.stop() && !v.atLeast(12)) {
+            throw ZunException.invalidParamInVersion("stop", v.toString(), "1.12");
+        }
+        if (q.force() && !v.atLeast(7)) {
+            throw ZunException.invalidParamInVersion("force", v.toString(), "1.7");
+        }
+        boolean stop = q.stop();
+        if (q.force() && !who.isAdmin() && !stop) {
             throw ZunException.forbidden("container:delete_force");
         }
         if (q.allProjects() && !who.isAdmin()) {

@@ -56,23 +56,29 @@ public final class ApiRouter {
         return router;
     }
 
-    /** Adds the catch-all 404 after every feature has mounted its routes. */
+    /**
+     * Renders the router's own 404 (no route for the path) and 405 (the path exists for other methods) in Zun's
+     * framework error body; called after every feature has mounted its routes.
+     */
     public static void finish(Router router) {
-        router.route().handler(ctx -> ctx.fail(new ZunException(404, "", "The resource could not be found.") {
-            @Override
-            public String title() {
-                return "Not Found";
-            }
-        }));
+        router.errorHandler(404, ctx -> framework(ctx, 404, "Not Found", "The resource could not be found."));
+        router.errorHandler(405, ctx -> framework(ctx, 405, "Method Not Allowed",
+                "The method " + ctx.request().method() + " is not allowed for this resource."));
+    }
+
+    private static void framework(RoutingContext ctx, int status, String title, String detail) {
+        if (!ctx.response().headWritten()) {
+            json(ctx, status, io.zunvx.platform.error.ErrorRendering.zunBody(status, "", title, detail).encode());
+        }
     }
 
     private static void requestId(RoutingContext ctx) {
-        if (ctx.get(RequestContext.REQUEST_ID) != null) {
-            ctx.next();
-            return;
+        String id = ctx.get(RequestContext.REQUEST_ID);
+        if (id == null) {
+            id = "req-" + UUID.randomUUID();
+            ctx.put(RequestContext.REQUEST_ID, id);
         }
-        String id = "req-" + UUID.randomUUID();
-        ctx.put(RequestContext.REQUEST_ID, id);
+        // Set on every pass: a reroute clears the response headers but keeps the context data.
         ctx.response().putHeader(REQUEST_ID_HEADER, id);
         ctx.next();
     }

@@ -114,7 +114,9 @@ public record ListQuery(int limit, UUID marker, String sortKey, String sortDir, 
             return true;
         }
         String memory = filters.get("memory");
-        if (memory != null && !DIGITS.matcher(memory).matches()) {
+        if (memory != null && (!DIGITS.matcher(memory).matches() || memory.replaceFirst("^0+(?=.)", "").length() > 9
+                && Long.parseLong(memory.length() > 18 ? "9999999999" : memory) > Integer.MAX_VALUE)) {
+            // Stored memory is an int of MiB: a larger figure matches no container.
             return true;
         }
         String autoRemove = filters.get("auto_remove");

@@ -226,6 +226,13 @@ public final class ContainerManager {
                 return Future.<Void>succeededFuture();
             }
             Container prev = found.get();
+            if (obs.isEmpty() && prev.autoRemove()) {
+                // It ran, exited and Docker removed it before we looked: that is auto_remove doing its job.
+                return release(tx, prev)
+                        .compose(v -> actions.event(tx.connection(), uuid, req, event, started, clock.instant(),
+                                "Success", null, true, message))
+                        .compose(v -> tx.delete(prev, req));
+            }
             Container.Builder b = prev.toBuilder().taskState(null);
             if (obs.isPresent()) {
                 b.status(obs.get().status()).statusDetail(obs.get().statusDetail()).statusReason(null);

@@ -126,8 +126,9 @@ public final class SyncLoop {
                 return Future.<Void>succeededFuture();
             }
             Container c = found.get();
-            if (c.taskState() != null || c.status() == Status.CREATING || c.status() == Status.DELETING
-                    || c.containerId() == null) {
+            // An operation in progress (including an API delete, which sets container_deleting) records its own
+            // outcome; a container still being created has nothing in Docker to compare yet.
+            if (c.taskState() != null || c.status() == Status.CREATING || c.containerId() == null) {
                 return Future.<Void>succeededFuture();
             }
             return blocking.run(context, () -> driver.inspect(c.containerId())).compose(o -> apply(c, o));
@@ -147,6 +148,10 @@ public final class SyncLoop {
                     .statusDetail(null).build()).mapEmpty();
         }
         Observed o = obs.get();
+        if (o.status() == Status.DELETING) {
+            // Docker is removing it (auto-remove or a removal outside the platform): its destroy event follows.
+            return Future.succeededFuture();
+        }
         boolean died = o.status() == Status.STOPPED && c.status() == Status.RUNNING;
         if (died && c.autoHeal()) {
             return heal(c);

@@ -41,9 +41,13 @@ public record Platform(Vertx vertx, ZunvxConfig config, Database database, Pool 
         int partitions = config.kafka().partitions();
         Map<String, Integer> topics = Map.of(Topics.SCHEDULER_COMMANDS, partitions, Topics.CONTAINER_EVENTS,
                 partitions, Topics.HOST_EVENTS, partitions, Topics.DEAD_LETTER, 1);
-        return retry(vertx, "PostgreSQL at " + db, () -> pool.query("SELECT 1 FROM signing_keys LIMIT 1").execute())
+        return retry(vertx, "PostgreSQL at " + db, () -> pool.query("SELECT 1 FROM signing_keys LIMIT 1").execute()
+                        .recover(err -> Future.failedFuture(err.getMessage() != null
+                                && err.getMessage().contains("42P01")
+                                ? new IllegalStateException("the schema is not there yet (run `zunvx migrate`)")
+                                : err)))
                 .compose(v -> retry(vertx, "Kafka at " + kafkaBootstrap, () -> KafkaTopics.ensure(vertx, kafka, topics)))
-                .compose(v -> TokenService.load(vertx, pool, config.api().publicUrl() + "/identity/v3",
+                .compose(v -> TokenService.load(vertx, pool, TokenService.ISSUER,
                         config.identity().tokenTtl(), clock))
                 .map(tokens -> {
                     EventPublisher publisher = new EventPublisher(vertx, kafka, "zunvx-" + UUID.randomUUID(), clock);

@@ -34,6 +34,8 @@ import java.util.UUID;
 public final class TokenService {
     public static final String ALGORITHM = "ES256";
     public static final String AUDIENCE = "zunvx";
+    /** The issuer of this platform's own tokens: stable across restarts, addresses and instances. */
+    public static final String ISSUER = "zunvx";
 
     private final JWTAuth signer;
     private final JWTAuth verifier;

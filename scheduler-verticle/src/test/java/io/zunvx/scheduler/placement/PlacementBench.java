@@ -38,9 +38,10 @@ public final class PlacementBench {
         for (int hosts : new int[] {1_000, 10_000}) {
             Snapshot cluster = cluster(hosts, new Random(hosts));
             List<PlacementRequest> requests = requests(placements, new Random(7));
-            // Warm-up rounds on the same immutable starting snapshot, so the measured round starts from it too.
-            for (int round = 0; round < 3; round++) {
-                run(scheduler, cluster, requests.subList(0, Math.min(requests.size(), 20_000_000 / hosts)));
+            // Warm-up on the same immutable starting snapshot (so measured rounds start from it too), long enough
+            // for the JIT and for the cluster to reach the old generation, whose first copies cost the most.
+            for (int round = 0; round < 5; round++) {
+                run(scheduler, cluster, requests.subList(0, Math.min(requests.size(), 50_000_000 / hosts)));
             }
             List<Result> results = new ArrayList<>();
             for (int round = 1; round <= rounds; round++) {
