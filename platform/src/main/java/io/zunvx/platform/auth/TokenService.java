@@ -70,7 +70,7 @@ public final class TokenService {
     }
 
     private static Future<List<Row>> keys(Pool pool) {
-        return pool.query("SELECT * FROM signing_keys WHERE retired_at IS NULL ORDER BY created_at DESC, kid")
+        return pool.query("SELECT * FROM signing_keys WHERE retired_at IS NULL ORDER BY created_at DESC, seq DESC")
                 .execute().map(rs -> {
                     List<Row> out = new ArrayList<>();
                     rs.forEach(out::add);

@@ -48,7 +48,11 @@ public final class Env {
 
     /** {@code 250ms}, {@code 10s}, {@code 3m}, {@code 1h}, or a plain number of seconds. */
     public Duration duration(String key, Duration dflt) {
-        return parse(key, dflt, Env::parseDuration, "a duration such as 500ms, 10s, 3m");
+        Duration d = parse(key, dflt, Env::parseDuration, "a duration such as 500ms, 10s, 3m");
+        if (d != null && (d.isZero() || d.isNegative())) {
+            throw new ConfigException(key + " must be a positive duration, not '" + values.get(key) + "'");
+        }
+        return d;
     }
 
     static Duration parseDuration(String v) {

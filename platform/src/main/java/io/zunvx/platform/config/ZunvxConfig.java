@@ -27,7 +27,8 @@ public record ZunvxConfig(
     public record Database(String url, int poolSize) {
         @Override
         public String toString() {
-            return "Database[url=" + (url == null ? "embedded" : url.replaceAll(":[^:@/]*@", ":***@"))
+            return "Database[url=" + (url == null ? "embedded" : url.replaceAll(":[^:@/]*@", ":***@")
+                    .replaceAll("(?i)([?&]password=)[^&]*", "$1***"))
                     + ", poolSize=" + poolSize + "]";
         }
     }
@@ -144,11 +145,10 @@ public record ZunvxConfig(
     }
 
     private void validate() {
-        for (int p : new int[] {api.port, proxy.port, compute.internalPort, opsPort}) {
-            if (p < 0 || p > 65535) {
-                throw new ConfigException("port out of range: " + p);
-            }
-        }
+        port("ZUNVX_API_PORT", api.port);
+        port("ZUNVX_WSPROXY_PORT", proxy.port);
+        port("ZUNVX_COMPUTE_INTERNAL_PORT", compute.internalPort);
+        port("ZUNVX_OPS_PORT", opsPort);
         if (!java.util.Set.of("", "project", "global").contains(api.uniqueNameScope)) {
             throw new ConfigException("ZUNVX_UNIQUE_NAME_SCOPE must be empty, project or global");
         }
@@ -158,12 +158,23 @@ public record ZunvxConfig(
         if (!compute.hostName.matches("[A-Za-z0-9._-]+")) {
             throw new ConfigException("ZUNVX_COMPUTE_HOST may hold only letters, digits, '.', '_' and '-'");
         }
-        if (scheduler.cpuAllocationRatio <= 0 || scheduler.ramAllocationRatio <= 0
-                || scheduler.diskAllocationRatio <= 0) {
-            throw new ConfigException("allocation ratios must be positive");
+        positive("ZUNVX_CPU_ALLOCATION_RATIO", scheduler.cpuAllocationRatio);
+        positive("ZUNVX_RAM_ALLOCATION_RATIO", scheduler.ramAllocationRatio);
+        positive("ZUNVX_DISK_ALLOCATION_RATIO", scheduler.diskAllocationRatio);
+        positive("ZUNVX_DB_POOL_SIZE", database.poolSize);
+        positive("ZUNVX_KAFKA_PARTITIONS", kafka.partitions);
+        positive("ZUNVX_API_MAX_LIMIT", api.maxLimit);
+    }
+
+    private static void port(String key, int p) {
+        if (p < 0 || p > 65535) {
+            throw new ConfigException(key + " must be a port number from 0 to 65535, not " + p);
         }
-        if (database.poolSize < 1 || kafka.partitions < 1 || api.maxLimit < 1) {
-            throw new ConfigException("pool size, partitions and max limit must be positive");
+    }
+
+    private static void positive(String key, double v) {
+        if (!(v > 0)) {
+            throw new ConfigException(key + " must be positive, not " + v);
         }
     }
 

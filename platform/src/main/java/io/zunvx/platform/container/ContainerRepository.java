@@ -64,28 +64,35 @@ public final class ContainerRepository {
 
     /** One page, keyset-paginated on ({@code sortKey}, id). */
     public Future<List<Container>> list(SqlClient db, ContainerQuery q) {
-        StringBuilder sql = new StringBuilder(ContainerRows.SELECT).append(" WHERE true");
+        StringBuilder sql = new StringBuilder(ContainerRows.SELECT_ALIASED).append(" WHERE true");
         List<Object> args = new ArrayList<>();
         if (q.projectId() != null) {
             args.add(q.projectId());
-            sql.append(" AND project_id = $").append(args.size());
+            sql.append(" AND c.project_id = $").append(args.size());
         }
         for (Map.Entry<String, Object> f : q.filters().entrySet()) {
             args.add(f.getValue());
-            sql.append(" AND ").append(f.getKey()).append(" = $").append(args.size());
+            sql.append(" AND c.").append(f.getKey()).append(" = $").append(args.size());
         }
-        String op = q.ascending() ? ">" : "<";
-        String col = q.sortKey();
+        String col = "c." + q.sortKey();
+        String m = "m." + q.sortKey();
         if (q.marker() != null) {
             args.add(q.marker());
-            int m = args.size();
-            sql.append(" AND (").append(col).append(", id) ").append(op).append(" (SELECT ").append(col)
-                    .append(", id FROM containers WHERE uuid = $").append(m).append(")");
+            int n = args.size();
+            // NULL-aware keyset: NULLs sort last ascending and first descending, ties broken by id.
+            String after = q.ascending()
+                    ? "(" + m + " IS NULL AND " + col + " IS NULL AND c.id > m.id) OR (" + m + " IS NOT NULL AND ("
+                            + col + " > " + m + " OR (" + col + " = " + m + " AND c.id > m.id) OR " + col
+                            + " IS NULL))"
+                    : "(" + m + " IS NULL AND (" + col + " IS NOT NULL OR c.id < m.id)) OR (" + m + " IS NOT NULL AND ("
+                            + col + " < " + m + " OR (" + col + " = " + m + " AND c.id < m.id)))";
+            sql.append(" AND EXISTS (SELECT 1 FROM containers m WHERE m.uuid = $").append(n).append(" AND (")
+                    .append(after).append("))");
         }
-        String dir = q.ascending() ? " ASC" : " DESC";
+        String dir = q.ascending() ? " ASC NULLS LAST" : " DESC NULLS FIRST";
         sql.append(" ORDER BY ").append(col).append(dir);
-        if (!"id".equals(col)) {
-            sql.append(", id").append(dir);
+        if (!"id".equals(q.sortKey())) {
+            sql.append(", c.id").append(q.ascending() ? " ASC" : " DESC");
         }
         args.add(q.limit());
         sql.append(" LIMIT $").append(args.size());

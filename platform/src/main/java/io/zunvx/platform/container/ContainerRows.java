@@ -30,6 +30,9 @@ final class ContainerRows {
             "requested_host", "run", "container_id", "claimed", "created_at", "updated_at", "version", "event_seq");
 
     static final String SELECT = "SELECT id, " + String.join(", ", COLUMNS) + " FROM containers";
+    /** The same columns from {@code containers c}, for queries that join the table to itself. */
+    static final String SELECT_ALIASED = "SELECT c.id, " + String.join(", ",
+            COLUMNS.stream().map(x -> "c." + x).toList()) + " FROM containers c";
 
     static final String INSERT;
     static final String UPDATE;

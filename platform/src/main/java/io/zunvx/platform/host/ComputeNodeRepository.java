@@ -76,8 +76,9 @@ public final class ComputeNodeRepository {
                         UPDATE compute_nodes SET mem_used = mem_used + $3, cpu_used = cpu_used + $4,
                             disk_used = disk_used + $5, version = version + 1
                         WHERE hostname = $1 AND version = $2
-                          AND mem_used + $3 <= mem_total * $7 AND cpu_used + $4 <= cpus * $6 + 1e-9
-                          AND disk_used + $5 <= disk_total * $8
+                          AND mem_used + $3 <= mem_total * $7::double precision
+                          AND cpu_used + $4 <= cpus * $6::double precision + 1e-9
+                          AND disk_used + $5 <= disk_total * $8::double precision
                         RETURNING *""")
                 .execute(Tuple.of(hostname, expectedVersion, mem, cpu, disk, cpuRatio, memRatio, diskRatio))
                 .map(rs -> rs.size() == 0 ? Optional.empty() : Optional.of(from(rs.iterator().next())));
