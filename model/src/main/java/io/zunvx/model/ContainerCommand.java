@@ -118,6 +118,49 @@ public sealed interface ContainerCommand {
         }
     }
 
+    /**
+     * Removes the container's runtime container and creates it again from the stored spec (whose image the API may
+     * just have changed), keeping uuid and name; starts it again when it was running.
+     *
+     * @param run start the new runtime container once created (the container was running when rebuild was asked)
+     */
+    record RebuildContainer(UUID uuid, String requestId, boolean run) implements ContainerCommand {
+        public RebuildContainer {
+            Objects.requireNonNull(uuid, "uuid");
+        }
+
+        @Override
+        public Map<String, Object> arguments() {
+            return Map.of("run", run);
+        }
+    }
+
+    /**
+     * Commits the container's filesystem to a local image {@code repository:tag} labelled with {@code imageUuid}, the
+     * id the API already answered with.
+     *
+     * @param repository image repository, e.g. {@code myrepo/snapshot}
+     * @param tag        image tag
+     * @param imageUuid  the id the new image is known by
+     */
+    record CommitContainer(UUID uuid, String requestId, String repository, String tag, UUID imageUuid)
+            implements ContainerCommand {
+        public CommitContainer {
+            Objects.requireNonNull(uuid, "uuid");
+            Objects.requireNonNull(repository, "repository");
+            Objects.requireNonNull(tag, "tag");
+            Objects.requireNonNull(imageUuid, "imageUuid");
+            if (repository.isBlank() || tag.isBlank()) {
+                throw new IllegalArgumentException("repository and tag must not be blank");
+            }
+        }
+
+        @Override
+        public Map<String, Object> arguments() {
+            return Map.of("repository", repository, "tag", tag, "image_uuid", imageUuid.toString());
+        }
+    }
+
     /** The wire fields of {@code command}: uuid, request id and arguments. */
     static Map<String, Object> toFields(ContainerCommand command) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -144,6 +187,9 @@ public sealed interface ContainerCommand {
                     : String.valueOf(f.get("signal")));
             case "delete-container" -> new DeleteContainer(uuid, req, Boolean.TRUE.equals(f.get("force")),
                     Boolean.TRUE.equals(f.get("stop")));
+            case "rebuild-container" -> new RebuildContainer(uuid, req, Boolean.TRUE.equals(f.get("run")));
+            case "commit-container" -> new CommitContainer(uuid, req, stringField(f, "repository"),
+                    stringField(f, "tag"), UUID.fromString(stringField(f, "image_uuid")));
             default -> throw new IllegalArgumentException("unknown command type: " + type);
         };
     }
@@ -154,6 +200,14 @@ public sealed interface ContainerCommand {
             return n.intValue();
         }
         throw new IllegalArgumentException("command field " + key + " must be a number");
+    }
+
+    private static String stringField(Map<String, ?> f, String key) {
+        Object v = f.get(key);
+        if (v instanceof String s) {
+            return s;
+        }
+        throw new IllegalArgumentException("command field " + key + " must be a string");
     }
 
     private static String kebab(String camel) {

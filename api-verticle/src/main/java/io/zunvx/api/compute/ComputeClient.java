@@ -3,6 +3,9 @@ package io.zunvx.api.compute;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -17,8 +20,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Synchronous calls from the API to a compute agent's internal endpoint (logs, and later top, stats, exec and
- * archives), authenticated with a short-lived platform service token.
+ * Synchronous calls from the API to a compute agent's internal endpoint (logs, exec, terminal resizes, top, stats,
+ * archives, live resource updates, networks), authenticated with a short-lived platform service token.
  */
 public final class ComputeClient {
     private final WebClient http;
@@ -52,6 +55,84 @@ public final class ComputeClient {
                             "The compute service on host " + host + " is not reachable.", err)))
                     .compose(ComputeClient::text);
         });
+    }
+
+    /** GET {@code path} on {@code host}'s agent; its JSON object answer. */
+    public Future<JsonObject> getJson(String host, String path, Map<String, String> query) {
+        return call(HttpMethod.GET, host, path, query, null, null);
+    }
+
+    /** POST a JSON object to {@code path} on {@code host}'s agent; its JSON object answer. */
+    public Future<JsonObject> postJson(String host, String path, Map<String, String> query, JsonObject body) {
+        return call(HttpMethod.POST, host, path, query, body == null ? null : body.toBuffer(), "application/json");
+    }
+
+    /** PUT raw bytes (e.g. a tar archive) to {@code path} on {@code host}'s agent; its JSON object answer. */
+    public Future<JsonObject> putBytes(String host, String path, Map<String, String> query, Buffer body,
+                                       String contentType) {
+        return call(HttpMethod.PUT, host, path, query, body, contentType);
+    }
+
+    /**
+     * One call to {@code host}'s agent. The agent's Zun errors below 500 come back as the same
+     * {@link ZunException} (status, code and message), so the API answers as if it had failed itself; an agent that
+     * cannot be reached is 503; the agent's internal errors become an internal error here.
+     */
+    private Future<JsonObject> call(HttpMethod method, String host, String path, Map<String, String> query,
+                                    Buffer body, String contentType) {
+        return endpoint(host).compose(base -> {
+            var req = http.requestAbs(method, base + "/internal/v1" + path)
+                    .putHeader("Authorization", "Bearer " + token())
+                    .timeout(Duration.ofMinutes(2).toMillis());
+            if (query != null) {
+                query.forEach((k, v) -> {
+                    if (v != null) {
+                        req.addQueryParam(k, v);
+                    }
+                });
+            }
+            Future<HttpResponse<Buffer>> sent;
+            if (body == null) {
+                sent = req.send();
+            } else {
+                req.putHeader("Content-Type", contentType);
+                sent = req.sendBuffer(body);
+            }
+            return sent.recover(err -> Future.failedFuture(ZunException.unavailable(
+                            "The compute service on host " + host + " is not reachable.", err)))
+                    .compose(r -> json(host, r));
+        });
+    }
+
+    private static Future<JsonObject> json(String host, HttpResponse<Buffer> r) {
+        if (r.statusCode() == 200) {
+            try {
+                Buffer b = r.body();
+                return Future.succeededFuture(b == null || b.length() == 0 ? new JsonObject() : b.toJsonObject());
+            } catch (RuntimeException e) {
+                return Future.failedFuture(new IllegalStateException("compute host " + host
+                        + " answered with a body that is no JSON object", e));
+            }
+        }
+        JsonObject error = null;
+        try {
+            JsonObject b = r.body() == null ? null : r.body().toJsonObject();
+            JsonArray errors = b == null ? null : b.getJsonArray("errors");
+            error = errors == null || errors.isEmpty() ? null : errors.getJsonObject(0);
+        } catch (RuntimeException ignored) {
+            // not a Zun error body: handled below by status alone
+        }
+        String detail = error == null ? "status " + r.statusCode() : error.getString("detail");
+        if (r.statusCode() == 503) {
+            return Future.failedFuture(ZunException.unavailable(detail, null));
+        }
+        if (r.statusCode() >= 500 || error == null) {
+            return Future.failedFuture(new IllegalStateException("compute host " + host + " answered "
+                    + r.statusCode() + ": " + detail));
+        }
+        String code = error.getString("code", "");
+        code = code.startsWith("container.") ? code.substring("container.".length()) : code;
+        return Future.failedFuture(new ZunException(r.statusCode(), code, error.getString("title", detail)));
     }
 
     private static Future<String> text(HttpResponse<Buffer> r) {

@@ -18,6 +18,7 @@ import io.zunvx.platform.host.ComputeNodeRepository;
 import io.zunvx.platform.host.ServiceRepository;
 import io.zunvx.platform.kafka.KafkaTopics;
 import io.zunvx.platform.kafka.RecordLoop;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -31,6 +32,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ComputeAgent {
     private static final Logger LOG = LoggerFactory.getLogger(ComputeAgent.class);
+    /** How long a command run without a terminal may take (Zun's {@code [docker] execute_timeout} default). */
+    static final Duration EXECUTE_TIMEOUT = Duration.ofSeconds(5);
 
     private final Vertx vertx;
     private final Context context;
@@ -62,9 +65,11 @@ public final class ComputeAgent {
                 new ServiceRepository(), platform.publisher(), config.hostName(), config.availabilityZone(),
                 config.internalUrl(), Map.of(), config.heartbeat(), platform.clock());
         this.sync = new SyncLoop(vertx, context, driver, blocking, store, actions, manager, serial,
-                config.hostName(), config.syncInterval(), config.orphanGrace(), platform.clock());
+                config.hostName(), config.syncInterval(), config.orphanGrace(), config.staleTask(), platform.clock());
+        LiveResize resize = new LiveResize(context, driver, blocking, platform.pool(), nodes, config.hostName(),
+                platform.config().scheduler());
         this.endpoint = new InternalEndpoint(vertx, context, driver, blocking, store, platform.tokens(),
-                config.hostName());
+                config.hostName(), resize, EXECUTE_TIMEOUT);
     }
 
     public Future<Void> start() {
@@ -75,12 +80,17 @@ public final class ComputeAgent {
                             driver.ensureNetwork(config.network());
                             return null;
                         }))
-                .compose(v -> reporter.start())
+                // The command topic exists before the host is announced, so nothing is ever sent to a missing topic.
                 .compose(v -> KafkaTopics.ensure(vertx, platform.kafka(),
                         Map.of(topic, platform.config().kafka().partitions())))
+                .compose(v -> reporter.start())
                 .compose(v -> {
+                    // Docker or PostgreSQL may be away for a while: retry a command for about a minute before it
+                    // goes to the dead-letter topic (the sync loop then repairs the container's row).
+                    RecordLoop.Options options = RecordLoop.Options.defaults().withAttempts(12)
+                            .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(10));
                     loop = RecordLoop.of(vertx, platform.kafka(), "zunvx-compute-" + config.hostName(),
-                            List.of(topic), consumed -> {
+                            List.of(topic), options, consumed -> {
                                 ContainerCommand cmd = Envelopes.command(consumed.event());
                                 return serial.submit(cmd.uuid(), () -> manager.handle(cmd));
                             });

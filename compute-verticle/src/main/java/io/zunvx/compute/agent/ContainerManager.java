@@ -7,11 +7,13 @@ import io.zunvx.compute.driver.DriverException;
 import io.zunvx.compute.driver.Observed;
 import io.zunvx.model.Container;
 import io.zunvx.model.ContainerCommand;
+import io.zunvx.model.ContainerCommand.CommitContainer;
 import io.zunvx.model.ContainerCommand.CreateContainer;
 import io.zunvx.model.ContainerCommand.DeleteContainer;
 import io.zunvx.model.ContainerCommand.KillContainer;
 import io.zunvx.model.ContainerCommand.PauseContainer;
 import io.zunvx.model.ContainerCommand.RebootContainer;
+import io.zunvx.model.ContainerCommand.RebuildContainer;
 import io.zunvx.model.ContainerCommand.StartContainer;
 import io.zunvx.model.ContainerCommand.StopContainer;
 import io.zunvx.model.ContainerCommand.UnpauseContainer;
@@ -23,6 +25,8 @@ import io.zunvx.platform.container.ContainerStore;
 import io.zunvx.platform.host.ComputeNodeRepository;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -40,6 +44,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class ContainerManager {
     private static final Logger LOG = LoggerFactory.getLogger(ContainerManager.class);
+
+    /** Label on a committed image: the uuid the API answered the commit with. */
+    public static final String IMAGE_UUID_LABEL = "zunvx.image.uuid";
+    /** Label on a committed image: the container it was committed from. */
+    public static final String COMMITTED_FROM_LABEL = "zunvx.committed-from";
 
     private final Context context;
     private final ContainerDriver driver;
@@ -88,6 +97,8 @@ public final class ContainerManager {
             case KillContainer c -> simple(c.uuid(), c.requestId(), "compute__do_container_kill",
                     id -> driver.kill(id, c.signal()));
             case DeleteContainer c -> delete(c.uuid(), c.requestId(), c.force(), c.stop());
+            case RebuildContainer c -> rebuild(c.uuid(), c.requestId(), c.run());
+            case CommitContainer c -> commit(c);
             case ContainerCommand.ScheduleContainer c -> {
                 LOG.warn("placement request for {} arrived at compute host {}; ignored", c.uuid(), host);
                 yield Future.succeededFuture();
@@ -156,6 +167,91 @@ public final class ContainerManager {
                 return driver.inspect(c.containerId());
             }).compose(obs -> finish(uuid, req, obs, started, event, null))
                     .recover(err -> fail(uuid, req, err, started, event, false));
+        });
+    }
+
+    // ---- rebuild --------------------------------------------------------------------------------------------------
+
+    /**
+     * Zun's rebuild: the runtime container is removed and created again from the stored spec (the API has already
+     * written a new image into it, if one was asked for), under the same uuid and name; it is started again when it
+     * was running. The new image is made available before anything is removed, so a failed pull leaves the old
+     * container as it was. A re-delivery while the row is still {@code Rebuilding} starts over, removing whatever the
+     * earlier attempt created under the container's Docker name.
+     */
+    private Future<Void> rebuild(UUID uuid, String req, boolean run) {
+        Instant started = clock.instant();
+        String event = "compute__do_container_rebuild";
+        return current(uuid).compose(found -> {
+            if (found.isEmpty()) {
+                return Future.succeededFuture();
+            }
+            Container c = found.get();
+            if (c.status() != Status.REBUILDING) {
+                // Done already (a re-delivery) or changed since: nothing to do.
+                return Future.succeededFuture();
+            }
+            return io(() -> {
+                // The image first: a pull that fails leaves the old container in place.
+                driver.ensureImage(c);
+                if (c.containerId() != null) {
+                    driver.remove(c.containerId(), true);
+                }
+                driver.remove(c.dockerName(), true);
+                return driver.create(c, host, network);
+            })
+                    .compose(id -> step(uuid, req, x -> x.toBuilder().containerId(id)
+                            .taskState(run ? TaskState.CONTAINER_STARTING : TaskState.CONTAINER_REBUILDING)
+                            .build()).map(id))
+                    .compose(id -> io(() -> {
+                        if (run) {
+                            driver.start(id);
+                        }
+                        return driver.inspect(id);
+                    }))
+                    .compose(obs -> finish(uuid, req, obs, started, event, null))
+                    .recover(err -> fail(uuid, req, err, started, event, false, false));
+        });
+    }
+
+    // ---- commit ---------------------------------------------------------------------------------------------------
+
+    /**
+     * Commits the container to the local image {@code repository:tag}, labelled with the image uuid the API answered
+     * with. The image does not inherit the container's platform labels (they are blanked), so a container started from
+     * it outside the platform is never taken for one of ours. The container's row does not change.
+     */
+    private Future<Void> commit(CommitContainer cmd) {
+        Instant started = clock.instant();
+        String event = "compute__do_container_commit";
+        UUID uuid = cmd.uuid();
+        return current(uuid).compose(found -> {
+            if (found.isEmpty()) {
+                return Future.succeededFuture();
+            }
+            Container c = found.get();
+            String id = c.containerId() != null ? c.containerId() : c.dockerName();
+            Map<String, String> labels = new LinkedHashMap<>();
+            labels.put(Container.LABEL_UUID, "");
+            labels.put(Container.LABEL_HOST, "");
+            labels.put(IMAGE_UUID_LABEL, cmd.imageUuid().toString());
+            labels.put(COMMITTED_FROM_LABEL, uuid.toString());
+            return io(() -> driver.commit(id, cmd.repository(), cmd.tag(), labels))
+                    .compose(imageId -> {
+                        LOG.info("committed {} to {}:{} as image {} ({})", uuid, cmd.repository(), cmd.tag(),
+                                imageId, cmd.imageUuid());
+                        return actions.event(store.pool(), uuid, cmd.requestId(), event, started, clock.instant(),
+                                "Success", null, true, null);
+                    })
+                    .recover(err -> {
+                        if (err instanceof DriverException d && d.retryable()) {
+                            return Future.failedFuture(err);
+                        }
+                        String reason = err.getMessage();
+                        LOG.info("{} for {} failed: {}", event, uuid, reason);
+                        return actions.event(store.pool(), uuid, cmd.requestId(), event, started, clock.instant(),
+                                "Error", reason, true, reason);
+                    });
         });
     }
 
@@ -252,6 +348,15 @@ public final class ContainerManager {
      * reason), else {@code Error}. A retryable failure (engine unreachable) is passed up so the command is retried.
      */
     private Future<Void> fail(UUID uuid, String req, Throwable err, Instant started, String event, boolean creating) {
+        return fail(uuid, req, err, started, event, creating, true);
+    }
+
+    /**
+     * @param mayRelease whether the host's claim is given back when the runtime container is gone; not after a failed
+     *                   rebuild, which leaves an {@code Error} container that a later rebuild brings back on this host
+     */
+    private Future<Void> fail(UUID uuid, String req, Throwable err, Instant started, String event, boolean creating,
+                              boolean mayRelease) {
         if (err instanceof Deleted) {
             return Future.succeededFuture();
         }
@@ -284,7 +389,7 @@ public final class ContainerManager {
             } else {
                 b.status(Status.ERROR);
             }
-            Future<Container> released = creating || obs.isEmpty()
+            Future<Container> released = creating || (obs.isEmpty() && mayRelease)
                     ? releaseAndMark(tx, prev, b)
                     : Future.succeededFuture(b.build());
             return released.compose(next -> tx.save(prev, next, req))

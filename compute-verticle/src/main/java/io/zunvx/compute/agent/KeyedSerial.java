@@ -27,6 +27,11 @@ final class KeyedSerial<K> {
         return next;
     }
 
+    /** Whether work for {@code key} is queued or running. */
+    boolean busy(K key) {
+        return tails.containsKey(key);
+    }
+
     int pending() {
         return tails.size();
     }

@@ -46,6 +46,7 @@ public final class SyncLoop {
     private final String host;
     private final Duration interval;
     private final Duration orphanGrace;
+    private final Duration staleTask;
     private final Clock clock;
 
     private final Map<String, Instant> orphansSeen = new HashMap<>();
@@ -56,7 +57,7 @@ public final class SyncLoop {
 
     public SyncLoop(Vertx vertx, Context context, ContainerDriver driver, Blocking blocking, ContainerStore store,
                     ContainerActionRepository actions, ContainerManager manager, KeyedSerial<UUID> serial,
-                    String host, Duration interval, Duration orphanGrace, Clock clock) {
+                    String host, Duration interval, Duration orphanGrace, Duration staleTask, Clock clock) {
         this.vertx = vertx;
         this.context = context;
         this.driver = driver;
@@ -68,6 +69,7 @@ public final class SyncLoop {
         this.host = host;
         this.interval = interval;
         this.orphanGrace = orphanGrace;
+        this.staleTask = staleTask;
         this.clock = clock;
     }
 
@@ -156,13 +158,19 @@ public final class SyncLoop {
         if (died && c.autoHeal()) {
             return heal(c);
         }
-        if (o.status() == c.status()) {
+        if (o.status() == c.status() && !healthChanged(c, o)) {
             return Future.succeededFuture();
         }
         return store.update(c.uuid(), null, x -> x.taskState() != null ? x : x.toBuilder()
                 .status(o.status()).statusDetail(o.statusDetail())
                 .statusReason(o.oomKilled() ? "OOMKilled" : o.error() == null || o.error().isEmpty() ? null : o.error())
                 .build()).mapEmpty();
+    }
+
+    /** Whether the healthcheck verdict the row shows in its status detail is no longer Docker's. */
+    private static boolean healthChanged(Container c, Observed o) {
+        String shown = o.status() == Status.RUNNING ? o.health() : null;
+        return !java.util.Objects.equals(shown, Observed.healthShownIn(c.statusDetail()));
     }
 
     /** auto_heal: a container that died on its own is started again, and its action log says so. */
@@ -207,11 +215,17 @@ public final class SyncLoop {
                         }
                     }
                     Set<String> known = new HashSet<>();
+                    Instant staleBefore = clock.instant().minus(staleTask);
                     for (Container c : rows) {
                         known.add(c.uuid().toString());
+                        if (stale(c, staleBefore)) {
+                            serial.submit(c.uuid(), () -> recoverStale(c.uuid(), staleBefore));
+                            continue;
+                        }
                         Observed o = byUuid.get(c.uuid().toString());
                         // Status only: the detail text ("Up 5 mins") changes with time, not with the state.
-                        boolean differs = o == null ? c.containerId() != null : o.status() != c.status();
+                        boolean differs = o == null ? c.containerId() != null
+                                : o.status() != c.status() || healthChanged(c, o);
                         if (differs) {
                             serial.submit(c.uuid(), () -> refresh(c.uuid()));
                         }
@@ -224,6 +238,45 @@ public final class SyncLoop {
                         LOG.warn("reconcile on {} failed: {}", host, ar.cause().toString());
                     }
                 });
+    }
+
+    /**
+     * An operation that has shown no progress for {@link #staleTask} and has nothing queued here was given up (its
+     * command went to the dead-letter topic after every retry failed): the row must not stay in that task forever.
+     */
+    private boolean stale(Container c, Instant staleBefore) {
+        return staleRow(c, staleBefore) && !serial.busy(c.uuid());
+    }
+
+    private static boolean staleRow(Container c, Instant staleBefore) {
+        Instant last = c.updatedAt() != null ? c.updatedAt() : c.createdAt();
+        boolean inProgress = c.taskState() != null || c.status() == Status.CREATING || c.status() == Status.DELETING;
+        return inProgress && last != null && last.isBefore(staleBefore);
+    }
+
+    private Future<Void> recoverStale(UUID uuid, Instant staleBefore) {
+        return store.find(uuid).compose(found -> {
+            // Re-read inside the container's queue: a command may have made progress since the listing.
+            if (found.isEmpty() || !staleRow(found.get(), staleBefore)) {
+                return Future.<Void>succeededFuture();
+            }
+            Container c = found.get();
+            String what = c.taskState() != null ? c.taskState().wire() : c.status().wire().toLowerCase();
+            Future<Optional<Observed>> obs = c.containerId() == null ? Future.succeededFuture(Optional.empty())
+                    : blocking.run(context, () -> driver.inspect(c.containerId()));
+            return obs.compose(o -> {
+                LOG.warn("container {} was stuck in {} since {}; recording Docker's state", uuid, what,
+                        c.updatedAt() != null ? c.updatedAt() : c.createdAt());
+                if (o.isEmpty() && c.status() == Status.DELETING) {
+                    return manager.remove(uuid, null, clock.instant());
+                }
+                return store.update(uuid, null, x -> x.toBuilder().taskState(null)
+                        .status(o.map(Observed::status).orElse(Status.ERROR))
+                        .statusDetail(o.map(Observed::statusDetail).orElse(null))
+                        .statusReason("The " + what + " operation did not complete; Docker's state was recorded.")
+                        .build()).mapEmpty();
+            });
+        });
     }
 
     private Future<Void> removeOrphans(Map<String, Observed> byUuid, Set<String> known) {

@@ -4,6 +4,8 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.command.InspectExecResponse;
+import com.github.dockerjava.api.command.TopContainerResponse;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
@@ -15,12 +17,21 @@ import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HealthCheck;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Info;
+import com.github.dockerjava.api.model.BlkioStatEntry;
+import com.github.dockerjava.api.model.ContainerNetwork;
+import com.github.dockerjava.api.model.Statistics;
 import com.github.dockerjava.api.model.PullResponseItem;
 import com.github.dockerjava.api.model.RestartPolicy;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import com.github.dockerjava.transport.DockerHttpClient;
+import io.zunvx.compute.driver.Archive;
+import io.zunvx.compute.driver.ExecResult;
+import io.zunvx.compute.driver.NetworkAttachment;
+import io.zunvx.compute.driver.ProcessList;
+import io.zunvx.compute.driver.ResourceUsage;
 import io.zunvx.compute.driver.ContainerDriver;
 import io.zunvx.compute.driver.DockerEvent;
 import io.zunvx.compute.driver.DriverException;
@@ -34,8 +45,11 @@ import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +57,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -99,6 +115,8 @@ public final class DockerContainerDriver implements ContainerDriver {
     private final DockerClient control;
     private final DockerClient lengthy;
     private final DockerClient streaming;
+    /** For the few calls whose answer docker-java does not model fully (archive stat header). */
+    private final DockerHttpClient raw;
     private final Clock clock;
     private final ConcurrentMap<String, CompletableFuture<Void>> pullsInFlight = new ConcurrentHashMap<>();
 
@@ -124,17 +142,21 @@ public final class DockerContainerDriver implements ContainerDriver {
         this.lengthy = client(config, timeouts.connect(), timeouts.lengthy());
         // Zero is "no timeout" for the transport: a quiet event or log stream is not a failure.
         this.streaming = client(config, timeouts.connect(), Duration.ZERO);
+        this.raw = http(config, timeouts.connect(), timeouts.lengthy());
     }
 
     private static DockerClient client(DockerClientConfig config, Duration connect, Duration response) {
-        ApacheDockerHttpClient http = new ApacheDockerHttpClient.Builder()
+        return DockerClientImpl.getInstance(config, http(config, connect, response));
+    }
+
+    private static DockerHttpClient http(DockerClientConfig config, Duration connect, Duration response) {
+        return new ApacheDockerHttpClient.Builder()
                 .dockerHost(config.getDockerHost())
                 .sslConfig(config.getSSLConfig())
                 .maxConnections(100)
                 .connectionTimeout(connect)
                 .responseTimeout(response)
                 .build();
-        return DockerClientImpl.getInstance(config, http);
     }
 
     // ---------------------------------------------------------------------------------------------------------- host
@@ -530,6 +552,333 @@ public final class DockerContainerDriver implements ContainerDriver {
         return text.toString(StandardCharsets.UTF_8);
     }
 
+    // ------------------------------------------------------------------------------------------------------ actions
+
+    @Override
+    public ExecResult execRun(String id, List<String> command, Duration timeout) {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(command, "command");
+        Objects.requireNonNull(timeout, "timeout");
+        String execId = call(() -> control.execCreateCmd(id)
+                .withCmd(command.toArray(String[]::new))
+                .withAttachStdin(false)
+                .withAttachStdout(true)
+                .withAttachStderr(true)
+                .withTty(false)
+                .exec()
+                .getId());
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        Collecting<Frame> frames = new Collecting<>() {
+            @Override
+            public void onNext(Frame frame) {
+                // docker-java reuses the payload array for the next frame: copy it now.
+                byte[] payload = frame.getPayload();
+                if (payload != null) {
+                    synchronized (output) {
+                        output.write(payload, 0, payload.length);
+                    }
+                }
+            }
+        };
+        try {
+            streaming.execStartCmd(execId).withDetach(false).withTty(false).exec(frames);
+        } catch (RuntimeException e) {
+            throw DockerErrors.translate(e);
+        }
+        if (!frames.await(timeout)) {
+            throw new DriverException(Kind.TIMEOUT, "Timeout on executing command: " + String.join(" ", command));
+        }
+        String text;
+        synchronized (output) {
+            text = output.toString(StandardCharsets.UTF_8);
+        }
+        return new ExecResult(text, exitCode(execId));
+    }
+
+    /** The exit code, once Docker has noticed that the stream's end is the process's end (a moment at most). */
+    private int exitCode(String execId) {
+        Instant deadline = clock.instant().plusSeconds(5);
+        while (true) {
+            InspectExecResponse r = call(() -> control.inspectExecCmd(execId).exec());
+            Long code = r.getExitCodeLong();
+            if (!Boolean.TRUE.equals(r.isRunning()) && code != null) {
+                return code.intValue();
+            }
+            if (clock.instant().isAfter(deadline)) {
+                throw new DriverException(Kind.OTHER, "exec " + execId + " ended its output but reports no exit code");
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DriverException(Kind.OTHER, "interrupted while waiting for Docker", e);
+            }
+        }
+    }
+
+    @Override
+    public String execCreate(String id, List<String> command, boolean interactive) {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(command, "command");
+        return call(() -> control.execCreateCmd(id)
+                .withCmd(command.toArray(String[]::new))
+                .withAttachStdin(interactive)
+                .withAttachStdout(true)
+                .withAttachStderr(true)
+                .withTty(interactive)
+                .exec()
+                .getId());
+    }
+
+    @Override
+    public void execResize(String id, String execId, int height, int width) {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(execId, "execId");
+        InspectExecResponse exec = call(() -> control.inspectExecCmd(execId).exec());
+        if (exec.getContainerID() == null || !exec.getContainerID().startsWith(id) && !id.startsWith(exec.getContainerID())) {
+            throw new DriverException(Kind.NOT_FOUND, "No such exec instance: " + execId);
+        }
+        // Docker waits seconds and then fails to resize a session nobody started (or that ended); there is no
+        // terminal to resize then, and the client resizes again once its session runs.
+        if (!Boolean.TRUE.equals(exec.isRunning())) {
+            return;
+        }
+        call(() -> control.resizeExecCmd(execId).withSize(height, width).exec());
+    }
+
+    @Override
+    public void resize(String id, int height, int width) {
+        Objects.requireNonNull(id, "id");
+        call(() -> control.resizeContainerCmd(id).withSize(height, width).exec());
+    }
+
+    @Override
+    public ProcessList top(String id, String psArgs) {
+        Objects.requireNonNull(id, "id");
+        TopContainerResponse r;
+        try {
+            var cmd = control.topContainerCmd(id);
+            if (psArgs != null) {
+                cmd.withPsArgs(psArgs);
+            }
+            r = cmd.exec();
+        } catch (DockerException e) {
+            // Docker answers 500 when ps itself rejects the arguments: that is the caller's mistake.
+            if (DockerErrors.message(e).startsWith("ps:")) {
+                throw new DriverException(Kind.BAD_REQUEST, DockerErrors.message(e), e);
+            }
+            throw DockerErrors.translate(e);
+        } catch (RuntimeException e) {
+            throw DockerErrors.translate(e);
+        }
+        List<String> titles = r.getTitles() == null ? List.of() : Arrays.asList(r.getTitles());
+        List<List<String>> processes = new ArrayList<>();
+        if (r.getProcesses() != null) {
+            for (String[] p : r.getProcesses()) {
+                processes.add(Arrays.asList(p));
+            }
+        }
+        return new ProcessList(titles, processes);
+    }
+
+    @Override
+    public ResourceUsage stats(String id) {
+        Objects.requireNonNull(id, "id");
+        List<Statistics> samples = new ArrayList<>();
+        Collecting<Statistics> stream = new Collecting<>() {
+            @Override
+            public void onNext(Statistics s) {
+                synchronized (samples) {
+                    samples.add(s);
+                }
+            }
+        };
+        try {
+            streaming.statsCmd(id).withNoStream(true).exec(stream);
+        } catch (RuntimeException e) {
+            throw DockerErrors.translate(e);
+        }
+        if (!stream.await(Duration.ofSeconds(30))) {
+            throw new DriverException(Kind.TIMEOUT, "Docker gave no statistics for " + id + " within 30 s");
+        }
+        Statistics s;
+        synchronized (samples) {
+            if (samples.isEmpty()) {
+                throw new DriverException(Kind.OTHER, "Docker gave no statistics for " + id);
+            }
+            s = samples.getLast();
+        }
+        long cpu = 0;
+        long system = 0;
+        if (s.getCpuStats() != null) {
+            cpu = s.getCpuStats().getCpuUsage() == null ? 0 : orZero(s.getCpuStats().getCpuUsage().getTotalUsage());
+            system = orZero(s.getCpuStats().getSystemCpuUsage());
+        }
+        long memUsage = s.getMemoryStats() == null ? 0 : orZero(s.getMemoryStats().getUsage());
+        long memLimit = s.getMemoryStats() == null ? 0 : orZero(s.getMemoryStats().getLimit());
+        long read = 0;
+        long write = 0;
+        List<BlkioStatEntry> io = s.getBlkioStats() == null ? null : s.getBlkioStats().getIoServiceBytesRecursive();
+        if (io != null) {
+            for (BlkioStatEntry e : io) {
+                // cgroup v1 spells the operations "Read"/"Write", v2 "read"/"write".
+                if ("read".equalsIgnoreCase(e.getOp())) {
+                    read += orZero(e.getValue());
+                } else if ("write".equalsIgnoreCase(e.getOp())) {
+                    write += orZero(e.getValue());
+                }
+            }
+        }
+        long rx = 0;
+        long tx = 0;
+        if (s.getNetworks() != null) {
+            for (var n : s.getNetworks().values()) {
+                rx += orZero(n.getRxBytes());
+                tx += orZero(n.getTxBytes());
+            }
+        }
+        return new ResourceUsage(cpu, system, memUsage, memLimit, read, write, rx, tx);
+    }
+
+    @Override
+    public Archive getArchive(String id, String path, long maxBytes) {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(path, "path");
+        DockerHttpClient.Request request = DockerHttpClient.Request.builder()
+                .method(DockerHttpClient.Request.Method.GET)
+                .path("/containers/" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "/archive?path="
+                        + URLEncoder.encode(path, StandardCharsets.UTF_8))
+                .build();
+        try (DockerHttpClient.Response r = raw.execute(request)) {
+            byte[] body = readAtMost(r.getBody(), maxBytes);
+            if (r.getStatusCode() != 200) {
+                throw rawFailure(r.getStatusCode(), body);
+            }
+            String header = r.getHeader("X-Docker-Container-Path-Stat");
+            Archive.Stat stat = header == null ? new Archive.Stat(baseName(path), 0, 0, "", "") : stat(header);
+            return new Archive(body, stat);
+        } catch (IOException e) {
+            throw DockerErrors.translate(new java.io.UncheckedIOException(e));
+        } catch (DriverException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw DockerErrors.translate(e);
+        }
+    }
+
+    private static byte[] readAtMost(InputStream in, long maxBytes) throws IOException {
+        if (in == null) {
+            return new byte[0];
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buffer = new byte[64 * 1024];
+        long total = 0;
+        int n;
+        while ((n = in.read(buffer)) > 0) {
+            total += n;
+            if (total > maxBytes) {
+                throw new DriverException(Kind.BAD_REQUEST, "the archive is larger than " + maxBytes + " bytes");
+            }
+            out.write(buffer, 0, n);
+        }
+        return out.toByteArray();
+    }
+
+    private static DriverException rawFailure(int status, byte[] body) {
+        String text = new String(body, StandardCharsets.UTF_8);
+        String message = DockerErrors.message(new RuntimeException(text.isBlank() ? "Status " + status : text));
+        Kind kind = switch (status) {
+            case 400 -> Kind.BAD_REQUEST;
+            case 404 -> Kind.NOT_FOUND;
+            case 409 -> Kind.CONFLICT;
+            default -> Kind.OTHER;
+        };
+        return new DriverException(kind, message);
+    }
+
+    private static Archive.Stat stat(String header) {
+        try {
+            var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(Base64.getDecoder().decode(header));
+            return new Archive.Stat(node.path("name").asText(""), node.path("size").asLong(),
+                    node.path("mode").asLong(), node.path("mtime").asText(""), node.path("linkTarget").asText(""));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new DriverException(Kind.OTHER, "unreadable archive stat from Docker: " + header, e);
+        }
+    }
+
+    private static String baseName(String path) {
+        String p = path.endsWith("/") && path.length() > 1 ? path.substring(0, path.length() - 1) : path;
+        return p.substring(p.lastIndexOf('/') + 1);
+    }
+
+    @Override
+    public void putArchive(String id, String path, byte[] tar) {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(tar, "tar");
+        call(() -> lengthy.copyArchiveToContainerCmd(id)
+                .withRemotePath(path)
+                .withTarInputStream(new ByteArrayInputStream(tar))
+                .exec());
+    }
+
+    @Override
+    public void update(String id, Double cpu, Integer memoryMiB) {
+        Objects.requireNonNull(id, "id");
+        if (cpu == null && memoryMiB == null) {
+            return;
+        }
+        var cmd = control.updateContainerCmd(id);
+        if (cpu != null) {
+            cmd.withNanoCPUs(Math.round(cpu * 1e9));
+        }
+        if (memoryMiB != null) {
+            long bytes = memoryMiB * MIB;
+            // Docker's default swap allowance at create is twice the memory: keep it so, and keep it above the new
+            // memory, which Docker requires.
+            cmd.withMemory(bytes).withMemorySwap(2 * bytes);
+        }
+        call(cmd::exec);
+    }
+
+    @Override
+    public String commit(String id, String repository, String tag, Map<String, String> labels) {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(repository, "repository");
+        Objects.requireNonNull(tag, "tag");
+        return call(() -> lengthy.commitCmd(id)
+                .withRepository(repository)
+                .withTag(tag)
+                .withPause(true)
+                .withLabels(labels == null ? Map.of() : labels)
+                .exec());
+    }
+
+    @Override
+    public List<NetworkAttachment> networks(String id) {
+        Objects.requireNonNull(id, "id");
+        InspectContainerResponse r = call(() -> control.inspectContainerCmd(id).exec());
+        Map<String, ContainerNetwork> networks = r.getNetworkSettings() == null ? null
+                : r.getNetworkSettings().getNetworks();
+        if (networks == null) {
+            return List.of();
+        }
+        List<NetworkAttachment> out = new ArrayList<>();
+        networks.forEach((name, n) -> {
+            if (BUILTIN_NETWORKS.contains(name) && !"bridge".equals(name)) {
+                return;
+            }
+            out.add(new NetworkAttachment(name, blankToNull(n.getNetworkID()), blankToNull(n.getEndpointId()),
+                    blankToNull(n.getIpAddress()), blankToNull(n.getGlobalIPv6Address())));
+        });
+        out.sort(java.util.Comparator.comparing(NetworkAttachment::name));
+        return List.copyOf(out);
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
     // -------------------------------------------------------------------------------------------------------- events
 
     @Override
@@ -689,6 +1038,11 @@ public final class DockerContainerDriver implements ContainerDriver {
                 LOG.debug("closing a Docker client", e);
             }
         }
+        try {
+            raw.close();
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("closing a Docker client", e);
+        }
     }
 
     // ------------------------------------------------------------------------------------------------------- helpers
@@ -702,6 +1056,10 @@ public final class DockerContainerDriver implements ContainerDriver {
     }
 
     private static int orZero(Integer n) {
+        return n == null ? 0 : n;
+    }
+
+    private static long orZero(Long n) {
         return n == null ? 0 : n;
     }
 
@@ -724,6 +1082,41 @@ public final class DockerContainerDriver implements ContainerDriver {
 
         /** Runs on the caller's thread once the stream completed without an error. */
         void afterCompletion() {
+        }
+
+        /**
+         * Like {@link #await()}, but gives up after {@code timeout}, closing the stream.
+         *
+         * @return whether the stream completed in time
+         */
+        final boolean await(Duration timeout) {
+            boolean done;
+            try {
+                done = awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                closeQuietly();
+                throw new DriverException(Kind.OTHER, "interrupted while waiting for Docker", e);
+            } catch (RuntimeException e) {
+                throw DockerErrors.translate(e);
+            }
+            if (!done) {
+                closeQuietly();
+                return false;
+            }
+            if (failure != null) {
+                throw DockerErrors.translate(failure);
+            }
+            afterCompletion();
+            return true;
+        }
+
+        private void closeQuietly() {
+            try {
+                close();
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("closing a Docker stream", e);
+            }
         }
 
         final void await() {

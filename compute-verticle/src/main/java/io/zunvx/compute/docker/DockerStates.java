@@ -34,7 +34,7 @@ final class DockerStates {
                 r.getId(),
                 stripSlash(r.getName()),
                 status,
-                detail(status, dockerStatus, exitCode, startedAt, finishedAt, now),
+                withHealth(detail(status, dockerStatus, exitCode, startedAt, finishedAt, now), status, health),
                 exitCode,
                 error,
                 state != null && Boolean.TRUE.equals(state.getOOMKilled()),
@@ -78,6 +78,17 @@ final class DockerStates {
             case DELETING -> "Removing";
             default -> dockerStatus;
         };
+    }
+
+    /**
+     * The healthcheck's verdict appended as {@code docker ps} shows it, {@code Up 5 mins (healthy)}, while the container
+     * runs: Zun keeps no health field, and the status detail is where its users read Docker's view.
+     */
+    static String withHealth(String detail, Status status, String health) {
+        if (health == null || status != Status.RUNNING || detail == null) {
+            return detail;
+        }
+        return detail + " (" + ("starting".equals(health) ? "health: starting" : health) + ")";
     }
 
     /** Zun's wording of an elapsed time: its largest whole unit only. */

@@ -2,7 +2,9 @@ package io.zunvx.compute.driver;
 
 import io.zunvx.model.Container;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -88,6 +90,82 @@ public interface ContainerDriver extends AutoCloseable {
      * Works for containers with and without a terminal.
      */
     String logs(String id, LogOptions options);
+
+    /**
+     * Runs a command inside the running container without a terminal and waits for it, with standard input closed.
+     *
+     * @param command the program and its arguments
+     * @param timeout how long to wait for the command to finish
+     * @throws DriverException {@link DriverException.Kind#TIMEOUT} when it has not finished in time (it keeps running),
+     *                         {@link DriverException.Kind#CONFLICT} when the container is not running,
+     *                         {@link DriverException.Kind#BAD_REQUEST} for an empty command
+     */
+    ExecResult execRun(String id, List<String> command, Duration timeout);
+
+    /**
+     * Creates, without starting it, an exec instance for an interactive session: standard input open and a
+     * terminal allocated when {@code interactive}.
+     *
+     * @return the runtime's exec id (64 lowercase hex digits for Docker)
+     */
+    String execCreate(String id, List<String> command, boolean interactive);
+
+    /**
+     * Resizes the terminal of an exec instance of the container {@code id}.
+     *
+     * @throws DriverException {@link DriverException.Kind#NOT_FOUND} when there is no such exec instance in that
+     *                         container
+     */
+    void execResize(String id, String execId, int height, int width);
+
+    /** Resizes the terminal of the container's main process. */
+    void resize(String id, int height, int width);
+
+    /**
+     * The container's processes.
+     *
+     * @param psArgs arguments for {@code ps}, {@code null} for the runtime's default ({@code -ef})
+     */
+    ProcessList top(String id, String psArgs);
+
+    /** One sample of the container's resource counters; takes a moment, as the runtime samples twice. */
+    ResourceUsage stats(String id);
+
+    /**
+     * Copies a path out of the container as a tar archive.
+     *
+     * @param maxBytes the largest archive accepted
+     * @throws DriverException {@link DriverException.Kind#NOT_FOUND} when the path does not exist,
+     *                         {@link DriverException.Kind#BAD_REQUEST} when the archive is larger than {@code maxBytes}
+     */
+    Archive getArchive(String id, String path, long maxBytes);
+
+    /**
+     * Extracts a tar archive into a directory of the container.
+     *
+     * @throws DriverException {@link DriverException.Kind#NOT_FOUND} when the directory does not exist,
+     *                         {@link DriverException.Kind#BAD_REQUEST} when it is no directory or the archive is bad
+     */
+    void putArchive(String id, String path, byte[] tar);
+
+    /**
+     * Changes the container's CPU and memory limits while it runs (or not).
+     *
+     * @param cpu       new vCPUs, {@code null} to keep
+     * @param memoryMiB new memory limit in MiB, {@code null} to keep
+     */
+    void update(String id, Double cpu, Integer memoryMiB);
+
+    /**
+     * Commits the container's filesystem and configuration to a local image {@code repository:tag}.
+     *
+     * @param labels labels set on the image (an empty value blanks a label the container had)
+     * @return the image's id, e.g. {@code sha256:...}
+     */
+    String commit(String id, String repository, String tag, Map<String, String> labels);
+
+    /** The networks the container is connected to, without the built-in modes {@code none} and {@code host}. */
+    List<NetworkAttachment> networks(String id);
 
     /**
      * Follows the runtime's container events for the containers labelled as created by {@code host}.

@@ -23,6 +23,8 @@ public final class DriverException extends RuntimeException {
         BAD_REQUEST,
         /** The runtime could not be reached or did not answer in time. */
         UNAVAILABLE,
+        /** The operation was still running when the time allowed for it ran out; it may go on in the runtime. */
+        TIMEOUT,
         /** Anything else, including failures inside the runtime. */
         OTHER
     }

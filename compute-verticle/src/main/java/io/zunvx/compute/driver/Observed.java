@@ -41,6 +41,27 @@ public record Observed(
         labels = labels == null ? Map.of() : Map.copyOf(labels);
     }
 
+    /**
+     * The healthcheck verdict a status detail shows, as drivers append it ({@code Up 5 mins (healthy)},
+     * {@code (unhealthy)}, {@code (health: starting)}): {@code healthy}, {@code unhealthy}, {@code starting}, or
+     * {@code null} when it shows none.
+     */
+    public static String healthShownIn(String statusDetail) {
+        if (statusDetail == null) {
+            return null;
+        }
+        if (statusDetail.endsWith(" (healthy)")) {
+            return "healthy";
+        }
+        if (statusDetail.endsWith(" (unhealthy)")) {
+            return "unhealthy";
+        }
+        if (statusDetail.endsWith(" (health: starting)")) {
+            return "starting";
+        }
+        return null;
+    }
+
     /** The Zun-VX uuid label, or {@code null} for a container this platform did not create. */
     public String uuid() {
         return labels.get(Container.LABEL_UUID);

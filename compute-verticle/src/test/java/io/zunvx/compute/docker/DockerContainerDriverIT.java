@@ -58,7 +58,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 class DockerContainerDriverIT {
 
     private static final String DOCKER_HOST =
-            System.getenv().getOrDefault("ZUNVX_IT_DOCKER_HOST", "unix:///var/run/docker.sock");
+            System.getenv().getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock");
     /** Marks every container a test creates, so that the test removes exactly its own. */
     private static final String TEST_LABEL = "zunvx.it";
     private static final Duration DEADLINE = Duration.ofSeconds(20);

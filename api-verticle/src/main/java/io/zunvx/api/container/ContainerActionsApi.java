@@ -1,0 +1,643 @@
+package io.zunvx.api.container;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.zunvx.api.compute.ComputeClient;
+import io.zunvx.api.http.ApiRouter;
+import io.zunvx.api.http.RequestContext;
+import io.zunvx.api.policy.Policy;
+import io.zunvx.api.quota.QuotaGuard;
+import io.zunvx.api.request.ArchivePathQuery;
+import io.zunvx.api.request.CommitQuery;
+import io.zunvx.api.request.Defaults;
+import io.zunvx.api.request.ExecResizeQuery;
+import io.zunvx.api.request.ExecuteQuery;
+import io.zunvx.api.request.Microversions;
+import io.zunvx.api.request.RebuildQuery;
+import io.zunvx.api.request.RenameQuery;
+import io.zunvx.api.request.TopQuery;
+import io.zunvx.api.request.TtyResizeQuery;
+import io.zunvx.api.request.UpdateContainerRequest;
+import io.zunvx.model.Address;
+import io.zunvx.model.ApiVersion;
+import io.zunvx.model.Container;
+import io.zunvx.model.ContainerCommand;
+import io.zunvx.model.ContainerView;
+import io.zunvx.model.Operation;
+import io.zunvx.model.Status;
+import io.zunvx.model.TaskState;
+import io.zunvx.model.Topics;
+import io.zunvx.platform.app.Platform;
+import io.zunvx.platform.auth.Identity;
+import io.zunvx.platform.container.ContainerActionRepository;
+import io.zunvx.platform.container.ContainerStore;
+import io.zunvx.platform.error.ZunException;
+import io.zunvx.platform.events.Envelopes;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Zun's container actions beyond the lifecycle basics: update (PATCH, resize_container), rename, rebuild, commit,
+ * execute and its terminal, the container's terminal, top, stats, archives, the network list and attach (reference
+ * §3.1.2, §3.2, §8.1).
+ *
+ * <p>Three shapes of work, each with Zun's microversion gates, state table and texts:
+ * <ul>
+ *   <li>asynchronous (rebuild, commit): one transaction checks the state, records the action, sets the status and
+ *       task state Zun sets at once, and puts the command for the container's host in the outbox; 202;</li>
+ *   <li>synchronous through the host's internal endpoint (execute, resizes, top, stats, archives, and the resource part
+ *       of an update): the API checks the state and asks the agent, which drives Docker;</li>
+ *   <li>database only (rename, name and auto_heal updates, network list of recorded addresses, attach tokens).</li>
+ * </ul>
+ * A resource update is one transaction too: the row is locked, quota moved, the host's agent applies the new limits
+ * ({@code docker update}, moving the host's claim), and the row saved with its action; if that transaction cannot
+ * commit after the agent applied the change, the agent is asked to put the old limits back.
+ */
+public final class ContainerActionsApi {
+    /** How long a WebSocket URL handed out by attach or interactive exec stays usable. */
+    public static final Duration SESSION_TOKEN_TTL = Duration.ofMinutes(10);
+
+    private static final Logger LOG = LoggerFactory.getLogger(ContainerActionsApi.class);
+
+    private final ContainerStore store;
+    private final ContainerActionRepository actions;
+    private final ContainerLookup lookup;
+    private final ComputeClient compute;
+    private final QuotaGuard quota;
+    private final Policy policy;
+    private final SessionTokens sessions;
+    private final String publicUrl;
+    private final String uniqueNameScope;
+    private final String wsProxyBaseUrl;
+    private final Defaults defaults;
+    private final Clock clock;
+
+    /**
+     * @param publicUrl       the API's public base URL (container links)
+     * @param uniqueNameScope {@code ""}, {@code project} or {@code global}: where a new name must be unique
+     * @param wsProxyBaseUrl  the WebSocket proxy's base URL the attach and exec URLs start with
+     */
+    public ContainerActionsApi(ContainerStore store, ContainerActionRepository actions, ComputeClient compute,
+                               QuotaGuard quota, Policy policy, String publicUrl, String uniqueNameScope,
+                               String wsProxyBaseUrl, Defaults defaults, Clock clock, SecureRandom random) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.actions = Objects.requireNonNull(actions, "actions");
+        this.lookup = new ContainerLookup(store.repository());
+        this.compute = Objects.requireNonNull(compute, "compute");
+        this.quota = Objects.requireNonNull(quota, "quota");
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.sessions = new SessionTokens(random, clock, SESSION_TOKEN_TTL);
+        this.publicUrl = publicUrl;
+        this.uniqueNameScope = uniqueNameScope;
+        this.wsProxyBaseUrl = wsProxyBaseUrl;
+        this.defaults = defaults;
+        this.clock = clock;
+    }
+
+    /** Wired from the platform's settings: Zun's resource bounds, the configured URLs, the system clock. */
+    public static ContainerActionsApi of(Platform platform, ContainerStore store, ComputeClient compute,
+                                         QuotaGuard quota, Policy policy) {
+        return new ContainerActionsApi(store, new ContainerActionRepository(), compute, quota, policy,
+                platform.config().api().publicUrl(), platform.config().api().uniqueNameScope(),
+                platform.config().proxy().baseUrl(), Defaults.standard(), platform.clock(), new SecureRandom());
+    }
+
+    public void mount(Router r) {
+        r.patch("/v1/containers/:c").handler(ctx -> update(ctx, Operation.UPDATE, 200));
+        r.post("/v1/containers/:c/resize_container").handler(ctx -> {
+            Microversions.requireAtLeast(RequestContext.version(ctx), 19);
+            update(ctx, Operation.RESIZE_CONTAINER, 202);
+        });
+        r.post("/v1/containers/:c/rename").handler(this::rename);
+        r.post("/v1/containers/:c/rebuild").handler(this::rebuild);
+        r.post("/v1/containers/:c/commit").handler(this::commit);
+        r.post("/v1/containers/:c/execute").handler(this::execute);
+        r.post("/v1/containers/:c/execute_resize").handler(this::executeResize);
+        r.post("/v1/containers/:c/resize").handler(this::resize);
+        r.get("/v1/containers/:c/top").handler(this::top);
+        r.get("/v1/containers/:c/stats").handler(this::stats);
+        r.get("/v1/containers/:c/get_archive").handler(this::getArchive);
+        r.post("/v1/containers/:c/put_archive").handler(this::putArchive);
+        r.get("/v1/containers/:c/network_list").handler(this::networkList);
+        r.get("/v1/containers/:c/attach").handler(this::attach);
+    }
+
+    // ---- update: PATCH and resize_container -----------------------------------------------------------------------
+
+    /**
+     * PATCH and resize_container share Zun's {@code container_update}: name and auto_heal are plain row changes; cpu
+     * and memory move quota and are applied live on the host. PATCH answers 200, resize_container 202, both with the
+     * container as it is afterwards.
+     */
+    private void update(RoutingContext ctx, Operation op, int status) {
+        Identity who = RequestContext.identity(ctx);
+        String req = RequestContext.requestId(ctx);
+        UpdateContainerRequest u = UpdateContainerRequest.parse(bodyObject(ctx), defaults);
+        Instant started = clock.instant();
+        AtomicReference<Container> checked = new AtomicReference<>();
+        AtomicBoolean applied = new AtomicBoolean();
+        resolve(ctx, op)
+                .compose(found -> u.name() == null || u.name().equals(found.name())
+                        ? Future.succeededFuture(found)
+                        : checkName(u.name(), who).map(found))
+                .compose(found -> store.inTransaction(tx -> tx.lock(found.uuid()).compose(row -> {
+                    Container c = locked(row, ctx, op);
+                    checked.set(c);
+                    Container.Builder b = c.toBuilder();
+                    if (u.name() != null) {
+                        b.name(u.name());
+                    }
+                    if (u.autoHeal() != null) {
+                        b.autoHeal(u.autoHeal());
+                    }
+                    if (u.cpu() != null) {
+                        b.cpu(u.cpu());
+                    }
+                    if (u.memory() != null) {
+                        b.memory(u.memory());
+                    }
+                    Container next = b.build();
+                    Future<Void> resources = Future.succeededFuture();
+                    if (u.resizes()) {
+                        resources = quota.resize(tx.connection(), c, u.cpu(), u.memory())
+                                .compose(v -> actions.start(tx.connection(), c.uuid(), req, "update",
+                                        who.projectId(), who.userId(), started))
+                                .compose(v -> applyLive(c, u.cpu(), u.memory(), c.cpu(), c.memory()))
+                                .compose(v -> {
+                                    applied.set(c.host() != null && c.containerId() != null);
+                                    return actions.event(tx.connection(), c.uuid(), req,
+                                            "compute__do_container_update", started, clock.instant(), "Success",
+                                            null, true, null);
+                                });
+                    }
+                    return resources.compose(v -> next.equals(c) ? Future.succeededFuture(c)
+                            : tx.save(c, next, req));
+                })))
+                .onSuccess(saved -> ApiRouter.json(ctx, status, view(saved, who).encode()))
+                .onFailure(err -> {
+                    Container c = checked.get();
+                    if (c != null && u.resizes()) {
+                        if (applied.get()) {
+                            // The agent changed Docker but the row could not be saved: put the old limits back.
+                            applyLive(c, u.cpu() == null ? null : c.cpu(), u.memory() == null ? null : c.memory(),
+                                    u.cpu() == null ? c.cpu() : u.cpu(), u.memory() == null ? c.memory() : u.memory())
+                                    .onFailure(e -> LOG.warn("could not undo the resize of {} after a failed save: {}",
+                                            c.uuid(), e.toString()));
+                        }
+                        recordFailure(c, req, who, "update", "compute__do_container_update", started, err);
+                    }
+                    ctx.fail(err);
+                });
+    }
+
+    /** Asks the container's host to apply new limits, moving its claim from the given previous values. */
+    private Future<Void> applyLive(Container c, Double cpu, Integer memory, double previousCpu,
+                                   Integer previousMemory) {
+        if (c.host() == null || c.containerId() == null) {
+            return Future.succeededFuture();
+        }
+        JsonObject body = new JsonObject().put("cpu", cpu).put("memory", memory).put("previous_cpu", previousCpu)
+                .put("previous_memory", previousMemory).put("claimed", c.claimed());
+        return compute.postJson(c.host(), containerPath(c, "/update"), Map.of(), body).mapEmpty();
+    }
+
+    // ---- rename (1.1-1.13) ----------------------------------------------------------------------------------------
+
+    private void rename(RoutingContext ctx) {
+        Microversions.requireRange(RequestContext.version(ctx), 1, 13);
+        Identity who = RequestContext.identity(ctx);
+        String req = RequestContext.requestId(ctx);
+        RenameQuery q = RenameQuery.parse(ctx.queryParams());
+        resolve(ctx, Operation.RENAME)
+                .compose(found -> {
+                    if (found.name().equals(q.name())) {
+                        return Future.failedFuture(ZunException.conflict(
+                                "The new name for the container is the same as the old name."));
+                    }
+                    return checkName(q.name(), who).map(found);
+                })
+                .compose(found -> store.inTransaction(tx -> tx.lock(found.uuid()).compose(row -> {
+                    Container c = row.orElseThrow(() -> ZunException.containerNotFound(ctx.pathParam("c")));
+                    if (c.name().equals(q.name())) {
+                        return Future.failedFuture(ZunException.conflict(
+                                "The new name for the container is the same as the old name."));
+                    }
+                    return tx.save(c, c.toBuilder().name(q.name()).build(), req);
+                })))
+                .onSuccess(saved -> ApiRouter.json(ctx, 200, view(saved, who).encode()))
+                .onFailure(ctx::fail);
+    }
+
+    // ---- rebuild and commit (asynchronous) ------------------------------------------------------------------------
+
+    /**
+     * Zun's rebuild: the new image (if any) is written into the spec, status {@code Rebuilding} and task state
+     * {@code container_rebuilding} set at once, and the host removes and recreates the runtime container, starting it
+     * again when it was running.
+     */
+    private void rebuild(RoutingContext ctx) {
+        Identity who = RequestContext.identity(ctx);
+        String req = RequestContext.requestId(ctx);
+        RebuildQuery q = RebuildQuery.parse(ctx.queryParams());
+        resolve(ctx, Operation.REBUILD)
+                .compose(found -> store.inTransaction(tx -> tx.lock(found.uuid()).compose(row -> {
+                    Container c = placed(locked(row, ctx, Operation.REBUILD), Operation.REBUILD);
+                    boolean run = c.status() == Status.RUNNING;
+                    Container.Builder next = c.toBuilder().status(Status.REBUILDING)
+                            .taskState(TaskState.CONTAINER_REBUILDING).statusReason(null);
+                    if (q.image() != null) {
+                        next.image(q.image());
+                    }
+                    if (q.imageDriver() != null) {
+                        next.imageDriver(q.imageDriver());
+                    }
+                    return actions.start(tx.connection(), c.uuid(), req, "rebuild", who.projectId(), who.userId(),
+                                    clock.instant())
+                            .compose(v -> tx.save(c, next.build(), req))
+                            .compose(saved -> tx.publish(Envelopes.command(Topics.compute(c.host()),
+                                    new ContainerCommand.RebuildContainer(c.uuid(), req, run))));
+                })))
+                .onSuccess(v -> ApiRouter.json(ctx, 202, "null"))
+                .onFailure(ctx::fail);
+    }
+
+    /**
+     * Zun's commit answers 202 with the id of the image to be: here a fresh uuid, which the host writes as the label
+     * {@code zunvx.image.uuid} on the local Docker image {@code repository:tag} it commits (the image store will list
+     * images by that id). The container's row does not change.
+     */
+    private void commit(RoutingContext ctx) {
+        Identity who = RequestContext.identity(ctx);
+        String req = RequestContext.requestId(ctx);
+        CommitQuery q = CommitQuery.parse(ctx.queryParams());
+        UUID image = UUID.randomUUID();
+        resolve(ctx, Operation.COMMIT)
+                .compose(found -> store.inTransaction(tx -> tx.lock(found.uuid()).compose(row -> {
+                    Container c = placed(locked(row, ctx, Operation.COMMIT), Operation.COMMIT);
+                    return actions.start(tx.connection(), c.uuid(), req, "commit", who.projectId(), who.userId(),
+                                    clock.instant())
+                            .compose(v -> tx.publish(Envelopes.command(Topics.compute(c.host()),
+                                    new ContainerCommand.CommitContainer(c.uuid(), req, q.repository(), q.tag(),
+                                            image))));
+                })))
+                .onSuccess(v -> ApiRouter.json(ctx, 202, new JsonObject().put("uuid", image.toString()).encode()))
+                .onFailure(ctx::fail);
+    }
+
+    // ---- execute and terminals ------------------------------------------------------------------------------------
+
+    /**
+     * Without {@code run=False}: the command runs to its end on the host, {@code {"output", "exit_code", "exec_id":
+     * null, "proxy_url": null}}. With {@code run=False} the exec instance is only created (with a terminal and open
+     * standard input when interactive), recorded with a one-time token, and the answer carries its id and the proxy
+     * URL {@code <base>?token=..&uuid=..&exec_id=..}.
+     */
+    private void execute(RoutingContext ctx) {
+        Identity who = RequestContext.identity(ctx);
+        ExecuteQuery q = ExecuteQuery.parse(ctx.queryParams());
+        JsonObject body = new JsonObject().put("command", new JsonArray(new ArrayList<>(q.argv())))
+                .put("command_text", q.command()).put("run", q.run()).put("interactive", q.interactive());
+        running(ctx, Operation.EXECUTE).compose(c -> compute.postJson(c.host(), containerPath(c, "/exec"),
+                        Map.of(), body).compose(r -> {
+                            if (q.run()) {
+                                return Future.succeededFuture(new JsonObject()
+                                        .put("output", r.getString("output"))
+                                        .put("exit_code", r.getInteger("exit_code"))
+                                        .putNull("exec_id")
+                                        .putNull("proxy_url"));
+                            }
+                            String execId = r.getString("exec_id");
+                            String token = sessions.newToken();
+                            return store.pool().withTransaction(tx -> sessions.storeExec(tx, c.uuid(), c.host(),
+                                            execId, q.argv(), q.interactive(), token, who))
+                                    .map(v -> new JsonObject()
+                                            .putNull("output")
+                                            .putNull("exit_code")
+                                            .put("exec_id", execId)
+                                            .put("proxy_url", wsUrl(token, c) + "&exec_id=" + execId));
+                        }))
+                .onSuccess(json -> ApiRouter.json(ctx, 200, json.encode()))
+                .onFailure(ctx::fail);
+    }
+
+    private void executeResize(RoutingContext ctx) {
+        ExecResizeQuery q = ExecResizeQuery.parse(ctx.queryParams());
+        sync(ctx, Operation.EXECUTE_RESIZE, c -> compute.postJson(c.host(),
+                        containerPath(c, "/exec/" + q.execId() + "/resize"),
+                        Map.of("h", String.valueOf(q.height()), "w", String.valueOf(q.width())), null)
+                .map(r -> "null"));
+    }
+
+    private void resize(RoutingContext ctx) {
+        TtyResizeQuery q = TtyResizeQuery.parse(ctx.queryParams());
+        sync(ctx, Operation.RESIZE, c -> compute.postJson(c.host(), containerPath(c, "/resize"),
+                        Map.of("h", String.valueOf(q.height()), "w", String.valueOf(q.width())), null)
+                .map(r -> "null"));
+    }
+
+    /**
+     * The attach URL {@code <base>?token=..&uuid=..}, as a JSON string: only for a running container created
+     * interactive (else 400 {@code no-interactive-flag}). Each call mints a new token and retires the previous one.
+     */
+    private void attach(RoutingContext ctx) {
+        Identity who = RequestContext.identity(ctx);
+        running(ctx, Operation.ATTACH).compose(c -> {
+            if (!c.interactive()) {
+                return Future.failedFuture(new ZunException(400, "no-interactive-flag",
+                        "Container doesn't support to be attached, please check the interactive set properly"));
+            }
+            String token = sessions.newToken();
+            return store.pool().withTransaction(tx -> sessions.storeAttach(tx, c.uuid(), token, who))
+                    .map(v -> wsUrl(token, c));
+        }).onSuccess(url -> ApiRouter.json(ctx, 200, Json.encode(url))).onFailure(ctx::fail);
+    }
+
+    private String wsUrl(String token, Container c) {
+        return wsProxyBaseUrl + "?token=" + token + "&uuid=" + c.uuid();
+    }
+
+    // ---- top and stats --------------------------------------------------------------------------------------------
+
+    private void top(RoutingContext ctx) {
+        TopQuery q = TopQuery.parse(ctx.queryParams());
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("ps_args", q.psArgs());
+        sync(ctx, Operation.TOP, c -> compute.getJson(c.host(), containerPath(c, "/top"), query)
+                .map(JsonObject::encode));
+    }
+
+    /** Zun's stats dict, with its keys and its arithmetic (CPU % = container CPU time / host CPU time). */
+    private void stats(RoutingContext ctx) {
+        sync(ctx, Operation.STATS, c -> compute.getJson(c.host(), containerPath(c, "/stats"), Map.of())
+                .map(s -> zunStats(c.name(), s).encode()));
+    }
+
+    static JsonObject zunStats(String name, JsonObject s) {
+        double cpuTotal = s.getLong("cpu_total", 0L);
+        double system = s.getLong("system_cpu", 0L);
+        double memUsage = s.getLong("memory_usage", 0L);
+        double memLimit = s.getLong("memory_limit", 0L);
+        return new JsonObject()
+                .put("CONTAINER", name)
+                .put("CPU %", system > 0 ? cpuTotal / system * 100 : 0.0)
+                .put("MEM USAGE(MiB)", memUsage / 1024 / 1024)
+                .put("MEM LIMIT(MiB)", memLimit / 1024 / 1024)
+                .put("MEM %", memLimit > 0 ? memUsage / memLimit * 100 : 0.0)
+                .put("BLOCK I/O(B)", s.getLong("block_read", 0L) + "/" + s.getLong("block_write", 0L))
+                .put("NET I/O(B)", s.getLong("net_rx", 0L) + "/" + s.getLong("net_tx", 0L));
+    }
+
+    // ---- archives -------------------------------------------------------------------------------------------------
+
+    /**
+     * {@code {"data", "stat"}}: the tar archive Base64-encoded from 1.25, before that the raw bytes as a string (one
+     * character per byte, ISO-8859-1, the one lossless way to put bytes into a JSON string).
+     */
+    private void getArchive(RoutingContext ctx) {
+        ApiVersion v = RequestContext.version(ctx);
+        ArchivePathQuery q = ArchivePathQuery.parse(ctx.queryParams());
+        sync(ctx, Operation.GET_ARCHIVE, c -> compute.getJson(c.host(), containerPath(c, "/archive"),
+                        Map.of("path", q.path()))
+                .map(r -> {
+                    String data = r.getString("data", "");
+                    if (!v.atLeast(25)) {
+                        data = new String(Base64.getDecoder().decode(data), StandardCharsets.ISO_8859_1);
+                    }
+                    return new JsonObject().put("data", data).put("stat", r.getJsonObject("stat")).encode();
+                }));
+    }
+
+    /** Body {@code {"data": <tar>}}, Base64 from 1.25 (raw before, as get_archive gives it); answers 200 null. */
+    private void putArchive(RoutingContext ctx) {
+        ApiVersion v = RequestContext.version(ctx);
+        ArchivePathQuery q = ArchivePathQuery.parse(ctx.queryParams());
+        JsonObject body = bodyObject(ctx);
+        if (body == null) {
+            throw ZunException.schema("None is not of type 'object'");
+        }
+        Object data = body.getValue("data");
+        if (!(data instanceof String text)) {
+            throw ZunException.schema(data == null ? "'data' is a required property"
+                    : "Invalid input for field 'data'. The value must be a string.");
+        }
+        byte[] tar;
+        if (v.atLeast(25)) {
+            try {
+                // Strict, but line breaks (as some encoders wrap their output) are no error.
+                tar = Base64.getDecoder().decode(text.replaceAll("[\\r\\n]", ""));
+            } catch (IllegalArgumentException e) {
+                throw ZunException.invalid("The data is not valid Base64: " + e.getMessage());
+            }
+        } else {
+            tar = text.getBytes(StandardCharsets.ISO_8859_1);
+        }
+        sync(ctx, Operation.PUT_ARCHIVE, c -> compute.putBytes(c.host(), containerPath(c, "/archive"),
+                        Map.of("path", q.path()), Buffer.buffer(tar), "application/x-tar")
+                .map(r -> "null"));
+    }
+
+    // ---- network list (1.13-) -------------------------------------------------------------------------------------
+
+    /**
+     * The networks the container is attached to, in the shape of the version: 1.18 and later one entry per network
+     * port with its {@code fixed_ips}, 1.13-1.17 one flat entry per address. Like Zun it checks no status. Recorded
+     * addresses are answered as Zun does; a container without any is asked of its host, which reports Docker's
+     * networks (none with network mode {@code none}).
+     */
+    private void networkList(RoutingContext ctx) {
+        ApiVersion v = RequestContext.version(ctx);
+        Microversions.requireAtLeast(v, 13);
+        Identity who = RequestContext.identity(ctx);
+        lookup.resolve(store.pool(), ctx.pathParam("c"), who).compose(c -> {
+            if (!c.addresses().isEmpty()) {
+                return Future.succeededFuture(fromAddresses(c.addresses(), v.atLeast(18)));
+            }
+            if (c.host() == null || c.containerId() == null) {
+                return Future.succeededFuture(new JsonArray());
+            }
+            return compute.getJson(c.host(), containerPath(c, "/networks"), Map.of())
+                    .map(r -> fromRuntime(r.getJsonArray("networks", new JsonArray()), v.atLeast(18)));
+        }).onSuccess(list -> ApiRouter.json(ctx, 200, new JsonObject().put("networks", list).encode()))
+                .onFailure(ctx::fail);
+    }
+
+    static JsonArray fromAddresses(Map<String, List<Address>> addresses, boolean grouped) {
+        JsonArray out = new JsonArray();
+        addresses.forEach((net, list) -> {
+            if (!grouped) {
+                for (Address a : list) {
+                    out.add(new JsonObject().put("net_id", net).put("subnet_id", a.subnetId())
+                            .put("port_id", a.port()).put("version", a.version()).put("ip_address", a.addr()));
+                }
+                return;
+            }
+            Map<String, JsonArray> byPort = new LinkedHashMap<>();
+            for (Address a : list) {
+                byPort.computeIfAbsent(a.port(), k -> new JsonArray()).add(new JsonObject()
+                        .put("subnet_id", a.subnetId()).put("version", a.version()).put("ip_address", a.addr()));
+            }
+            byPort.forEach((port, ips) -> out.add(new JsonObject().put("net_id", net).put("port_id", port)
+                    .put("fixed_ips", ips)));
+        });
+        return out;
+    }
+
+    static JsonArray fromRuntime(JsonArray networks, boolean grouped) {
+        JsonArray out = new JsonArray();
+        for (int i = 0; i < networks.size(); i++) {
+            JsonObject n = networks.getJsonObject(i);
+            String net = n.getString("network_id") != null ? n.getString("network_id") : n.getString("name");
+            String port = n.getString("endpoint_id");
+            List<JsonObject> ips = new ArrayList<>();
+            if (n.getString("ipv4") != null) {
+                ips.add(new JsonObject().putNull("subnet_id").put("version", 4).put("ip_address", n.getString("ipv4")));
+            }
+            if (n.getString("ipv6") != null) {
+                ips.add(new JsonObject().putNull("subnet_id").put("version", 6).put("ip_address", n.getString("ipv6")));
+            }
+            if (grouped) {
+                out.add(new JsonObject().put("net_id", net).put("port_id", port)
+                        .put("fixed_ips", new JsonArray(new ArrayList<>(ips))));
+            } else {
+                for (JsonObject ip : ips) {
+                    out.add(new JsonObject().put("net_id", net).putNull("subnet_id").put("port_id", port)
+                            .put("version", ip.getInteger("version")).put("ip_address", ip.getString("ip_address")));
+                }
+            }
+        }
+        return out;
+    }
+
+    // ---- shared ---------------------------------------------------------------------------------------------------
+
+    /** A synchronous call for a container in a state {@code op} allows, answering 200 with the JSON text given. */
+    private void sync(RoutingContext ctx, Operation op, Function<Container, Future<String>> call) {
+        running(ctx, op).compose(call)
+                .onSuccess(json -> ApiRouter.json(ctx, 200, json))
+                .onFailure(ctx::fail);
+    }
+
+    /** The container, if its status allows {@code op} (409 otherwise) and it exists on a host. */
+    private Future<Container> running(RoutingContext ctx, Operation op) {
+        return resolve(ctx, op).compose(c -> {
+            if (!op.allows(c.status())) {
+                return Future.failedFuture(ZunException.invalidState(op, c.uuid().toString(), c.status()));
+            }
+            if (c.host() == null || c.containerId() == null) {
+                return Future.failedFuture(ZunException.conflict("Cannot act on container in '" + c.status().wire()
+                        + "' state"));
+            }
+            return Future.succeededFuture(c);
+        });
+    }
+
+    /** The container of the path, visible to the caller and allowed by the policy rule {@code container:<op>}. */
+    private Future<Container> resolve(RoutingContext ctx, Operation op) {
+        Identity who = RequestContext.identity(ctx);
+        return lookup.resolve(store.pool(), ctx.pathParam("c"), who).compose(c -> {
+            policy.enforce("container:" + op.key(), who, c.projectId());
+            return Future.succeededFuture(c);
+        });
+    }
+
+    /** The locked row, checked against the state table: 404 when it vanished, 409 when the status forbids. */
+    private static Container locked(java.util.Optional<Container> row, RoutingContext ctx, Operation op) {
+        Container c = row.orElseThrow(() -> ZunException.containerNotFound(ctx.pathParam("c")));
+        if (!op.allows(c.status())) {
+            throw ZunException.invalidState(op, c.uuid().toString(), c.status());
+        }
+        return c;
+    }
+
+    /** A container never placed has nothing on a host to act on: the same 409 as a forbidden status. */
+    private static Container placed(Container c, Operation op) {
+        if (c.host() == null) {
+            throw ZunException.invalidState(op, c.uuid().toString(), c.status());
+        }
+        return c;
+    }
+
+    private static String containerPath(Container c, String suffix) {
+        return "/containers/" + c.uuid() + suffix;
+    }
+
+    /** Under {@code [compute] unique_container_name_scope}, 409 when the name is taken. */
+    private Future<Void> checkName(String name, Identity who) {
+        if (uniqueNameScope == null || uniqueNameScope.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        String project = "project".equals(uniqueNameScope) ? who.projectId() : null;
+        return store.repository().nameTaken(store.pool(), name, project).compose(taken -> taken
+                ? Future.failedFuture(new ZunException(409, "container-already-exists",
+                        "A container with name " + name + " already exists."))
+                : Future.succeededFuture());
+    }
+
+    /** A failed update still leaves its record: started, one failed step with the reason, finished. */
+    private void recordFailure(Container c, String req, Identity who, String action, String event, Instant started,
+                               Throwable err) {
+        String reason = err.getMessage() == null ? err.toString() : err.getMessage();
+        store.pool().withTransaction(tx -> actions.start(tx, c.uuid(), req, action, who.projectId(), who.userId(),
+                                started)
+                        .compose(v -> actions.event(tx, c.uuid(), req, event, started, clock.instant(), "Error",
+                                reason, true, reason)))
+                .onFailure(e -> LOG.warn("could not record the failed {} of {}: {}", action, c.uuid(), e.toString()));
+    }
+
+    /** Zun's container object; the admin-only fields only where the caller's policy allows them. */
+    private JsonObject view(Container c, Identity who) {
+        var m = ContainerView.render(c, publicUrl, true);
+        for (String field : ContainerView.ADMIN_ONLY) {
+            if (!policy.allows("container:get_one:" + field, who, c.projectId())) {
+                m.remove(field);
+            }
+        }
+        return new JsonObject(m);
+    }
+
+    /** The request body as a JSON object; {@code null} for a JSON {@code null}. */
+    private static JsonObject bodyObject(RoutingContext ctx) {
+        var body = ctx.body();
+        if (body == null || body.isEmpty()) {
+            throw ZunException.schema("Request body is empty.");
+        }
+        Object parsed;
+        try {
+            parsed = Json.decodeValue(body.buffer());
+        } catch (io.vertx.core.json.DecodeException e) {
+            throw new ZunException(400, "", "Malformed JSON in request body.") {
+                @Override
+                public String title() {
+                    return "Bad Request";
+                }
+            };
+        }
+        if (parsed == null) {
+            return null;
+        }
+        if (!(parsed instanceof JsonObject o)) {
+            throw ZunException.schema(String.valueOf(parsed) + " is not of type 'object'");
+        }
+        return o;
+    }
+}
