@@ -7,6 +7,7 @@ import io.zunvx.compute.app.ComputeVerticle;
 import io.zunvx.compute.docker.DockerContainerDriver;
 import io.zunvx.platform.app.Platform;
 import io.zunvx.platform.app.Runtimes;
+import io.zunvx.api.identity.AdminBootstrap;
 import io.zunvx.platform.auth.Identity;
 import io.zunvx.platform.config.ZunvxConfig;
 import io.zunvx.platform.db.Database;
@@ -35,6 +36,7 @@ public final class AllInOne implements AutoCloseable {
     private final ApiVerticle api;
     private String computeDeployment;
     private DockerContainerDriver driver;
+    private final java.util.Map<String, DockerContainerDriver> extraDrivers = new java.util.concurrent.ConcurrentHashMap<>();
 
     private AllInOne(ZunvxConfig config, EmbeddedPg pg, EmbeddedKafka kafka, Vertx vertx, Platform platform,
                      Bootstrap bootstrap, ApiVerticle api) {
@@ -71,6 +73,9 @@ public final class AllInOne implements AutoCloseable {
             Readiness.Flag started = readiness.flag("all-in-one");
             Platform platform = Platform.connect(vertx, config, dbUrl, bootstrapServers, readiness,
                     Clock.systemUTC()).await();
+            AdminBootstrap.ensure(vertx, platform.pool(), new AdminBootstrap.Admin(boot.userId(),
+                    config.identity().adminUser(), boot.projectId(), config.identity().adminProject(),
+                    boot.password())).await();
             ApiVerticle api = new ApiVerticle(platform);
             AllInOne aio = new AllInOne(config, pg, kafka, vertx, platform, boot, api);
             vertx.deployVerticle(new OutboxRelay(platform.database(), platform.publisher(), "/zunvx/outbox",
@@ -106,6 +111,34 @@ public final class AllInOne implements AutoCloseable {
             vertx.undeploy(computeDeployment).await();
             computeDeployment = null;
             driver.close();
+        }
+    }
+
+    /**
+     * Deploys one more compute agent in this process for another Docker engine, as if it were another host (tests and
+     * demonstrations of several hosts on one machine). Returns the deployment id for {@link #stopExtraCompute}.
+     */
+    public String startExtraCompute(String hostName, String dockerHost, int internalPort) {
+        ZunvxConfig.Compute c = config.compute();
+        ZunvxConfig.Compute extra = new ZunvxConfig.Compute(hostName, dockerHost, c.network(), internalPort,
+                "http://127.0.0.1:" + internalPort, c.availabilityZone(), c.heartbeat(), c.syncInterval(),
+                c.orphanGrace(), c.staleTask());
+        ZunvxConfig cfg = new ZunvxConfig(config.dataDir(), config.database(), config.kafka(), config.api(), extra,
+                config.scheduler(), config.proxy(), config.identity(), config.quota(), config.opsPort());
+        Platform p = new Platform(vertx, cfg, platform.database(), platform.pool(), platform.kafka(),
+                platform.publisher(), platform.tokens(), platform.readiness(), platform.clock());
+        DockerContainerDriver d = new DockerContainerDriver(dockerHost);
+        String id = vertx.deployVerticle(new ComputeVerticle(p, d, CrashPoints.NONE)).await();
+        extraDrivers.put(id, d);
+        return id;
+    }
+
+    /** Stops an extra compute agent; blocking. */
+    public void stopExtraCompute(String deploymentId) {
+        vertx.undeploy(deploymentId).await();
+        DockerContainerDriver d = extraDrivers.remove(deploymentId);
+        if (d != null) {
+            d.close();
         }
     }
 
@@ -152,6 +185,7 @@ public final class AllInOne implements AutoCloseable {
             if (driver != null) {
                 driver.close();
             }
+            extraDrivers.values().forEach(DockerContainerDriver::close);
             if (kafka != null) {
                 kafka.close();
             }

@@ -36,8 +36,14 @@ public final class Main {
         switch (command) {
             case "all-in-one" -> allInOne(config);
             case "migrate" -> {
-                int n = Migrations.migrate(Database.of(required(config.database().url(), "ZUNVX_DB_URL")));
+                String url = required(config.database().url(), "ZUNVX_DB_URL");
+                int n = Migrations.migrate(Database.of(url));
                 System.out.println("zunvx: schema up to date (" + n + " migration(s) applied)");
+                if (config.identity().adminPassword() != null) {
+                    AdminSeed.ensure(config, url);
+                    System.out.println("zunvx: admin " + config.identity().adminUser() + " ready in project "
+                            + config.identity().adminProject());
+                }
             }
             case "api" -> role("api", config, p -> new ApiVerticle(p));
             case "scheduler" -> role("scheduler", config, p -> new SchedulerVerticle(p));
@@ -91,7 +97,7 @@ public final class Main {
                   api           the Zun REST API v1
                   scheduler     placement
                   compute       the agent for this host's Docker engine
-                  migrate       bring the PostgreSQL schema up to date
+                  migrate       bring the PostgreSQL schema up to date (and, with ZUNVX_ADMIN_PASSWORD, the admin)
                 configuration: ZUNVX_* environment variables (see README)""");
         System.exit(code);
     }

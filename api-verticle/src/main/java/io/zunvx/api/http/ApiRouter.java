@@ -67,9 +67,16 @@ public final class ApiRouter {
     }
 
     private static void framework(RoutingContext ctx, int status, String title, String detail) {
-        if (!ctx.response().headWritten()) {
-            json(ctx, status, io.zunvx.platform.error.ErrorRendering.zunBody(status, "", title, detail).encode());
+        if (ctx.response().headWritten()) {
+            return;
         }
+        if (ctx.normalizedPath().startsWith("/identity")) {
+            // Keystone's clients read its own error shape.
+            json(ctx, status, new io.vertx.core.json.JsonObject().put("error", new io.vertx.core.json.JsonObject()
+                    .put("code", status).put("title", title).put("message", detail)).encode());
+            return;
+        }
+        json(ctx, status, io.zunvx.platform.error.ErrorRendering.zunBody(status, "", title, detail).encode());
     }
 
     private static void requestId(RoutingContext ctx) {
@@ -107,10 +114,17 @@ public final class ApiRouter {
                 token = h.substring(7).trim();
             }
         }
-        tokens.verify(token).onSuccess(who -> {
-            ctx.put(RequestContext.IDENTITY, who);
-            ctx.next();
-        }).onFailure(ctx::fail);
+        // Verifying may wait for I/O (an external issuer's keys); hold the body back for the body handler meanwhile.
+        ctx.request().pause();
+        tokens.verify(token).onComplete(ar -> {
+            ctx.request().resume();
+            if (ar.succeeded()) {
+                ctx.put(RequestContext.IDENTITY, ar.result());
+                ctx.next();
+            } else {
+                ctx.fail(ar.cause());
+            }
+        });
     }
 
     public static void json(RoutingContext ctx, int status, String body) {

@@ -29,7 +29,8 @@ import java.util.UUID;
 /**
  * Issues and verifies the platform's tokens: JWTs signed with ES256 keys kept in PostgreSQL ({@code signing_keys}),
  * so every API instance and every role verifies the same tokens. The newest key signs; all unretired keys verify
- * (rotation by {@code kid}). Only ES256 is accepted: {@code alg: none} and other algorithms fail.
+ * (rotation by {@code kid}). Only ES256 is accepted: {@code alg: none} and other algorithms fail. When an external
+ * OpenID Connect issuer is trusted ({@link #trusting}), tokens naming that issuer are checked against its keys instead.
  */
 public final class TokenService {
     public static final String ALGORITHM = "ES256";
@@ -44,9 +45,10 @@ public final class TokenService {
     private final Duration ttl;
     private final Clock clock;
     private final JsonArray jwks;
+    private final ExternalIssuer external;
 
     private TokenService(JWTAuth signer, JWTAuth verifier, String kid, String issuer, Duration ttl, Clock clock,
-                         JsonArray jwks) {
+                         JsonArray jwks, ExternalIssuer external) {
         this.signer = signer;
         this.verifier = verifier;
         this.kid = kid;
@@ -54,6 +56,18 @@ public final class TokenService {
         this.ttl = ttl;
         this.clock = clock;
         this.jwks = jwks;
+        this.external = external;
+    }
+
+    /**
+     * The same service that also accepts the tokens of {@code issuer} (an external OpenID Connect provider). Its
+     * own tokens and keys are unchanged; tokens are routed by their {@code iss} claim, then fully verified.
+     */
+    public TokenService trusting(ExternalIssuer issuer) {
+        if (issuer != null && issuer.issuer().equals(this.issuer)) {
+            throw new IllegalArgumentException("an external issuer cannot be named like this platform: " + this.issuer);
+        }
+        return new TokenService(signer, verifier, kid, this.issuer, ttl, clock, jwks, issuer);
     }
 
     /** Loads the keys, creating the first one if there is none (safe when several instances start at once). */
@@ -109,7 +123,7 @@ public final class TokenService {
                     .setBuffer(r.getString("public_key")));
             jwks.add(jwk(r.getString("kid"), r.getString("public_key")));
         }
-        return new TokenService(signer, JWTAuth.create(vertx, v), kid, issuer, ttl, clock, jwks);
+        return new TokenService(signer, JWTAuth.create(vertx, v), kid, issuer, ttl, clock, jwks, null);
     }
 
     /** A signed token for {@code who}, valid for the configured lifetime. */
@@ -137,8 +151,24 @@ public final class TokenService {
 
     /** Verifies signature, algorithm, issuer, audience and time; a bad token fails with a 401 ZunException. */
     public Future<Identity> verify(String token) {
+        return inspect(token).map(Verified::identity);
+    }
+
+    /**
+     * Like {@link #verify}, and also says when the token was issued, its id, and whether this platform issued it
+     * (rather than a trusted external issuer).
+     */
+    public Future<Verified> inspect(String token) {
         if (token == null || token.isBlank()) {
             return Future.failedFuture(unauthorized());
+        }
+        if (external != null) {
+            JsonObject header = part(token, 0);
+            JsonObject claims = part(token, 1);
+            // Routing only: the chosen verifier checks signature, issuer and audience in full.
+            if (header != null && claims != null && external.issuer().equals(claims.getValue("iss"))) {
+                return external.verify(token, header);
+            }
         }
         return verifier.authenticate(new TokenCredentials(token))
                 .recover(e -> Future.failedFuture(unauthorized()))
@@ -149,15 +179,32 @@ public final class TokenService {
                     // Vert.x moves the time claims from the principal into the user's attributes.
                     Object expClaim = user.containsKey("exp") ? user.get("exp") : null;
                     Long exp = expClaim instanceof Number n ? n.longValue() : null;
+                    Object iatClaim = user.containsKey("iat") ? user.get("iat") : null;
+                    Instant iat = iatClaim instanceof Number n ? Instant.ofEpochSecond(n.longValue()) : null;
                     if (sub == null || project == null || exp == null) {
                         return Future.failedFuture(unauthorized());
                     }
                     List<String> roles = new ArrayList<>();
                     JsonArray r = p.getJsonArray("roles", new JsonArray());
                     r.forEach(x -> roles.add(String.valueOf(x)));
-                    return Future.succeededFuture(new Identity(sub, p.getString("name"), project,
-                            p.getString("project_name"), roles, Instant.ofEpochSecond(exp)));
+                    return Future.succeededFuture(new Verified(new Identity(sub, p.getString("name"), project,
+                            p.getString("project_name"), roles, Instant.ofEpochSecond(exp)), iat,
+                            p.getString("jti"), true));
                 });
+    }
+
+    /** A decoded, unverified JWT part, or {@code null} if it is not one. */
+    private static JsonObject part(String token, int index) {
+        String[] parts = token.split("\\.", -1);
+        if (parts.length != 3) {
+            return null;
+        }
+        try {
+            return new JsonObject(new String(Base64.getUrlDecoder().decode(parts[index]),
+                    java.nio.charset.StandardCharsets.UTF_8));
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /** Public keys as a JWK set. */
@@ -169,7 +216,7 @@ public final class TokenService {
         return issuer;
     }
 
-    private static ZunException unauthorized() {
+    static ZunException unauthorized() {
         return new ZunException(401, "unauthorized", "The request you have made requires authentication.");
     }
 
@@ -198,6 +245,17 @@ public final class TokenService {
         int n = Math.min(b.length, 32);
         System.arraycopy(b, b.length - n, out, 32 - n, n);
         return out;
+    }
+
+    /**
+     * A verified token.
+     *
+     * @param identity the caller
+     * @param issuedAt its {@code iat}, if it had one
+     * @param tokenId  its {@code jti}, if it had one
+     * @param local    whether this platform issued it
+     */
+    public record Verified(Identity identity, Instant issuedAt, String tokenId, boolean local) {
     }
 
     /** An issued token. */

@@ -1,0 +1,671 @@
+package io.zunvx.api.identity;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.sqlclient.Pool;
+import io.zunvx.platform.app.Platform;
+import io.zunvx.platform.auth.Identity;
+import io.zunvx.platform.auth.TokenService;
+import io.zunvx.platform.config.ZunvxConfig;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The part of Keystone v3 that Zun's clients use, under {@code /identity}: version discovery, password and token
+ * authentication issuing the platform's JWTs with a catalog holding Zun ({@code container}), token validation, the
+ * JWK set, and an admin API for projects, users, roles and role assignments. Errors come in Keystone's shape.
+ * Authentication failures say nothing about which part was wrong, cost the same for unknown users, and are limited
+ * per user name and source address.
+ */
+public final class IdentityApi {
+    private static final Logger LOG = LoggerFactory.getLogger(IdentityApi.class);
+    private static final long MAX_BODY = 64 * 1024;
+    private static final int MAX_PASSWORD = 4096;
+    private static final String V3 = "/identity/v3";
+
+    private final Vertx vertx;
+    private final Pool pool;
+    private final TokenService tokens;
+    private final Passwords passwords;
+    private final IdentityStore store = new IdentityStore();
+    private final KeystoneViews views;
+    private final int maxAttempts;
+    private final Duration window;
+    private final Clock clock;
+
+    IdentityApi(Vertx vertx, Pool pool, TokenService tokens, Passwords passwords, String publicUrl, int maxAttempts,
+                Duration window, Clock clock) {
+        this.vertx = vertx;
+        this.pool = pool;
+        this.tokens = tokens;
+        this.passwords = passwords;
+        this.views = new KeystoneViews(publicUrl);
+        this.maxAttempts = maxAttempts;
+        this.window = window;
+        this.clock = clock;
+    }
+
+    /**
+     * Built from the platform; call from the API verticle's start, so the hashing pool and the purge timer belong
+     * to the verticle and end with it.
+     */
+    public static IdentityApi create(Vertx vertx, Platform platform) {
+        ZunvxConfig.Identity cfg = platform.config().identity();
+        Passwords passwords = new Passwords(new PasswordHasher(),
+                vertx.createSharedWorkerExecutor(Passwords.POOL, Passwords.poolSize()));
+        return new IdentityApi(vertx, platform.pool(), platform.tokens(), passwords,
+                platform.config().api().publicUrl(), cfg.loginMaxFailures(), cfg.loginWindow(), platform.clock());
+    }
+
+    public void mount(Router r) {
+        r.route("/identity*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
+        r.get("/identity").handler(ctx -> send(ctx, new Reply(300, views.versions())));
+        r.get("/identity/").handler(ctx -> send(ctx, new Reply(300, views.versions())));
+        r.get(V3).handler(ctx -> send(ctx, Reply.ok(views.version())));
+        r.get(V3 + "/").handler(ctx -> send(ctx, Reply.ok(views.version())));
+
+        r.post(V3 + "/auth/tokens").handler(handle(this::issue));
+        r.get(V3 + "/auth/tokens").handler(handle(this::validate));
+        r.head(V3 + "/auth/tokens").handler(handle(this::validate));
+        r.get(V3 + "/auth/jwks").handler(ctx -> send(ctx, Reply.ok(tokens.jwks())));
+        r.get(V3 + "/auth/projects").handler(handle(this::ownProjects));
+        r.get(V3 + "/auth/catalog").handler(handle(ctx -> caller(ctx).map(who -> Reply.ok(new JsonObject()
+                .put("catalog", views.catalog())
+                .put("links", new JsonObject().put("self", views.identityUrl() + "/auth/catalog")
+                        .put("previous", (Object) null).put("next", (Object) null))))));
+
+        r.post(V3 + "/projects").handler(handle(this::createProject));
+        r.get(V3 + "/projects").handler(handle(this::listProjects));
+        r.get(V3 + "/projects/:id").handler(handle(this::showProject));
+        r.patch(V3 + "/projects/:id").handler(handle(this::updateProject));
+        r.delete(V3 + "/projects/:id").handler(handle(this::deleteProject));
+
+        r.post(V3 + "/users").handler(handle(this::createUser));
+        r.get(V3 + "/users").handler(handle(this::listUsers));
+        r.get(V3 + "/users/:id").handler(handle(this::showUser));
+        r.patch(V3 + "/users/:id").handler(handle(this::updateUser));
+        r.delete(V3 + "/users/:id").handler(handle(this::deleteUser));
+        r.get(V3 + "/users/:id/projects").handler(handle(this::userProjects));
+
+        r.get(V3 + "/roles").handler(handle(this::listRoles));
+        r.get(V3 + "/roles/:id").handler(handle(this::showRole));
+        r.get(V3 + "/projects/:p/users/:u/roles").handler(handle(this::listGrants));
+        r.put(V3 + "/projects/:p/users/:u/roles/:r").handler(handle(this::grant));
+        r.get(V3 + "/projects/:p/users/:u/roles/:r").handler(handle(this::checkGrant));
+        r.head(V3 + "/projects/:p/users/:u/roles/:r").handler(handle(this::checkGrant));
+        r.delete(V3 + "/projects/:p/users/:u/roles/:r").handler(handle(this::revoke));
+        r.get(V3 + "/role_assignments").handler(handle(this::listAssignments));
+
+        long every = Math.max(1_000, Math.min(window.toMillis(), Duration.ofMinutes(1).toMillis()));
+        vertx.setPeriodic(every, id -> store.purgeAttempts(pool, clock.instant().minus(window))
+                .onFailure(e -> LOG.warn("cannot purge old login attempts: {}", e.getMessage())));
+    }
+
+    // ---- tokens ---------------------------------------------------------------------------------------------------
+
+    private Future<Reply> issue(RoutingContext ctx) {
+        AuthRequest req = AuthRequest.parse(requireBody(ctx));
+        boolean withCatalog = !ctx.queryParams().contains("nocatalog");
+        Future<IdentityStore.User> user = switch (req) {
+            case AuthRequest.ByPassword p -> checkPassword(p, source(ctx));
+            case AuthRequest.ByToken t -> checkToken(t);
+        };
+        List<String> methods = List.of(req instanceof AuthRequest.ByPassword ? "password" : "token");
+        return user.compose(u -> scope(u, req.scope()).map(s -> {
+            List<String> roleNames = s.roles().stream().map(IdentityStore.Role::name).toList();
+            TokenService.Token t = tokens.issue(new Identity(u.id(), u.name(), s.project().id(), s.project().name(),
+                    roleNames, null));
+            JsonObject body = views.token(new KeystoneViews.TokenSubject(u.id(), u.name(), s.project().id(),
+                            s.project().name(), s.roles()), methods, seconds(t.issuedAt()), seconds(t.expiresAt()),
+                    auditId(t.value()), withCatalog);
+            return new Reply(201, body, Map.of("X-Subject-Token", t.value()));
+        }));
+    }
+
+    /**
+     * Counts the attempt, then checks the password, spending the same work whether the user exists, is disabled or
+     * has no password, so neither the answer nor its timing tells which was the case.
+     */
+    private Future<IdentityStore.User> checkPassword(AuthRequest.ByPassword p, String source) {
+        AuthRequest.UserRef ref = p.user();
+        Future<Optional<IdentityStore.User>> found = ref.id() != null ? store.user(pool, ref.id())
+                : ref.domain().isDefault() ? store.userByName(pool, IdentityStore.DEFAULT_DOMAIN, ref.name())
+                : Future.succeededFuture(Optional.empty());
+        return found.compose(user -> {
+            // Name and id of one user share a counter; unknown names are counted as given.
+            String key = user.map(u -> "user:" + u.id()).orElseGet(ref::attemptKey);
+            return store.countAttempt(pool, key, source, clock.instant(), window).compose(attempts -> {
+                if (attempts > maxAttempts) {
+                    return Future.failedFuture(KeystoneError.tooManyAttempts());
+                }
+                String hash = user.filter(IdentityStore.User::enabled).map(IdentityStore.User::passwordHash)
+                        .orElse(null);
+                return passwords.verify(p.password(), hash).compose(ok -> {
+                    if (!ok) {
+                        return Future.failedFuture(KeystoneError.unauthorized());
+                    }
+                    IdentityStore.User u = user.orElseThrow();
+                    if (passwords.needsRehash(hash)) {
+                        passwords.hash(p.password()).compose(h -> store.rehash(pool, u.id(), hash, h))
+                                .onFailure(e -> LOG.warn("cannot upgrade the password hash of user {}: {}", u.id(),
+                                        e.getMessage()));
+                    }
+                    return store.clearAttempts(pool, key, source).map(u);
+                });
+            });
+        });
+    }
+
+    /** The token method: one of our tokens, for a user that still exists and is enabled. */
+    private Future<IdentityStore.User> checkToken(AuthRequest.ByToken t) {
+        return tokens.inspect(t.token())
+                .compose(v -> v.local() ? store.user(pool, v.identity().userId())
+                        : Future.failedFuture(KeystoneError.unauthorized()))
+                .compose(u -> u.filter(IdentityStore.User::enabled).map(Future::succeededFuture)
+                        .orElseGet(() -> Future.failedFuture(KeystoneError.unauthorized())));
+    }
+
+    private record Scoped(IdentityStore.Project project, List<IdentityStore.Role> roles) {
+    }
+
+    /** The project the token will act in, and the user's roles there (expanded); 401 if there are none. */
+    private Future<Scoped> scope(IdentityStore.User u, AuthRequest.ProjectRef ref) {
+        Future<Optional<IdentityStore.Project>> project;
+        if (ref == null) {
+            if (u.defaultProjectId() == null) {
+                return Future.failedFuture(KeystoneError.badRequest("No project was named in the scope and the "
+                        + "user has no default project; unscoped tokens are not supported."));
+            }
+            project = store.project(pool, u.defaultProjectId());
+        } else if (ref.id() != null) {
+            project = store.project(pool, ref.id());
+        } else if (ref.domain().isDefault()) {
+            project = store.projectByName(pool, IdentityStore.DEFAULT_DOMAIN, ref.name());
+        } else {
+            project = Future.succeededFuture(Optional.empty());
+        }
+        return project.compose(p -> {
+            if (p.isEmpty() || !p.get().enabled()) {
+                return Future.failedFuture(KeystoneError.unauthorized());
+            }
+            return store.rolesOn(pool, u.id(), p.get().id()).compose(assigned -> assigned.isEmpty()
+                    ? Future.failedFuture(KeystoneError.unauthorized())
+                    : store.roles(pool, null).map(known ->
+                            new Scoped(p.get(), ImpliedRoles.expand(assigned, known))));
+        });
+    }
+
+    /**
+     * {@code GET|HEAD /auth/tokens}: the caller's token in {@code X-Auth-Token}, the one to check in
+     * {@code X-Subject-Token}. Admins may check any token, others their own. A token of a user deleted or disabled
+     * since is not valid any more.
+     */
+    private Future<Reply> validate(RoutingContext ctx) {
+        String subject = ctx.request().getHeader("X-Subject-Token");
+        boolean withCatalog = !ctx.queryParams().contains("nocatalog");
+        return caller(ctx).compose(who -> tokens.inspect(subject)
+                .recover(e -> Future.failedFuture(tokenNotFound()))
+                .compose(v -> {
+                    Identity id = v.identity();
+                    if (!who.isAdmin() && !who.userId().equals(id.userId())) {
+                        return Future.failedFuture(KeystoneError.forbidden("validate_token"));
+                    }
+                    Future<Boolean> alive = v.local()
+                            ? store.user(pool, id.userId()).map(u -> u.isPresent() && u.get().enabled())
+                            : Future.succeededFuture(true);
+                    return alive.compose(ok -> ok ? store.roles(pool, null)
+                                    : Future.<List<IdentityStore.Role>>failedFuture(tokenNotFound()))
+                            .map(known -> {
+                                Map<String, IdentityStore.Role> byName = new HashMap<>();
+                                known.forEach(r -> byName.put(r.name(), r));
+                                List<IdentityStore.Role> roles = id.roles().stream()
+                                        .map(n -> byName.getOrDefault(n, new IdentityStore.Role(n, n, "")))
+                                        .toList();
+                                Instant issued = v.issuedAt() == null ? seconds(clock.instant()) : v.issuedAt();
+                                JsonObject body = views.token(new KeystoneViews.TokenSubject(id.userId(),
+                                                id.userName() == null ? id.userId() : id.userName(), id.projectId(),
+                                                id.projectName() == null ? id.projectId() : id.projectName(), roles),
+                                        List.of("password"), issued, id.expiresAt(), v.tokenId(), withCatalog);
+                                return new Reply(200, body, Map.of("X-Subject-Token", subject));
+                            });
+                }));
+    }
+
+    private static KeystoneError tokenNotFound() {
+        return new KeystoneError(404, "Not Found", "Could not find token.");
+    }
+
+    private Future<Reply> ownProjects(RoutingContext ctx) {
+        return caller(ctx).compose(who -> store.projects(pool, null, who.userId()))
+                .map(ps -> projects(ps.stream().filter(IdentityStore.Project::enabled).toList(), "/auth/projects"));
+    }
+
+    // ---- projects -------------------------------------------------------------------------------------------------
+
+    private Future<Reply> createProject(RoutingContext ctx) {
+        JsonObject p = member(requireBody(ctx), "project");
+        String name = name(p, 64, true);
+        String description = optionalString(p, "description");
+        Boolean enabled = optionalBoolean(p, "enabled");
+        domain(p);
+        if (Boolean.TRUE.equals(p.getValue("is_domain"))) {
+            throw KeystoneError.badRequest("Projects acting as domains are not supported.");
+        }
+        return admin(ctx, "create_project")
+                .compose(who -> store.insertProject(pool, new IdentityStore.Project(newId(), name,
+                        IdentityStore.DEFAULT_DOMAIN, description == null ? "" : description,
+                        enabled == null || enabled)))
+                .recover(e -> Future.failedFuture(duplicate(e, "project", name)))
+                .map(created -> new Reply(201, new JsonObject().put("project", views.project(created))));
+    }
+
+    private Future<Reply> listProjects(RoutingContext ctx) {
+        String name = ctx.queryParams().get("name");
+        return admin(ctx, "list_projects").compose(who -> store.projects(pool, name, null))
+                .map(ps -> projects(ps, "/projects"));
+    }
+
+    private Reply projects(List<IdentityStore.Project> ps, String path) {
+        JsonArray items = new JsonArray();
+        ps.forEach(p -> items.add(views.project(p)));
+        return Reply.ok(views.collection("projects", items, path));
+    }
+
+    private Future<Reply> showProject(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        return caller(ctx).compose(who -> who.isAdmin() || who.projectId().equals(id)
+                        ? store.project(pool, id)
+                        : Future.failedFuture(KeystoneError.forbidden("get_project")))
+                .compose(p -> found(p, "project", id))
+                .map(p -> Reply.ok(new JsonObject().put("project", views.project(p))));
+    }
+
+    private Future<Reply> updateProject(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        JsonObject p = member(requireBody(ctx), "project");
+        String name = p.containsKey("name") ? name(p, 64, true) : null;
+        String description = optionalString(p, "description");
+        Boolean enabled = optionalBoolean(p, "enabled");
+        return admin(ctx, "update_project").compose(who -> store.updateProject(pool, id, name, description, enabled))
+                .recover(e -> Future.failedFuture(duplicate(e, "project", name)))
+                .compose(u -> found(u, "project", id))
+                .map(u -> Reply.ok(new JsonObject().put("project", views.project(u))));
+    }
+
+    private Future<Reply> deleteProject(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        return admin(ctx, "delete_project").compose(who -> store.deleteProject(pool, id))
+                .compose(deleted -> deleted ? Future.succeededFuture(Reply.noContent())
+                        : Future.failedFuture(KeystoneError.notFound("project", id)));
+    }
+
+    // ---- users ----------------------------------------------------------------------------------------------------
+
+    private Future<Reply> createUser(RoutingContext ctx) {
+        JsonObject u = member(requireBody(ctx), "user");
+        String name = name(u, 255, true);
+        String password = password(u);
+        String description = optionalString(u, "description");
+        Boolean enabled = optionalBoolean(u, "enabled");
+        String defaultProject = optionalString(u, "default_project_id");
+        domain(u);
+        return admin(ctx, "create_user")
+                .compose(who -> requireProject(defaultProject))
+                .compose(v -> password == null ? Future.succeededFuture((String) null) : passwords.hash(password))
+                .compose(hash -> store.insertUser(pool, new IdentityStore.User(newId(), name,
+                        IdentityStore.DEFAULT_DOMAIN, hash, enabled == null || enabled, defaultProject,
+                        description == null ? "" : description)))
+                .recover(e -> Future.failedFuture(duplicate(e, "user", name)))
+                .map(created -> new Reply(201, new JsonObject().put("user", views.user(created))));
+    }
+
+    /** Succeeds if {@code id} is {@code null} or an existing project. */
+    private Future<Void> requireProject(String id) {
+        return id == null ? Future.succeededFuture()
+                : store.project(pool, id).compose(p -> found(p, "project", id)).mapEmpty();
+    }
+
+    private Future<Reply> listUsers(RoutingContext ctx) {
+        String name = ctx.queryParams().get("name");
+        return admin(ctx, "list_users").compose(who -> store.users(pool, name)).map(us -> {
+            JsonArray items = new JsonArray();
+            us.forEach(u -> items.add(views.user(u)));
+            return Reply.ok(views.collection("users", items, "/users"));
+        });
+    }
+
+    private Future<Reply> showUser(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        return caller(ctx).compose(who -> who.isAdmin() || who.userId().equals(id) ? store.user(pool, id)
+                        : Future.failedFuture(KeystoneError.forbidden("get_user")))
+                .compose(u -> found(u, "user", id))
+                .map(u -> Reply.ok(new JsonObject().put("user", views.user(u))));
+    }
+
+    private Future<Reply> updateUser(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        JsonObject u = member(requireBody(ctx), "user");
+        String name = u.containsKey("name") ? name(u, 255, true) : null;
+        String password = password(u);
+        String description = optionalString(u, "description");
+        Boolean enabled = optionalBoolean(u, "enabled");
+        boolean clearProject = u.containsKey("default_project_id") && u.getValue("default_project_id") == null;
+        String defaultProject = optionalString(u, "default_project_id");
+        return admin(ctx, "update_user")
+                .compose(who -> requireProject(defaultProject))
+                .compose(v -> password == null ? Future.succeededFuture((String) null) : passwords.hash(password))
+                .compose(hash -> store.updateUser(pool, id, name, hash, enabled, defaultProject, clearProject,
+                        description))
+                .recover(e -> Future.failedFuture(duplicate(e, "user", name)))
+                .compose(x -> found(x, "user", id))
+                .map(x -> Reply.ok(new JsonObject().put("user", views.user(x))));
+    }
+
+    private Future<Reply> deleteUser(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        return admin(ctx, "delete_user").compose(who -> store.deleteUser(pool, id))
+                .compose(deleted -> deleted ? Future.succeededFuture(Reply.noContent())
+                        : Future.failedFuture(KeystoneError.notFound("user", id)));
+    }
+
+    private Future<Reply> userProjects(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        return caller(ctx).compose(who -> who.isAdmin() || who.userId().equals(id)
+                        ? store.user(pool, id).compose(u -> found(u, "user", id))
+                        : Future.failedFuture(KeystoneError.forbidden("list_user_projects")))
+                .compose(u -> store.projects(pool, null, id))
+                .map(ps -> projects(ps, "/users/" + id + "/projects"));
+    }
+
+    // ---- roles and grants -----------------------------------------------------------------------------------------
+
+    private Future<Reply> listRoles(RoutingContext ctx) {
+        String name = ctx.queryParams().get("name");
+        return admin(ctx, "list_roles").compose(who -> store.roles(pool, name)).map(this::roles);
+    }
+
+    private Reply roles(List<IdentityStore.Role> rs) {
+        JsonArray items = new JsonArray();
+        rs.forEach(r -> items.add(views.role(r)));
+        return Reply.ok(views.collection("roles", items, "/roles"));
+    }
+
+    private Future<Reply> showRole(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        return admin(ctx, "get_role").compose(who -> store.role(pool, id)).compose(r -> found(r, "role", id))
+                .map(r -> Reply.ok(new JsonObject().put("role", views.role(r))));
+    }
+
+    private record Grant(IdentityStore.Project project, IdentityStore.User user, IdentityStore.Role role) {
+    }
+
+    /** The project, user and (if named) role of a grant path; roles by id or by name. */
+    private Future<Grant> grantPath(RoutingContext ctx, String action) {
+        String p = ctx.pathParam("p");
+        String u = ctx.pathParam("u");
+        String r = ctx.pathParam("r");
+        return admin(ctx, action)
+                .compose(who -> store.project(pool, p).compose(x -> found(x, "project", p)))
+                .compose(project -> store.user(pool, u).compose(x -> found(x, "user", u))
+                        .compose(user -> r == null ? Future.succeededFuture(new Grant(project, user, null))
+                                : store.role(pool, r).compose(x -> found(x, "role", r))
+                                .map(role -> new Grant(project, user, role))));
+    }
+
+    private Future<Reply> grant(RoutingContext ctx) {
+        return grantPath(ctx, "create_grant")
+                .compose(g -> store.assign(pool, g.user().id(), g.project().id(), g.role().id()))
+                .map(v -> Reply.noContent());
+    }
+
+    private Future<Reply> checkGrant(RoutingContext ctx) {
+        return grantPath(ctx, "check_grant")
+                .compose(g -> store.rolesOn(pool, g.user().id(), g.project().id())
+                        .compose(rs -> rs.stream().anyMatch(x -> x.id().equals(g.role().id()))
+                                ? Future.succeededFuture(Reply.noContent())
+                                : Future.failedFuture(assignmentNotFound())));
+    }
+
+    private Future<Reply> revoke(RoutingContext ctx) {
+        return grantPath(ctx, "revoke_grant")
+                .compose(g -> store.unassign(pool, g.user().id(), g.project().id(), g.role().id()))
+                .compose(removed -> removed ? Future.succeededFuture(Reply.noContent())
+                        : Future.failedFuture(assignmentNotFound()));
+    }
+
+    private static KeystoneError assignmentNotFound() {
+        return new KeystoneError(404, "Not Found", "Could not find role assignment.");
+    }
+
+    private Future<Reply> listGrants(RoutingContext ctx) {
+        return grantPath(ctx, "list_grants").compose(g -> store.rolesOn(pool, g.user().id(), g.project().id()))
+                .map(this::roles);
+    }
+
+    private Future<Reply> listAssignments(RoutingContext ctx) {
+        MultiMap q = ctx.queryParams();
+        boolean names = q.contains("include_names") && !"false".equalsIgnoreCase(q.get("include_names"))
+                && !"0".equals(q.get("include_names"));
+        return admin(ctx, "list_role_assignments")
+                .compose(who -> store.assignments(pool, q.get("user.id"), q.get("scope.project.id"),
+                        q.get("role.id")))
+                .map(as -> {
+                    JsonArray items = new JsonArray();
+                    as.forEach(a -> items.add(views.assignment(a, names)));
+                    return Reply.ok(views.collection("role_assignments", items, "/role_assignments"));
+                });
+    }
+
+    // ---- plumbing -------------------------------------------------------------------------------------------------
+
+    /** A response: status, JSON body ({@code null} = none) and extra headers. */
+    record Reply(int status, JsonObject body, Map<String, String> headers) {
+        Reply(int status, JsonObject body) {
+            this(status, body, Map.of());
+        }
+
+        static Reply ok(JsonObject body) {
+            return new Reply(200, body);
+        }
+
+        static Reply noContent() {
+            return new Reply(204, null);
+        }
+    }
+
+    private Handler<RoutingContext> handle(Function<RoutingContext, Future<Reply>> handler) {
+        return ctx -> {
+            Future<Reply> reply;
+            try {
+                reply = handler.apply(ctx);
+            } catch (RuntimeException e) {
+                reply = Future.failedFuture(e);
+            }
+            reply.onComplete(ar -> {
+                if (ar.succeeded()) {
+                    send(ctx, ar.result());
+                } else {
+                    fail(ctx, ar.cause());
+                }
+            });
+        };
+    }
+
+    private void fail(RoutingContext ctx, Throwable e) {
+        KeystoneError k = KeystoneError.of(e);
+        if (k == null) {
+            UUID id = UUID.randomUUID();
+            LOG.error("identity request {} {} failed; correlation id {}", ctx.request().method(),
+                    ctx.request().path(), id, e);
+            k = new KeystoneError(500, "Internal Server Error", "An unexpected error prevented the server from "
+                    + "fulfilling your request. Error Correlation id is: " + id);
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        if (k.status() == 401) {
+            headers.put("WWW-Authenticate", "Keystone uri=\"" + views.identityUrl() + "\"");
+        }
+        if (k.status() == 429) {
+            headers.put("Retry-After", String.valueOf(Math.max(1, window.toSeconds())));
+        }
+        send(ctx, new Reply(k.status(), k.body(), headers));
+    }
+
+    private static void send(RoutingContext ctx, Reply r) {
+        HttpServerResponse resp = ctx.response();
+        if (resp.ended() || resp.closed()) {
+            return;
+        }
+        resp.setStatusCode(r.status());
+        r.headers().forEach(resp::putHeader);
+        if (r.body() == null || r.status() == 204) {
+            resp.end();
+            return;
+        }
+        resp.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+        if (ctx.request().method() == HttpMethod.HEAD) {
+            resp.end();
+        } else {
+            resp.end(r.body().encode());
+        }
+    }
+
+    private Future<Identity> caller(RoutingContext ctx) {
+        String token = ctx.request().getHeader("X-Auth-Token");
+        if (token == null) {
+            String h = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+            if (h != null && h.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                token = h.substring(7).trim();
+            }
+        }
+        return tokens.verify(token).recover(e -> Future.failedFuture(KeystoneError.unauthorized()));
+    }
+
+    private Future<Identity> admin(RoutingContext ctx, String action) {
+        return caller(ctx).compose(who -> who.isAdmin() ? Future.succeededFuture(who)
+                : Future.failedFuture(KeystoneError.forbidden(action)));
+    }
+
+    /** The client's address as the socket saw it (forwarded headers are not trusted). */
+    private static String source(RoutingContext ctx) {
+        var a = ctx.request().remoteAddress();
+        return a == null || a.host() == null ? "unknown" : a.host();
+    }
+
+    private static JsonObject requireBody(RoutingContext ctx) {
+        Object body = ctx.body() == null || ctx.body().length() <= 0 ? null
+                : io.vertx.core.json.Json.decodeValue(ctx.body().buffer());
+        if (!(body instanceof JsonObject o)) {
+            throw KeystoneError.badRequest("The request body must be a JSON object.");
+        }
+        return o;
+    }
+
+    private static JsonObject member(JsonObject body, String key) {
+        if (!(body.getValue(key) instanceof JsonObject o)) {
+            throw KeystoneError.badRequest("Expecting to find " + key + " in the request body.");
+        }
+        return o;
+    }
+
+    private static String name(JsonObject o, int max, boolean required) {
+        Object v = o.getValue("name");
+        if (v == null && !required) {
+            return null;
+        }
+        if (!(v instanceof String s) || s.isBlank() || s.length() > max) {
+            throw KeystoneError.badRequest("Invalid input for field 'name': a string of 1 to " + max
+                    + " characters is required.");
+        }
+        return s;
+    }
+
+    private static String password(JsonObject o) {
+        Object v = o.getValue("password");
+        if (v == null) {
+            return null;
+        }
+        if (!(v instanceof String s) || s.isEmpty() || s.length() > MAX_PASSWORD) {
+            throw KeystoneError.badRequest("Invalid input for field 'password': a string of 1 to " + MAX_PASSWORD
+                    + " characters is required.");
+        }
+        return s;
+    }
+
+    private static String optionalString(JsonObject o, String key) {
+        Object v = o.getValue(key);
+        if (v != null && !(v instanceof String)) {
+            throw KeystoneError.badRequest("Invalid input for field '" + key + "': a string is required.");
+        }
+        return (String) v;
+    }
+
+    private static Boolean optionalBoolean(JsonObject o, String key) {
+        Object v = o.getValue(key);
+        if (v != null && !(v instanceof Boolean)) {
+            throw KeystoneError.badRequest("Invalid input for field '" + key + "': true or false is required.");
+        }
+        return (Boolean) v;
+    }
+
+    /** Only the default domain exists. */
+    private static void domain(JsonObject o) {
+        String d = optionalString(o, "domain_id");
+        if (d != null && !IdentityStore.DEFAULT_DOMAIN.equals(d)) {
+            throw KeystoneError.notFound("domain", d);
+        }
+    }
+
+    private static <T> Future<T> found(Optional<T> o, String kind, String id) {
+        return o.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(KeystoneError.notFound(kind, id)));
+    }
+
+    private static Throwable duplicate(Throwable e, String kind, String name) {
+        KeystoneError k = KeystoneError.of(e);
+        if (k != null && k.status() == 409) {
+            return KeystoneError.conflict(kind, "Duplicate entry found with name " + name + " at domain ID "
+                    + IdentityStore.DEFAULT_DOMAIN);
+        }
+        return e;
+    }
+
+    private static String newId() {
+        return UUID.randomUUID().toString().replace("-", "");
+    }
+
+    private static Instant seconds(Instant t) {
+        return t.truncatedTo(ChronoUnit.SECONDS);
+    }
+
+    /** The {@code jti} of a token this service just issued, used as Keystone's audit id. */
+    private static String auditId(String jwt) {
+        try {
+            String payload = new String(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]), StandardCharsets.UTF_8);
+            return new JsonObject(payload).getString("jti");
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+}
