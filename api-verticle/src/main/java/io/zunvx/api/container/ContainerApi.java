@@ -9,6 +9,8 @@ import io.vertx.ext.web.RoutingContext;
 import io.zunvx.api.compute.ComputeClient;
 import io.zunvx.api.http.ApiRouter;
 import io.zunvx.api.http.RequestContext;
+import io.zunvx.api.policy.Policy;
+import io.zunvx.api.quota.QuotaGuard;
 import io.zunvx.api.request.CreateContainerRequest;
 import io.zunvx.api.request.DeleteQuery;
 import io.zunvx.api.request.ListQuery;
@@ -51,9 +53,12 @@ public final class ContainerApi {
     private final int maxLimit;
     private final Clock clock;
     private final RandomGenerator random;
+    private final Policy policy;
+    private final QuotaGuard quotas;
 
     public ContainerApi(ContainerStore store, ContainerActionRepository actions, ComputeClient compute,
-                        String publicUrl, String uniqueNameScope, int maxLimit, Clock clock, RandomGenerator random) {
+                        String publicUrl, String uniqueNameScope, int maxLimit, Clock clock, RandomGenerator random,
+                        Policy policy, QuotaGuard quotas) {
         this.store = store;
         this.actions = actions;
         this.lookup = new ContainerLookup(store.repository());
@@ -63,6 +68,8 @@ public final class ContainerApi {
         this.maxLimit = maxLimit;
         this.clock = clock;
         this.random = random;
+        this.policy = policy;
+        this.quotas = quotas;
     }
 
     public void mount(Router r) {
@@ -114,28 +121,30 @@ public final class ContainerApi {
             });
             return;
         }
+        policy.enforce("container:create", who);
         boolean run = RunQuery.parse(ctx.queryParams()).run();
         JsonObject body = bodyObject(ctx);
         CreateContainerRequest parsed = CreateContainerRequest.parse(body, v, who.projectId(), who.userId(),
                 io.zunvx.api.request.Defaults.standard(), UUID::randomUUID, random);
         if (parsed.privilegedRequested()) {
-            throw ZunException.forbidden("container:create:privileged");
+            policy.enforce("container:create:privileged", who);
         }
-        if (parsed.runtimeRequested() && !who.isAdmin()) {
-            throw ZunException.forbidden("container:create:runtime");
+        if (parsed.runtimeRequested()) {
+            policy.enforce("container:create:runtime", who);
         }
-        if (parsed.hostRequested() && !who.isAdmin()) {
-            throw ZunException.forbidden("container:create:requested_destination");
+        if (parsed.hostRequested()) {
+            policy.enforce("container:create:requested_destination", who);
         }
-        if (parsed.imagePullPolicyRequested() && !who.isAdmin()) {
-            throw ZunException.forbidden("container:create:image_pull_policy");
+        if (parsed.imagePullPolicyRequested()) {
+            policy.enforce("container:create:image_pull_policy", who);
         }
         if (parsed.registry() != null) {
             throw ZunException.notFound("registry-not-found", "Registry " + parsed.registry()
                     + " could not be found.");
         }
         Container c = parsed.container().run(run).status(Status.CREATING).taskState(null).build();
-        checkName(c.name(), who).compose(v2 -> store.inTransaction(tx -> tx.insert(c, req)
+        checkName(c.name(), who).compose(v1 -> checkPlacementHints(c)).compose(v2 -> store.inTransaction(tx -> quotas.reserve(tx.connection(), c)
+                        .compose(v3 -> tx.insert(c, req))
                         .compose(saved -> actions.start(tx.connection(), saved.uuid(), req, "create",
                                 saved.projectId(), saved.userId(), clock.instant()).map(saved))
                         .compose(saved -> tx.publish(Envelopes.command(Topics.SCHEDULER_COMMANDS,
@@ -145,6 +154,23 @@ public final class ContainerApi {
                     ApiRouter.json(ctx, 202, view(saved, who).encode());
                 })
                 .onFailure(ctx::fail);
+    }
+
+    /** A zone or host that does not exist is the request's fault (400), not a placement failure. */
+    private Future<Void> checkPlacementHints(Container c) {
+        Future<Void> zone = c.availabilityZone() == null ? Future.succeededFuture()
+                : store.pool().preparedQuery("""
+                                SELECT 1 FROM zun_services WHERE COALESCE(availability_zone, 'nova') = $1 LIMIT 1""")
+                        .execute(io.vertx.sqlclient.Tuple.of(c.availabilityZone()))
+                        .compose(rs -> rs.size() > 0 ? Future.<Void>succeededFuture()
+                                : Future.failedFuture(ZunException.invalid("The availability zone "
+                                        + c.availabilityZone() + " does not exist.")));
+        return zone.compose(v -> c.requestedHost() == null ? Future.<Void>succeededFuture()
+                : store.pool().preparedQuery("SELECT 1 FROM compute_nodes WHERE hostname = $1")
+                        .execute(io.vertx.sqlclient.Tuple.of(c.requestedHost()))
+                        .compose(rs -> rs.size() > 0 ? Future.<Void>succeededFuture()
+                                : Future.failedFuture(ZunException.invalid("The host " + c.requestedHost()
+                                        + " does not exist."))));
     }
 
     private Future<Void> checkName(String name, Identity who) {
@@ -163,11 +189,14 @@ public final class ContainerApi {
     private void list(RoutingContext ctx) {
         Identity who = RequestContext.identity(ctx);
         ListQuery q = ListQuery.parse(ctx.queryParams(), maxLimit);
-        if (q.allProjects() && !who.isAdmin()) {
-            throw ZunException.forbidden("container:get_all_all_projects");
+        policy.enforce("container:get_all", who);
+        if (q.allProjects()) {
+            policy.enforce("container:get_all_all_projects", who);
         }
-        if (q.filters().containsKey("host") && !who.isAdmin()) {
-            throw ZunException.forbidden("container:get_one:host");
+        for (String field : ContainerView.ADMIN_ONLY) {
+            if (q.filters().containsKey(field)) {
+                policy.enforce("container:get_one:" + field, who);
+            }
         }
         if (q.matchesNothing()) {
             ApiRouter.json(ctx, 200, new JsonObject().put("containers", new JsonArray()).putNull("next").encode());
@@ -179,7 +208,7 @@ public final class ContainerApi {
             case "auto_remove" -> q.autoRemove();
             default -> val;
         }));
-        String project = who.isAdmin() && q.allProjects() ? null : who.projectId();
+        String project = q.allProjects() ? null : who.projectId();
         String sortKey = switch (q.sortKey()) {
             case "ports" -> "exposed_ports";
             case "started_at" -> "created_at";
@@ -208,10 +237,14 @@ public final class ContainerApi {
 
     private void show(RoutingContext ctx) {
         Identity who = RequestContext.identity(ctx);
-        if (QueryParams.allProjects(ctx.queryParams()) && !who.isAdmin()) {
-            throw ZunException.forbidden("container:get_one_all_projects");
+        if (QueryParams.allProjects(ctx.queryParams())) {
+            policy.enforce("container:get_one_all_projects", who);
         }
         lookup.resolve(store.pool(), ctx.pathParam("c"), who)
+                .map(c -> {
+                    policy.enforce("container:get_one", who, c.projectId());
+                    return c;
+                })
                 .onSuccess(c -> ApiRouter.json(ctx, 200, view(c, who).encode()))
                 .onFailure(ctx::fail);
     }
@@ -230,11 +263,13 @@ public final class ContainerApi {
             throw ZunException.invalidParamInVersion("force", v.toString(), "1.7");
         }
         boolean stop = q.stop();
-        if (q.force() && !who.isAdmin() && !stop) {
-            throw ZunException.forbidden("container:delete_force");
+        if (stop) {
+            policy.enforce("container:stop", who);
+        } else if (q.force()) {
+            policy.enforce("container:delete_force", who);
         }
-        if (q.allProjects() && !who.isAdmin()) {
-            throw ZunException.forbidden("container:delete_all_projects");
+        if (q.allProjects()) {
+            policy.enforce("container:delete_all_projects", who);
         }
         Operation op = Operation.forDelete(q.force(), stop);
         lookup.resolve(store.pool(), ctx.pathParam("c"), who)
@@ -243,6 +278,7 @@ public final class ContainerApi {
                         return Future.failedFuture(ZunException.containerNotFound(ctx.pathParam("c")));
                     }
                     Container c = row.get();
+                    policy.enforce("container:delete", who, c.projectId());
                     if (!op.allows(c.status())) {
                         return Future.failedFuture(ZunException.invalidState(op, c.uuid().toString(), c.status()));
                     }
@@ -279,6 +315,7 @@ public final class ContainerApi {
                         return Future.failedFuture(ZunException.containerNotFound(ctx.pathParam("c")));
                     }
                     Container c = row.get();
+                    policy.enforce("container:" + op.key(), who, c.projectId());
                     if (!op.allows(c.status())) {
                         return Future.failedFuture(ZunException.invalidState(op, c.uuid().toString(), c.status()));
                     }
@@ -310,6 +347,7 @@ public final class ContainerApi {
         Identity who = RequestContext.identity(ctx);
         LogsQuery q = LogsQuery.parse(ctx.queryParams());
         lookup.resolve(store.pool(), ctx.pathParam("c"), who).compose(c -> {
+            policy.enforce("container:logs", who, c.projectId());
             if (!Operation.LOGS.allows(c.status())) {
                 return Future.failedFuture(ZunException.invalidState(Operation.LOGS, c.uuid().toString(),
                         c.status()));
@@ -333,7 +371,10 @@ public final class ContainerApi {
     private void actionList(RoutingContext ctx) {
         Identity who = RequestContext.identity(ctx);
         lookup.resolve(store.pool(), ctx.pathParam("c"), who)
-                .compose(c -> actions.list(store.pool(), c.uuid()))
+                .compose(c -> {
+                    policy.enforce("container:actions", who, c.projectId());
+                    return actions.list(store.pool(), c.uuid());
+                })
                 .onSuccess(a -> ApiRouter.json(ctx, 200, new JsonObject().put("containerActions", a).encode()))
                 .onFailure(ctx::fail);
     }
@@ -342,7 +383,11 @@ public final class ContainerApi {
         Identity who = RequestContext.identity(ctx);
         String req = ctx.pathParam("req");
         lookup.resolve(store.pool(), ctx.pathParam("c"), who)
-                .compose(c -> actions.get(store.pool(), c.uuid(), req, who.isAdmin()))
+                .compose(c -> {
+                    policy.enforce("container:actions", who, c.projectId());
+                    return actions.get(store.pool(), c.uuid(), req, policy.allows("container:action:events", who,
+                            c.projectId()));
+                })
                 .compose(found -> found.isPresent() ? Future.succeededFuture(found.get())
                         : Future.failedFuture(new ZunException(404, "resource-not-found",
                                 "The Action resource " + req + " could not be found.")))
@@ -353,7 +398,13 @@ public final class ContainerApi {
     // ---- helpers --------------------------------------------------------------------------------------------------
 
     private JsonObject view(Container c, Identity who) {
-        return new JsonObject(ContainerView.render(c, publicUrl, who.isAdmin()));
+        var m = ContainerView.render(c, publicUrl, true);
+        for (String field : ContainerView.ADMIN_ONLY) {
+            if (!policy.allows("container:get_one:" + field, who, c.projectId())) {
+                m.remove(field);
+            }
+        }
+        return new JsonObject(m);
     }
 
     private static JsonObject bodyObject(RoutingContext ctx) {

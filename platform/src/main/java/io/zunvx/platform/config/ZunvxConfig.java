@@ -18,7 +18,19 @@ public record ZunvxConfig(
         Scheduler scheduler,
         Proxy proxy,
         Identity identity,
+        Quota quota,
         int opsPort) {
+
+    /**
+     * Default quotas per project (−1 = unlimited), overridden by the {@code default} quota class and per project.
+     *
+     * @param containers containers
+     * @param cpu        vCPUs
+     * @param memory     MiB
+     * @param disk       GB
+     */
+    public record Quota(long containers, long cpu, long memory, long disk) {
+    }
 
     /**
      * @param url      {@code postgresql://user:password@host:port/db}; {@code null} means embedded (all-in-one only)
@@ -46,8 +58,10 @@ public record ZunvxConfig(
      * @param publicUrl         base URL clients reach the API at (links, catalog)
      * @param uniqueNameScope   {@code ""}, {@code project} or {@code global}
      * @param maxLimit          page size cap
+     * @param policyFile        policy overrides (JSON or oslo.policy YAML), {@code null} for Zun's defaults
      */
-    public record Api(String host, int port, String publicUrl, String uniqueNameScope, int maxLimit) {
+    public record Api(String host, int port, String publicUrl, String uniqueNameScope, int maxLimit,
+                      Path policyFile) {
     }
 
     /**
@@ -60,9 +74,11 @@ public record ZunvxConfig(
      * @param heartbeat         heartbeat and report interval
      * @param syncInterval      full reconcile interval
      * @param orphanGrace       age after which a labelled container unknown to the database is removed
+     * @param staleTask         silence after which an operation whose command was given up is repaired from Docker
      */
     public record Compute(String hostName, String dockerHost, String network, int internalPort, String internalUrl,
-                          String availabilityZone, Duration heartbeat, Duration syncInterval, Duration orphanGrace) {
+                          String availabilityZone, Duration heartbeat, Duration syncInterval, Duration orphanGrace,
+                          Duration staleTask) {
     }
 
     /**
@@ -84,16 +100,80 @@ public record ZunvxConfig(
     }
 
     /**
-     * @param adminUser     bootstrap admin user name
-     * @param adminProject  bootstrap admin project name
-     * @param adminPassword bootstrap admin password; {@code null} = generate and print once
-     * @param tokenTtl      token lifetime
+     * @param adminUser         bootstrap admin user name
+     * @param adminProject      bootstrap admin project name
+     * @param adminPassword     bootstrap admin password; {@code null} = generate and print once
+     * @param tokenTtl          token lifetime
+     * @param loginMaxFailures  password attempts allowed per user name and source address within one window
+     * @param loginWindow       the window; once the attempts are used up, logins answer 429 until it ends
+     * @param oidc              an external OpenID Connect issuer whose tokens are accepted too; {@code null} = none
      */
-    public record Identity(String adminUser, String adminProject, String adminPassword, Duration tokenTtl) {
+    public record Identity(String adminUser, String adminProject, String adminPassword, Duration tokenTtl,
+                           int loginMaxFailures, Duration loginWindow, Oidc oidc) {
+        public static final int DEFAULT_LOGIN_MAX_FAILURES = 5;
+        public static final Duration DEFAULT_LOGIN_WINDOW = Duration.ofMinutes(5);
+
+        public Identity {
+            if (loginMaxFailures < 1) {
+                throw new ConfigException("ZUNVX_LOGIN_MAX_FAILURES must be at least 1, not " + loginMaxFailures);
+            }
+        }
+
+        /** Without an external issuer and with the default login limits. */
+        public Identity(String adminUser, String adminProject, String adminPassword, Duration tokenTtl) {
+            this(adminUser, adminProject, adminPassword, tokenTtl, DEFAULT_LOGIN_MAX_FAILURES, DEFAULT_LOGIN_WINDOW,
+                    null);
+        }
+
+        static Identity from(Env env) {
+            return new Identity(env.string("ZUNVX_ADMIN_USER", "admin"), env.string("ZUNVX_ADMIN_PROJECT", "admin"),
+                    env.string("ZUNVX_ADMIN_PASSWORD", null),
+                    env.duration("ZUNVX_TOKEN_TTL", Duration.ofHours(12)),
+                    env.integer("ZUNVX_LOGIN_MAX_FAILURES", DEFAULT_LOGIN_MAX_FAILURES),
+                    env.duration("ZUNVX_LOGIN_WINDOW", DEFAULT_LOGIN_WINDOW),
+                    Oidc.from(env));
+        }
+
         @Override
         public String toString() {
             return "Identity[adminUser=" + adminUser + ", adminProject=" + adminProject + ", adminPassword="
-                    + (adminPassword == null ? "(generated)" : "***") + ", tokenTtl=" + tokenTtl + "]";
+                    + (adminPassword == null ? "(generated)" : "***") + ", tokenTtl=" + tokenTtl
+                    + ", loginMaxFailures=" + loginMaxFailures + ", loginWindow=" + loginWindow + ", oidc=" + oidc
+                    + "]";
+        }
+
+        /**
+         * An external OpenID Connect issuer. Its tokens must carry {@code iss} = {@code issuer}, an {@code aud}
+         * containing {@code audience}, and be signed (RS256 or ES256) by a key of the JWK set at {@code jwksUrl}.
+         *
+         * @param issuer       expected {@code iss}
+         * @param jwksUrl      where the issuer publishes its signing keys
+         * @param audience     expected audience (required: a token minted for another client must not get in)
+         * @param projectClaim claim holding the project id the token acts in
+         * @param rolesClaim   claim holding the role names (array, or a space- or comma-separated string)
+         */
+        public record Oidc(String issuer, String jwksUrl, String audience, String projectClaim, String rolesClaim) {
+            public Oidc {
+                if (issuer == null || jwksUrl == null || audience == null) {
+                    throw new ConfigException("ZUNVX_OIDC_ISSUER, ZUNVX_OIDC_JWKS_URL and ZUNVX_OIDC_AUDIENCE must "
+                            + "be set together");
+                }
+                if (!jwksUrl.startsWith("https://") && !jwksUrl.startsWith("http://")) {
+                    throw new ConfigException("ZUNVX_OIDC_JWKS_URL must be an http(s) URL, not '" + jwksUrl + "'");
+                }
+            }
+
+            static Oidc from(Env env) {
+                String issuer = env.string("ZUNVX_OIDC_ISSUER", null);
+                String jwks = env.string("ZUNVX_OIDC_JWKS_URL", null);
+                String audience = env.string("ZUNVX_OIDC_AUDIENCE", null);
+                String project = env.string("ZUNVX_OIDC_PROJECT_CLAIM", "project_id");
+                String roles = env.string("ZUNVX_OIDC_ROLES_CLAIM", "roles");
+                if (issuer == null && jwks == null && audience == null) {
+                    return null;
+                }
+                return new Oidc(issuer, jwks, audience, project, roles);
+            }
         }
     }
 
@@ -119,7 +199,8 @@ public record ZunvxConfig(
                 new Kafka(env.string("ZUNVX_KAFKA_BOOTSTRAP_SERVERS", null), env.integer("ZUNVX_KAFKA_PARTITIONS", 8)),
                 new Api(env.string("ZUNVX_API_HOST", "0.0.0.0"), apiPort,
                         stripSlash(env.string("ZUNVX_API_PUBLIC_URL", "http://127.0.0.1:" + apiPort)),
-                        env.string("ZUNVX_UNIQUE_NAME_SCOPE", ""), env.integer("ZUNVX_API_MAX_LIMIT", 1000)),
+                        env.string("ZUNVX_UNIQUE_NAME_SCOPE", ""), env.integer("ZUNVX_API_MAX_LIMIT", 1000),
+                        env.isSet("ZUNVX_POLICY_FILE") ? Path.of(env.string("ZUNVX_POLICY_FILE", null)) : null),
                 new Compute(hostName,
                         env.string("ZUNVX_DOCKER_HOST", "unix:///var/run/docker.sock"),
                         env.string("ZUNVX_COMPUTE_NETWORK", "zunvx-default"),
@@ -128,16 +209,17 @@ public record ZunvxConfig(
                         env.string("ZUNVX_COMPUTE_AVAILABILITY_ZONE", "nova"),
                         env.duration("ZUNVX_COMPUTE_HEARTBEAT", Duration.ofSeconds(10)),
                         env.duration("ZUNVX_COMPUTE_SYNC_INTERVAL", Duration.ofSeconds(30)),
-                        env.duration("ZUNVX_COMPUTE_ORPHAN_GRACE", Duration.ofSeconds(60))),
+                        env.duration("ZUNVX_COMPUTE_ORPHAN_GRACE", Duration.ofSeconds(60)),
+                        env.duration("ZUNVX_COMPUTE_STALE_TASK", Duration.ofMinutes(10))),
                 new Scheduler(env.duration("ZUNVX_SERVICE_DOWN_TIME", Duration.ofSeconds(180)),
                         env.string("ZUNVX_SCHEDULER_WEIGHER", "spread"),
                         env.number("ZUNVX_CPU_ALLOCATION_RATIO", 16.0),
                         env.number("ZUNVX_RAM_ALLOCATION_RATIO", 1.5),
                         env.number("ZUNVX_DISK_ALLOCATION_RATIO", 1.0)),
                 new Proxy(proxyPort, env.string("ZUNVX_WSPROXY_BASE_URL", "ws://127.0.0.1:" + proxyPort + "/")),
-                new Identity(env.string("ZUNVX_ADMIN_USER", "admin"), env.string("ZUNVX_ADMIN_PROJECT", "admin"),
-                        env.string("ZUNVX_ADMIN_PASSWORD", null),
-                        env.duration("ZUNVX_TOKEN_TTL", Duration.ofHours(12))),
+                Identity.from(env),
+                new Quota(env.integer("ZUNVX_QUOTA_CONTAINERS", 40), env.integer("ZUNVX_QUOTA_CPU", 20),
+                        env.integer("ZUNVX_QUOTA_MEMORY", 51200), env.integer("ZUNVX_QUOTA_DISK", 100)),
                 env.integer("ZUNVX_OPS_PORT", 9510));
         env.rejectUnknown();
         c.validate();
@@ -161,6 +243,12 @@ public record ZunvxConfig(
         positive("ZUNVX_CPU_ALLOCATION_RATIO", scheduler.cpuAllocationRatio);
         positive("ZUNVX_RAM_ALLOCATION_RATIO", scheduler.ramAllocationRatio);
         positive("ZUNVX_DISK_ALLOCATION_RATIO", scheduler.diskAllocationRatio);
+        for (var q : java.util.Map.of("ZUNVX_QUOTA_CONTAINERS", quota.containers, "ZUNVX_QUOTA_CPU", quota.cpu,
+                "ZUNVX_QUOTA_MEMORY", quota.memory, "ZUNVX_QUOTA_DISK", quota.disk).entrySet()) {
+            if (q.getValue() < -1) {
+                throw new ConfigException(q.getKey() + " must be -1 (unlimited) or more, not " + q.getValue());
+            }
+        }
         positive("ZUNVX_DB_POOL_SIZE", database.poolSize);
         positive("ZUNVX_KAFKA_PARTITIONS", kafka.partitions);
         positive("ZUNVX_API_MAX_LIMIT", api.maxLimit);

@@ -104,9 +104,10 @@ class ConfigTest {
         assertEquals(4, c.database().poolSize());
         assertEquals("k1:9092,k2:9092", c.kafka().bootstrapServers());
         assertEquals(3, c.kafka().partitions());
-        assertEquals(new ZunvxConfig.Api("127.0.0.1", 19517, "https://zun.example", "project", 50), c.api());
+        assertEquals(new ZunvxConfig.Api("127.0.0.1", 19517, "https://zun.example", "project", 50, null), c.api());
         assertEquals(new ZunvxConfig.Compute("node-7.example", "tcp://127.0.0.1:2375", "none", 19518,
-                "http://node-7:19518", "az-2", Duration.ofMillis(500), Duration.ofMinutes(3), Duration.ofHours(1)),
+                "http://node-7:19518", "az-2", Duration.ofMillis(500), Duration.ofMinutes(3), Duration.ofHours(1),
+                Duration.ofMinutes(10)),
                 c.compute());
         assertEquals(new ZunvxConfig.Scheduler(Duration.ofSeconds(45), "pack", 4.0, 1.25, 2.0), c.scheduler());
         assertEquals(new ZunvxConfig.Proxy(16784, "wss://ws.example/"), c.proxy());
