@@ -113,7 +113,7 @@ class SyncIT {
                  "command": ["sh", "-c", "sleep 1"]}""");
         assertEquals(202, r.status(), r.body());
         String uuid = r.json().getString("uuid");
-        Poll.until(WAIT, () -> api.get("/v1/containers/" + uuid).status(), s -> s == 404, "row deleted");
+        Poll.until(WAIT, () -> api.get("/v1/containers/" + uuid), x -> x.status() == 404, "row deleted");
     }
 
     @Test
@@ -134,13 +134,25 @@ class SyncIT {
     }
 
     @Test
+    void unknownZoneOrHostIsTheRequestsFault() {
+        ZunHttp.Response zone = api.post("/v1/containers", """
+                {"image": "busybox", "cpu": 0.1, "memory": 32, "availability_zone": "mars"}""");
+        assertEquals(400, zone.status(), zone.body());
+        assertTrue(zone.body().contains("The availability zone mars does not exist."), zone.body());
+        ZunHttp.Response host = api.post("/v1/containers", """
+                {"image": "busybox", "cpu": 0.1, "memory": 32, "host": "atlantis"}""");
+        assertEquals(400, host.status(), host.body());
+        assertTrue(host.body().contains("The host atlantis does not exist."), host.body());
+    }
+
+    @Test
     void noValidHostLeavesTheContainerInErrorWithTheReason() {
         ZunHttp.Response r = api.post("/v1/containers", """
-                {"image": "busybox", "cpu": 0.1, "memory": 32, "availability_zone": "mars"}""");
+                {"image": "busybox", "cpu": 0.1, "memory": 32, "runtime": "no-such-runtime"}""");
         assertEquals(202, r.status(), r.body());
         String uuid = r.json().getString("uuid");
         JsonObject c = Poll.until(WAIT, () -> show(uuid), x -> "Error".equals(x.getString("status")), "Error");
-        assertTrue(c.getString("status_reason").contains("AvailabilityZoneFilter"), c.getString("status_reason"));
+        assertTrue(c.getString("status_reason").contains("RuntimeFilter"), c.getString("status_reason"));
         assertEquals(204, api.delete("/v1/containers/" + uuid).status(), "a never-placed container deletes at once");
         assertEquals(404, api.get("/v1/containers/" + uuid).status());
     }

@@ -7,7 +7,11 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.zunvx.api.compute.ComputeClient;
 import io.zunvx.api.container.ContainerApi;
+import io.zunvx.api.host.HostApi;
 import io.zunvx.api.http.ApiRouter;
+import io.zunvx.api.policy.Policy;
+import io.zunvx.api.quota.QuotaApi;
+import io.zunvx.api.quota.QuotaService;
 import io.zunvx.platform.app.Platform;
 import io.zunvx.platform.config.ZunvxConfig;
 import io.zunvx.platform.container.ContainerActionRepository;
@@ -25,14 +29,36 @@ public final class ApiVerticle extends VerticleBase {
         this.platform = platform;
     }
 
+    /**
+     * The API's view of the platform: its token service also accepts an external OpenID Connect issuer's tokens
+     * when one is configured (it still issues only its own). The other roles trust the platform's tokens only.
+     */
+    private static Platform trustingOidc(io.vertx.core.Vertx vertx, Platform p) {
+        var oidc = p.config().identity().oidc();
+        if (oidc == null) {
+            return p;
+        }
+        return new Platform(p.vertx(), p.config(), p.database(), p.pool(), p.kafka(), p.publisher(),
+                p.tokens().trusting(new io.zunvx.platform.auth.ExternalIssuer(vertx, oidc, p.clock())),
+                p.readiness(), p.clock());
+    }
+
     @Override
     public Future<?> start() {
+        Platform platform = trustingOidc(vertx, this.platform);
         ZunvxConfig.Api cfg = platform.config().api();
         Router router = ApiRouter.create(vertx, cfg.publicUrl(), platform.tokens(), platform.readiness());
         compute = new ComputeClient(vertx, platform.pool(), platform.tokens(), platform.clock());
         ContainerStore store = new ContainerStore(platform.pool(), new ContainerRepository(), platform.clock());
+        Policy policy = Policy.load(cfg.policyFile());
+        QuotaService quotas = new QuotaService(platform.config().quota());
         new ContainerApi(store, new ContainerActionRepository(), compute, cfg.publicUrl(), cfg.uniqueNameScope(),
-                cfg.maxLimit(), platform.clock(), new SecureRandom()).mount(router);
+                cfg.maxLimit(), platform.clock(), new SecureRandom(), policy, quotas).mount(router);
+        io.zunvx.api.container.ContainerActionsApi.of(platform, store, compute, quotas, policy).mount(router);
+        new QuotaApi(platform.pool(), quotas, policy).mount(router);
+        new HostApi(platform.pool(), policy, cfg.publicUrl(), cfg.maxLimit(),
+                platform.config().scheduler().serviceDownTime(), platform.clock()).mount(router);
+        io.zunvx.api.identity.IdentityApi.create(vertx, platform).mount(router);
         ApiRouter.finish(router);
         var ready = platform.readiness().flag("api");
         return vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true))

@@ -29,6 +29,12 @@ public final class ComputeNodeRepository {
      * only claims and releases change them.
      */
     public Future<ComputeNode> report(SqlClient db, ComputeNode n, Instant now) {
+        if (n.cpus() < 1 || n.memTotal() < 1 || n.cpus() > 65_536 || n.memTotal() > (1L << 40)
+                || n.diskTotal() > (1L << 30) || n.totalContainers() < n.running() + n.paused()) {
+            return Future.failedFuture(new IllegalArgumentException("impossible figures in the report of "
+                    + n.hostname() + ": cpus=" + n.cpus() + ", mem_total=" + n.memTotal() + " MiB, disk_total="
+                    + n.diskTotal() + " GB, containers=" + n.totalContainers() + "; not stored"));
+        }
         return db.preparedQuery("""
                         INSERT INTO compute_nodes (uuid, hostname, mem_total, cpus, disk_total, total_containers, running,
                             paused, stopped, architecture, os_type, os, kernel_version, labels, runtimes,
@@ -44,16 +50,37 @@ public final class ComputeNodeRepository {
                             internal_endpoint = EXCLUDED.internal_endpoint, updated_at = EXCLUDED.updated_at
                         RETURNING *""")
                 .execute(Tuple.tuple(List.of(n.uuid(), n.hostname(), n.memTotal(), n.cpus(), n.diskTotal(),
-                        n.totalContainers(), n.running(), n.paused(), n.stopped(), nz(n.architecture()),
-                        nz(n.osType()), nz(n.os()), nz(n.kernelVersion()), new JsonObject(new LinkedHashMap<>(n.labels())),
-                        new JsonArray(new ArrayList<>(n.runtimes())), n.enableCpuPinning(), nz(n.availabilityZone()),
-                        nz(n.internalEndpoint()), now.atOffset(ZoneOffset.UTC))))
+                        n.totalContainers(), n.running(), n.paused(), n.stopped(), (n.architecture()),
+                        (n.osType()), (n.os()), (n.kernelVersion()), new JsonObject(new LinkedHashMap<>(n.labels())),
+                        new JsonArray(new ArrayList<>(n.runtimes())), n.enableCpuPinning(), (n.availabilityZone()),
+                        (n.internalEndpoint()), now.atOffset(ZoneOffset.UTC))))
                 .map(rs -> from(rs.iterator().next()));
     }
 
     public Future<Optional<ComputeNode>> find(SqlClient db, String hostname) {
         return db.preparedQuery(SELECT + " WHERE hostname = $1").execute(Tuple.of(hostname))
                 .map(rs -> rs.size() == 0 ? Optional.empty() : Optional.of(from(rs.iterator().next())));
+    }
+
+    public Future<Optional<ComputeNode>> findByUuid(SqlClient db, UUID uuid) {
+        return db.preparedQuery(SELECT + " WHERE uuid = $1").execute(Tuple.of(uuid))
+                .map(rs -> rs.size() == 0 ? Optional.empty() : Optional.of(from(rs.iterator().next())));
+    }
+
+    /** One page of hosts ordered by {@code sortKey} (a column), keyset on (column, hostname). */
+    public Future<List<ComputeNode>> page(SqlClient db, String sortKey, boolean ascending, String markerHostname,
+                                          int limit) {
+        String op = ascending ? ">" : "<";
+        String dir = ascending ? " ASC" : " DESC";
+        String sql = SELECT + (markerHostname == null ? "" : " WHERE (" + sortKey + ", hostname) " + op
+                + " (SELECT " + sortKey + ", hostname FROM compute_nodes WHERE hostname = $2)")
+                + " ORDER BY " + sortKey + dir + ", hostname" + dir + " LIMIT $1";
+        Tuple t = markerHostname == null ? Tuple.of(limit) : Tuple.of(limit, markerHostname);
+        return db.preparedQuery(sql).execute(t).map(rs -> {
+            List<ComputeNode> out = new ArrayList<>();
+            rs.forEach(r -> out.add(from(r)));
+            return out;
+        });
     }
 
     public Future<List<ComputeNode>> list(SqlClient db) {
@@ -65,7 +92,10 @@ public final class ComputeNodeRepository {
     }
 
     /**
-     * Claims resources on a host if it still has them and has not changed since {@code expectedVersion} was read.
+     * Claims resources on a host if it still has room for them: the capacity test is part of the update, so however
+     * many schedulers race, a host is never overcommitted. {@code expectedVersion} (or a negative value for "any")
+     * additionally requires that nothing else changed the node since it was read, for claims that depend on more than
+     * the totals (dedicated CPUs).
      *
      * @return the node after the claim, or empty if the condition failed (re-read and try again)
      */
@@ -73,9 +103,10 @@ public final class ComputeNodeRepository {
                                                double cpu, long disk, double cpuRatio, double memRatio,
                                                double diskRatio) {
         return tx.preparedQuery("""
-                        UPDATE compute_nodes SET mem_used = mem_used + $3, cpu_used = cpu_used + $4,
+                        UPDATE compute_nodes SET mem_used = mem_used + $3,
+                            cpu_used = round((cpu_used + $4)::numeric, 6)::double precision,
                             disk_used = disk_used + $5, version = version + 1
-                        WHERE hostname = $1 AND version = $2
+                        WHERE hostname = $1 AND ($2 < 0 OR version = $2)
                           AND mem_used + $3 <= mem_total * $7::double precision
                           AND cpu_used + $4 <= cpus * $6::double precision + 1e-9
                           AND disk_used + $5 <= disk_total * $8::double precision
@@ -88,7 +119,8 @@ public final class ComputeNodeRepository {
     public Future<Optional<ComputeNode>> release(SqlClient tx, String hostname, long mem, double cpu, long disk) {
         return tx.preparedQuery("""
                         UPDATE compute_nodes SET mem_used = GREATEST(mem_used - $2, 0),
-                            cpu_used = GREATEST(cpu_used - $3, 0), disk_used = GREATEST(disk_used - $4, 0),
+                            cpu_used = GREATEST(round((cpu_used - $3)::numeric, 6)::double precision, 0),
+                            disk_used = GREATEST(disk_used - $4, 0),
                             version = version + 1
                         WHERE hostname = $1 RETURNING *""")
                 .execute(Tuple.of(hostname, mem, cpu, disk))
@@ -118,10 +150,6 @@ public final class ComputeNodeRepository {
 
     static Instant instant(OffsetDateTime t) {
         return t == null ? null : t.toInstant();
-    }
-
-    private static Object nz(Object o) {
-        return o;
     }
 
     /** A fresh id for a host that registers for the first time (the stored one wins on conflict). */

@@ -19,6 +19,8 @@ import java.util.UUID;
  */
 public final class HostEvents {
     public static final String REPORTED = "io.zunvx.host.reported.v1";
+    /** An operator enabled, disabled or forced down a service (node omitted). */
+    public static final String SERVICE_CHANGED = "io.zunvx.host.service-changed.v1";
 
     private HostEvents() {
     }
@@ -44,15 +46,33 @@ public final class HostEvents {
                 .put("internal_endpoint", n.internalEndpoint())
                 .put("created_at", str(n.createdAt())).put("updated_at", str(n.updatedAt()))
                 .put("version", n.version());
-        JsonObject service = s == null ? null : new JsonObject()
+        JsonObject service = service(s);
+        JsonObject data = new JsonObject().put("node", node).put("service", service);
+        return new OutboxMessage(UUID.randomUUID(), Topics.HOST_EVENTS, n.hostname(), REPORTED, n.hostname(), null,
+                data.encode());
+    }
+
+    /** {@code host.service-changed}: the service's new state, for schedulers to apply at once. */
+    public static OutboxMessage serviceChanged(ZunService s) {
+        JsonObject data = new JsonObject().put("service", service(s));
+        return new OutboxMessage(UUID.randomUUID(), Topics.HOST_EVENTS, s.host(), SERVICE_CHANGED, s.host(), null,
+                data.encode());
+    }
+
+    public static ZunService decodeService(JsonObject s) {
+        return s == null ? null : new ZunService(s.getLong("id", 0L), s.getString("host"),
+                s.getString("binary"), s.getBoolean("disabled", false), s.getString("disabled_reason"),
+                s.getBoolean("forced_down", false), inst(s.getString("last_seen_up")), s.getLong("report_count", 0L),
+                s.getString("availability_zone"), inst(s.getString("created_at")), inst(s.getString("updated_at")));
+    }
+
+    private static JsonObject service(ZunService s) {
+        return s == null ? null : new JsonObject()
                 .put("id", s.id()).put("host", s.host()).put("binary", s.binary())
                 .put("disabled", s.disabled()).put("disabled_reason", s.disabledReason())
                 .put("forced_down", s.forcedDown()).put("last_seen_up", str(s.lastSeenUp()))
                 .put("report_count", s.reportCount()).put("availability_zone", s.availabilityZone())
                 .put("created_at", str(s.createdAt())).put("updated_at", str(s.updatedAt()));
-        JsonObject data = new JsonObject().put("node", node).put("service", service);
-        return new OutboxMessage(UUID.randomUUID(), Topics.HOST_EVENTS, n.hostname(), REPORTED, n.hostname(), null,
-                data.encode());
     }
 
     public static Reported decode(JsonObject data) {
@@ -69,12 +89,7 @@ public final class HostEvents {
                 labels, runtimes, n.getBoolean("enable_cpu_pinning", false), n.getString("availability_zone"),
                 n.getString("internal_endpoint"), inst(n.getString("created_at")), inst(n.getString("updated_at")),
                 n.getLong("version", 0L));
-        JsonObject s = data.getJsonObject("service");
-        ZunService service = s == null ? null : new ZunService(s.getLong("id", 0L), s.getString("host"),
-                s.getString("binary"), s.getBoolean("disabled", false), s.getString("disabled_reason"),
-                s.getBoolean("forced_down", false), inst(s.getString("last_seen_up")), s.getLong("report_count", 0L),
-                s.getString("availability_zone"), inst(s.getString("created_at")), inst(s.getString("updated_at")));
-        return new Reported(node, service);
+        return new Reported(node, decodeService(data.getJsonObject("service")));
     }
 
     private static String str(Instant i) {

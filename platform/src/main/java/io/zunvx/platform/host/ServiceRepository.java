@@ -42,6 +42,31 @@ public final class ServiceRepository {
         });
     }
 
+    /** Enables or disables a service; empty if there is no such service. */
+    public Future<Optional<ZunService>> setDisabled(SqlClient db, String host, String binary, boolean disabled,
+                                                    String reason) {
+        return db.preparedQuery("""
+                        UPDATE zun_services SET disabled = $3, disabled_reason = $4, updated_at = now()
+                        WHERE host = $1 AND "binary" = $2 RETURNING *""")
+                .execute(Tuple.of(host, binary, disabled, disabled ? reason : null))
+                .map(rs -> rs.size() == 0 ? Optional.empty() : Optional.of(from(rs.iterator().next())));
+    }
+
+    /** Forces a service down (or lifts that); empty if there is no such service. */
+    public Future<Optional<ZunService>> setForcedDown(SqlClient db, String host, String binary, boolean down) {
+        return db.preparedQuery("""
+                        UPDATE zun_services SET forced_down = $3, updated_at = now()
+                        WHERE host = $1 AND "binary" = $2 RETURNING *""")
+                .execute(Tuple.of(host, binary, down))
+                .map(rs -> rs.size() == 0 ? Optional.empty() : Optional.of(from(rs.iterator().next())));
+    }
+
+    /** Removes a service record; whether there was one. */
+    public Future<Boolean> delete(SqlClient db, String host, String binary) {
+        return db.preparedQuery("DELETE FROM zun_services WHERE host = $1 AND \"binary\" = $2")
+                .execute(Tuple.of(host, binary)).map(rs -> rs.rowCount() == 1);
+    }
+
     static ZunService from(Row r) {
         return new ZunService(r.getLong("id"), r.getString("host"), r.getString("binary"),
                 r.getBoolean("disabled"), r.getString("disabled_reason"), r.getBoolean("forced_down"),

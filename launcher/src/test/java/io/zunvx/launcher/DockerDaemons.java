@@ -1,0 +1,107 @@
+package io.zunvx.launcher;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Extra Docker engines on this machine, one per simulated host: own socket, data root, exec root and pid file, the
+ * flags these machines need, one extra runtime name ({@value #ALT_RUNTIME}, runc under another name), and the local
+ * busybox image loaded from the main engine. Nothing is pulled.
+ */
+final class DockerDaemons implements AutoCloseable {
+    static final String ALT_RUNTIME = "zunvx-alt";
+
+    private final List<Daemon> daemons = new ArrayList<>();
+
+    record Daemon(String name, Path root, Process process) {
+        String host() {
+            return "unix://" + root.resolve("docker.sock");
+        }
+    }
+
+    Daemon start(String name) {
+        Path root = Path.of("/tmp", "zunvx-dockerd-" + name + "-" + ProcessHandle.current().pid());
+        try {
+            deleteTree(root);
+            Files.createDirectories(root);
+            String runc = Files.exists(Path.of("/usr/sbin/runc")) ? "/usr/sbin/runc" : "/usr/bin/runc";
+            Process p = new ProcessBuilder("dockerd", "--storage-driver=vfs", "--bridge=none", "--iptables=false",
+                    "--ip-masq=false", "--host", "unix://" + root.resolve("docker.sock"),
+                    "--data-root", root.resolve("data").toString(), "--exec-root", root.resolve("exec").toString(),
+                    "--pidfile", root.resolve("docker.pid").toString(),
+                    "--add-runtime", ALT_RUNTIME + "=" + runc)
+                    .redirectErrorStream(true).redirectOutput(root.resolve("dockerd.log").toFile()).start();
+            Daemon d = new Daemon(name, root, p);
+            daemons.add(d);
+            Poll.until(Duration.ofSeconds(60), () -> run("docker", "-H", d.host(), "version") == 0, ok -> ok,
+                    "dockerd " + name);
+            int loaded = run("sh", "-c", "docker save busybox:latest | docker -H " + d.host() + " load -q");
+            if (loaded != 0) {
+                throw new IllegalStateException("could not load busybox into dockerd " + name);
+            }
+            return d;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static int run(String... cmd) {
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return -1;
+            }
+            return p.exitValue();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    /** Stops a daemon's engine (its containers die with it), keeping its files until {@link #close()}. */
+    void stop(Daemon d) {
+        run("sh", "-c", "docker -H " + d.host() + " rm -f $(docker -H " + d.host() + " ps -aq) 2>/dev/null; true");
+        d.process().destroy();
+        try {
+            if (!d.process().waitFor(30, TimeUnit.SECONDS)) {
+                d.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Daemon d : daemons) {
+            stop(d);
+            // vfs layers and exec state are plain directories once the engine is gone.
+            run("sh", "-c", "umount -R " + d.root() + "/exec 2>/dev/null; umount -R " + d.root()
+                    + "/data 2>/dev/null; true");
+            deleteTree(d.root());
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // best effort: a later run uses a fresh directory name anyway
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package io.zunvx.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import io.vertx.core.json.JsonObject;
+import io.zunvx.compute.agent.CrashPoints;
+import io.zunvx.compute.docker.DockerContainerDriver;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three hosts on one machine: the main Docker engine and two more engines, each with its own compute agent. Placement
+ * spreads across them, a runtime only some hosts offer selects those, and a host whose agent stops gets no new work.
+ */
+class MultiHostIT {
+    private static final Duration WAIT = Duration.ofSeconds(90);
+
+    @TempDir
+    static Path data;
+
+    static AllInOne platform;
+    static ZunHttp api;
+    static DockerDaemons daemons;
+    static DockerDaemons.Daemon b;
+    static DockerDaemons.Daemon c;
+    static String hostA;
+    static final String HOST_B = "mh-b-" + ProcessHandle.current().pid();
+    static final String HOST_C = "mh-c-" + ProcessHandle.current().pid();
+    static String deploymentB;
+
+    @BeforeAll
+    static void start() {
+        daemons = new DockerDaemons();
+        b = daemons.start("b");
+        c = daemons.start("c");
+        platform = Platforms.start(data, CrashPoints.NONE, Map.of("ZUNVX_SERVICE_DOWN_TIME", "4s",
+                "ZUNVX_COMPUTE_HEARTBEAT", "1s"));
+        hostA = platform.platform().config().compute().hostName();
+        deploymentB = platform.startExtraCompute(HOST_B, b.host(), Platforms.freePort());
+        platform.startExtraCompute(HOST_C, c.host(), Platforms.freePort());
+        api = new ZunHttp("http://127.0.0.1:" + platform.apiPort(), platform.adminToken(), "1.40");
+        Poll.until(WAIT, () -> api.get("/v1/hosts").json().getJsonArray("hosts").size(), n -> n == 3,
+                "three hosts registered");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (platform != null) {
+            platform.close();
+            try (DockerContainerDriver docker = new DockerContainerDriver("unix:///var/run/docker.sock")) {
+                docker.listManaged(hostA).forEach(o -> docker.remove(o.id(), true));
+            }
+        }
+        if (daemons != null) {
+            daemons.close();
+        }
+    }
+
+    private static String hostOf(String uuid) {
+        return Poll.until(WAIT, () -> api.get("/v1/containers/" + uuid).json(),
+                x -> x.getString("host") != null || "Error".equals(x.getString("status")), "placement")
+                .getString("host");
+    }
+
+    private static String create(String extra) {
+        ZunHttp.Response r = api.post("/v1/containers", "{\"image\": \"busybox\", \"cpu\": 0.1, \"memory\": 32"
+                + extra + "}");
+        assertEquals(202, r.status(), r.body());
+        return r.json().getString("uuid");
+    }
+
+    @Test
+    void hostsReportTheirOwnEnginesAndRuntimes() {
+        Map<String, JsonObject> byName = new HashMap<>();
+        api.get("/v1/hosts").json().getJsonArray("hosts").forEach(h -> byName.put(((JsonObject) h)
+                .getString("hostname"), (JsonObject) h));
+        assertEquals(Set.of(hostA, HOST_B, HOST_C), byName.keySet());
+        assertTrue(byName.get(HOST_B).getJsonArray("runtimes").contains(DockerDaemons.ALT_RUNTIME));
+        assertTrue(!byName.get(hostA).getJsonArray("runtimes").contains(DockerDaemons.ALT_RUNTIME)
+                || System.getenv("ZUNVX_MAIN_ENGINE_HAS_ALT_RUNTIME") != null);
+    }
+
+    @Test
+    void placementsSpreadAcrossHosts() {
+        Set<String> used = new HashSet<>();
+        for (int i = 0; i < 6; i++) {
+            used.add(hostOf(create("")));
+        }
+        assertTrue(used.size() >= 2, "containers spread over " + used);
+    }
+
+    @Test
+    void aRuntimeOnlySomeHostsOfferSelectsThemAndDockerUsesIt() throws Exception {
+        String uuid = create(", \"runtime\": \"" + DockerDaemons.ALT_RUNTIME + "\", \"command\": [\"sleep\", \"300\"]");
+        String host = hostOf(uuid);
+        assertTrue(Set.of(HOST_B, HOST_C).contains(host), "placed on " + host);
+        JsonObject done = Poll.until(WAIT, () -> api.get("/v1/containers/" + uuid).json(),
+                x -> "Created".equals(x.getString("status")), "created");
+        assertEquals(DockerDaemons.ALT_RUNTIME, done.getString("runtime"));
+        String engine = host.equals(HOST_B) ? b.host() : c.host();
+        var cfg = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(engine).build();
+        try (DockerClient docker = DockerClientImpl.getInstance(cfg, new ApacheDockerHttpClient.Builder()
+                .dockerHost(URI.create(engine)).build())) {
+            assertEquals(DockerDaemons.ALT_RUNTIME, docker.inspectContainerCmd("zun-" + uuid).exec()
+                    .getHostConfig().getRuntime());
+        }
+        String nowhere = create(", \"runtime\": \"no-such-runtime\"");
+        JsonObject refused = Poll.until(WAIT, () -> api.get("/v1/containers/" + nowhere).json(),
+                x -> "Error".equals(x.getString("status")), "no valid host");
+        assertTrue(refused.getString("status_reason").contains("RuntimeFilter"), refused.getString("status_reason"));
+    }
+
+    @Test
+    void aHostWhoseAgentStopsGoesDownAndGetsNoNewContainers() {
+        platform.stopExtraCompute(deploymentB);
+        Poll.until(WAIT, () -> api.get("/v1/services").json().getJsonArray("services").stream()
+                        .map(JsonObject.class::cast).filter(s -> HOST_B.equals(s.getString("host")))
+                        .findFirst().orElseThrow().getString("state"), "down"::equals, "host B down");
+        for (int i = 0; i < 6; i++) {
+            assertNotEquals(HOST_B, hostOf(create("")));
+        }
+    }
+}
