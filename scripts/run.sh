@@ -8,4 +8,4 @@ jar=launcher/target/zunvx.jar
 if [ ! -f "$jar" ] || [ -n "$(find . -path ./launcher/target -prune -o -newer "$jar" -name '*.java' -print -quit)" ]; then
   mvn -B -ntp -q -DskipTests install
 fi
-exec java --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -jar "$jar" "${@:-all-in-one}"
+exec java $ZUNVX_JAVA_FLAGS -jar "$jar" "${@:-all-in-one}"

@@ -40,7 +40,7 @@ public final class RoleProcess implements AutoCloseable {
                                     Function<Platform, VerticleBase> role) {
         Vertx vertx = Runtimes.vertx();
         Readiness readiness = new Readiness();
-        Readiness.Flag deployed = readiness.flag(name);
+        Readiness.Flag deployed = readiness.flag("process");
         Router router = Router.router(vertx);
         OpsRoutes.mount(router, readiness);
         HttpServer ops = vertx.createHttpServer().requestHandler(router).listen(config.opsPort()).await();

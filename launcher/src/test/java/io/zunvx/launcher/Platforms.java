@@ -27,6 +27,8 @@ final class Platforms {
         env.put("ZUNVX_COMPUTE_ORPHAN_GRACE", "2s");
         env.put("ZUNVX_COMPUTE_SYNC_INTERVAL", "2s");
         env.put("ZUNVX_ADMIN_PASSWORD", "e2e-admin-secret");
+        // Test classes create many containers in one project; quota tests set their own limits.
+        env.put("ZUNVX_QUOTA_CONTAINERS", "1000");
         String dockerHost = System.getenv("DOCKER_HOST");
         if (dockerHost != null && !dockerHost.isBlank()) {
             env.put("ZUNVX_DOCKER_HOST", dockerHost);

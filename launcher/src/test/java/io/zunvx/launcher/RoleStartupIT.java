@@ -55,7 +55,7 @@ class RoleStartupIT {
             assertEquals(200, get(role.opsPort(), "/healthz").statusCode());
             HttpResponse<String> notReady = get(role.opsPort(), "/readyz");
             assertEquals(503, notReady.statusCode());
-            assertEquals("not ready", new JsonObject(notReady.body()).getJsonObject("checks").getString("scheduler"));
+            assertEquals("not ready", new JsonObject(notReady.body()).getJsonObject("checks").getString("process"));
 
             // WHEN PostgreSQL (migrated) and Kafka come up
             try (EmbeddedPg pg = EmbeddedPg.start(data.resolve("pg"), pgPort)) {

@@ -35,6 +35,11 @@ final class ZunHttp {
             return new JsonObject(body);
         }
 
+        @Override
+        public String toString() {
+            return status + " " + body;
+        }
+
         String header(String name) {
             return raw.headers().firstValue(name).orElse(null);
         }
@@ -42,6 +47,16 @@ final class ZunHttp {
 
     Response get(String path) {
         return send(builder(path).GET());
+    }
+
+    Response put(String path, String json) {
+        return send(builder(path).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    Response patch(String path, String json) {
+        return send(builder(path).header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(json)));
     }
 
     Response delete(String path) {

@@ -51,9 +51,33 @@ public record Platform(Vertx vertx, ZunvxConfig config, Database database, Pool 
                         config.identity().tokenTtl(), clock))
                 .map(tokens -> {
                     EventPublisher publisher = new EventPublisher(vertx, kafka, "zunvx-" + UUID.randomUUID(), clock);
-                    readiness.register("kafka", () -> KafkaTopics.ensure(vertx, kafka, Map.of()).map(true));
+                    readiness.register("kafka", new KafkaCheck(vertx, kafka));
                     return new Platform(vertx, config, db, pool, kafka, publisher, tokens, readiness, clock);
                 });
+    }
+
+    /** Kafka reachability, asked of the cluster at most every ten seconds (each ask builds an admin client). */
+    private static final class KafkaCheck implements Supplier<Future<Boolean>> {
+        private final Vertx vertx;
+        private final KafkaSettings kafka;
+        private volatile long checkedAt;
+        private volatile boolean last = true;
+
+        KafkaCheck(Vertx vertx, KafkaSettings kafka) {
+            this.vertx = vertx;
+            this.kafka = kafka;
+        }
+
+        @Override
+        public Future<Boolean> get() {
+            long now = System.nanoTime();
+            if (checkedAt != 0 && now - checkedAt < Duration.ofSeconds(10).toNanos()) {
+                return Future.succeededFuture(last);
+            }
+            checkedAt = now;
+            return KafkaTopics.ensure(vertx, kafka, Map.of()).map(true).otherwise(false)
+                    .onSuccess(ok -> last = ok);
+        }
     }
 
     /** Retries {@code attempt} every two seconds until it succeeds, logging why it has not yet. */

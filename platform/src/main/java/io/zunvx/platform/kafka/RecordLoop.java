@@ -95,7 +95,8 @@ public final class RecordLoop {
      * @param deadLetterTopic where records that cannot be handled go
      */
     public record Options(int maxPollRecords, int attempts, Duration firstBackoff, Duration maxBackoff,
-                          Duration pollTimeout, Duration stopTimeout, String deadLetterTopic) {
+                          Duration pollTimeout, Duration stopTimeout, String deadLetterTopic,
+                          boolean fromLatest) {
         public Options {
             if (maxPollRecords < 1 || attempts < 1) {
                 throw new IllegalArgumentException("maxPollRecords and attempts must be positive");
@@ -112,27 +113,37 @@ public final class RecordLoop {
         /** 200 records per batch, 3 attempts backing off 100 ms to 1 s, 10 s to stop, {@link Topics#DEAD_LETTER}. */
         public static Options defaults() {
             return new Options(200, 3, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofMillis(500),
-                    Duration.ofSeconds(10), Topics.DEAD_LETTER);
+                    Duration.ofSeconds(10), Topics.DEAD_LETTER, false);
         }
 
         public Options withMaxPollRecords(int n) {
-            return new Options(n, attempts, firstBackoff, maxBackoff, pollTimeout, stopTimeout, deadLetterTopic);
+            return new Options(n, attempts, firstBackoff, maxBackoff, pollTimeout, stopTimeout, deadLetterTopic, fromLatest);
         }
 
         public Options withAttempts(int n) {
-            return new Options(maxPollRecords, n, firstBackoff, maxBackoff, pollTimeout, stopTimeout, deadLetterTopic);
+            return new Options(maxPollRecords, n, firstBackoff, maxBackoff, pollTimeout, stopTimeout, deadLetterTopic, fromLatest);
         }
 
         public Options withBackoff(Duration first, Duration max) {
-            return new Options(maxPollRecords, attempts, first, max, pollTimeout, stopTimeout, deadLetterTopic);
+            return new Options(maxPollRecords, attempts, first, max, pollTimeout, stopTimeout, deadLetterTopic, fromLatest);
         }
 
         public Options withStopTimeout(Duration d) {
-            return new Options(maxPollRecords, attempts, firstBackoff, maxBackoff, pollTimeout, d, deadLetterTopic);
+            return new Options(maxPollRecords, attempts, firstBackoff, maxBackoff, pollTimeout, d, deadLetterTopic, fromLatest);
         }
 
         public Options withDeadLetterTopic(String topic) {
-            return new Options(maxPollRecords, attempts, firstBackoff, maxBackoff, pollTimeout, stopTimeout, topic);
+            return new Options(maxPollRecords, attempts, firstBackoff, maxBackoff, pollTimeout, stopTimeout, topic,
+                    fromLatest);
+        }
+
+        /**
+         * A new group starts at the end of its topics instead of the beginning: for consumers that load current
+         * state from the database first and only need what happens next.
+         */
+        public Options startingAtLatest() {
+            return new Options(maxPollRecords, attempts, firstBackoff, maxBackoff, pollTimeout, stopTimeout,
+                    deadLetterTopic, true);
         }
     }
 
@@ -272,6 +283,9 @@ public final class RecordLoop {
         consumerConfig.put(CommonClientConfigs.CLIENT_ID_CONFIG, consumerConfig.get(CommonClientConfigs.CLIENT_ID_CONFIG)
                 + "-" + n);
         consumerConfig.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(options.maxPollRecords()));
+        if (options.fromLatest()) {
+            consumerConfig.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        }
         Map<String, Object> producerConfig = new HashMap<>(settings.producerConfig(groupId + "-dlq-" + n));
         producerConfig.keySet().removeIf(k -> k.startsWith("cloudevents."));
         producerConfig.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");

@@ -140,10 +140,12 @@ public final class OutboxRelay extends VerticleBase {
                 .execute(Tuple.of(BATCH))
                 .compose(rows -> {
                     List<Long> ids = new ArrayList<>(rows.size());
+                    List<String> keys = new ArrayList<>(rows.size());
                     List<Future<Void>> sends = new ArrayList<>(rows.size());
                     // Sends are issued in id order on one producer, so per-partition (per-key) order holds.
                     for (Row r : rows) {
                         ids.add(r.getLong("id"));
+                        keys.add(r.getString("topic") + "/" + r.getString("key"));
                         sends.add(publisher.publish(new OutboxMessage(r.getUUID("message_id"), r.getString("topic"),
                                 r.getString("key"), r.getString("type"), r.getString("subject"),
                                 r.getLong("sequence"), r.getString("data")), source));
@@ -151,10 +153,31 @@ public final class OutboxRelay extends VerticleBase {
                     if (ids.isEmpty()) {
                         return Future.succeededFuture(0);
                     }
-                    return Future.all(sends)
-                            .compose(v -> pool.preparedQuery("DELETE FROM outbox WHERE id = ANY($1)")
-                                    .execute(Tuple.of(ids.toArray(Long[]::new))))
-                            .map(v -> ids.size());
+                    return Future.join(sends).transform(ar -> {
+                        // Delete what was published, except rows of a key with an earlier failure in this batch:
+                        // those are sent again after it, so that key's order holds (consumers drop duplicates).
+                        List<Long> done = new ArrayList<>();
+                        java.util.Set<String> blocked = new java.util.HashSet<>();
+                        Throwable firstFailure = null;
+                        for (int i = 0; i < ids.size(); i++) {
+                            if (sends.get(i).succeeded() && !blocked.contains(keys.get(i))) {
+                                done.add(ids.get(i));
+                            } else {
+                                blocked.add(keys.get(i));
+                                if (firstFailure == null && sends.get(i).failed()) {
+                                    firstFailure = sends.get(i).cause();
+                                }
+                            }
+                        }
+                        Throwable failure = firstFailure;
+                        Future<Integer> deleted = done.isEmpty() ? Future.succeededFuture(0)
+                                : pool.preparedQuery("DELETE FROM outbox WHERE id = ANY($1)")
+                                        .execute(Tuple.of(done.toArray(Long[]::new))).map(done.size());
+                        return failure == null ? deleted : deleted.compose(n -> {
+                            published += n;
+                            return Future.failedFuture(failure);
+                        });
+                    });
                 })
                 .onComplete(ar -> {
                     draining = false;
