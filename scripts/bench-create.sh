@@ -6,6 +6,6 @@ cd "$(dirname "$0")/.."
 . scripts/env.sh
 mvn -B -ntp -q -DskipTests install
 mvn -B -ntp -q -pl launcher test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.cp
-exec java $ZUNVX_JAVA_FLAGS \
+exec java $JAVA_RUN_FLAGS \
   -cp "launcher/target/test-classes:launcher/target/classes:$(cat launcher/target/bench.cp)" \
   io.zunvx.launcher.bench.CreateToRunningBench "${1:-40}"

@@ -7,9 +7,9 @@ if [ -z "${JAVA_HOME:-}" ]; then
   return 1 2>/dev/null || exit 1
 fi
 export PATH="$JAVA_HOME/bin:$PATH"
-ZUNVX_JAVA_FLAGS="--enable-native-access=ALL-UNNAMED"
+JAVA_RUN_FLAGS="--enable-native-access=ALL-UNNAMED"
 if [ "$("$JAVA_HOME/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/ *java.specification.version = //p')" -ge 23 ]; then
-  ZUNVX_JAVA_FLAGS="$ZUNVX_JAVA_FLAGS --sun-misc-unsafe-memory-access=allow"
+  JAVA_RUN_FLAGS="$JAVA_RUN_FLAGS --sun-misc-unsafe-memory-access=allow"
   export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
 fi
-export ZUNVX_JAVA_FLAGS
+export JAVA_RUN_FLAGS

@@ -8,4 +8,4 @@ jar=launcher/target/zunvx.jar
 if [ ! -f "$jar" ] || [ -n "$(find . -path ./launcher/target -prune -o -newer "$jar" -name '*.java' -print -quit)" ]; then
   mvn -B -ntp -q -DskipTests install
 fi
-exec java $ZUNVX_JAVA_FLAGS -jar "$jar" "${@:-all-in-one}"
+exec java $JAVA_RUN_FLAGS -jar "$jar" "${@:-all-in-one}"
