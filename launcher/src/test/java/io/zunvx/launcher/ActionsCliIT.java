@@ -5,18 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
@@ -31,7 +24,6 @@ import org.junit.jupiter.api.Test;
  */
 class ActionsCliIT extends ActionsBaseIT {
     private static final String ZUN = "/usr/bin/zun";
-    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(120);
     private static final Pattern PROPERTY = Pattern.compile("^\\|\\s*(\\S+)\\s*\\|\\s*(.*?)\\s*\\|\\s*$");
 
     static Map<String, String> env;
@@ -61,12 +53,12 @@ class ActionsCliIT extends ActionsBaseIT {
     @Test
     void execPrintsTheCommandsOutput() {
         String name = running();
-        Cli ok = zun("exec", name, "echo", "hello", "from", "exec");
+        ZunCliIT.Cli ok = zun("exec", name, "echo", "hello", "from", "exec");
         ok.assertOk();
         assertTrue(ok.out().contains("hello from exec"), ok.out());
 
         // python-zunclient 4.5.0 drops the exit code do_exec returns (its main ignores it): it always exits 0
-        Cli failing = zun("exec", name, "sh", "-c", "echo failing; exit 3");
+        ZunCliIT.Cli failing = zun("exec", name, "sh", "-c", "echo failing; exit 3");
         failing.assertOk();
         assertTrue(failing.out().contains("failing"), failing.out());
     }
@@ -76,7 +68,7 @@ class ActionsCliIT extends ActionsBaseIT {
         String name = running();
         String uuid = uuidOf(name);
 
-        Cli update = zun("update", "--memory", "64", "--cpu", "0.2", name);
+        ZunCliIT.Cli update = zun("update", "--memory", "64", "--cpu", "0.2", name);
         update.assertOk();
         Map<String, String> shown = properties(update.out());
         assertEquals("64", shown.get("memory"));
@@ -86,7 +78,7 @@ class ActionsCliIT extends ActionsBaseIT {
         String renamed = uniqueName("cli-renamed");
         zun("--zun-api-version", "1.13", "rename", name, renamed).assertOk();
         assertEquals(renamed, show(uuid).getString("name"));
-        Cli refused = zun("rename", renamed, uniqueName("cli-again"));
+        ZunCliIT.Cli refused = zun("rename", renamed, uniqueName("cli-again"));
         assertTrue(refused.exit() != 0 && refused.out().contains("HTTP 406"), refused.out());
         assertFalse(refused.out().contains("Traceback"), refused.out());
     }
@@ -117,7 +109,7 @@ class ActionsCliIT extends ActionsBaseIT {
         assertFalse(before.equals(dockerContainer(uuid).getId()));
 
         String repository = "zunvx-it/cli-" + UUID.randomUUID().toString().substring(0, 8);
-        Cli commit = zun("commit", name, repository + ":v1");
+        ZunCliIT.Cli commit = zun("commit", name, repository + ":v1");
         commit.assertOk();
         Matcher m = Pattern.compile("The image is ([0-9a-f-]{36})\\.").matcher(commit.out());
         assertTrue(m.find(), commit.out());
@@ -140,7 +132,7 @@ class ActionsCliIT extends ActionsBaseIT {
     @Test
     void statsPrintsZunsKeys() {
         String name = running();
-        Cli stats = zun("stats", name);
+        ZunCliIT.Cli stats = zun("stats", name);
         stats.assertOk();
         for (String key : STATS_KEYS) {
             assertTrue(stats.out().contains("| " + key + " "), key + " in " + stats.out());
@@ -188,44 +180,7 @@ class ActionsCliIT extends ActionsBaseIT {
         return props;
     }
 
-    record Cli(int exit, String out) {
-        void assertOk() {
-            assertEquals(0, exit, out);
-            assertFalse(out.contains("Traceback"), out);
-            assertFalse(out.startsWith("ERROR"), out);
-        }
-    }
-
-    private static Cli zun(String... args) {
-        List<String> command = new ArrayList<>();
-        command.add(ZUN);
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        Map<String, String> e = pb.environment();
-        e.keySet().removeIf(k -> k.startsWith("OS_") || k.toLowerCase(Locale.ROOT).contains("proxy"));
-        e.putAll(env);
-        try {
-            Process p = pb.start();
-            p.getOutputStream().close();
-            byte[][] out = new byte[1][];
-            Thread reader = Thread.ofVirtual().start(() -> {
-                try {
-                    out[0] = p.getInputStream().readAllBytes();
-                } catch (IOException ex) {
-                    out[0] = ("(output unreadable: " + ex + ")").getBytes(StandardCharsets.UTF_8);
-                }
-            });
-            if (!p.waitFor(CALL_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new AssertionError("zun " + String.join(" ", args) + " did not finish in " + CALL_TIMEOUT);
-            }
-            reader.join(Duration.ofSeconds(10));
-            return new Cli(p.exitValue(), out[0] == null ? "" : new String(out[0], StandardCharsets.UTF_8));
-        } catch (IOException ex) {
-            throw new UncheckedIOException(ex);
-        } catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(ex);
-        }
+    private static ZunCliIT.Cli zun(String... args) {
+        return ZunCliIT.zun(env, args);
     }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.zunvx.compute.agent.CrashPoints;
-import io.zunvx.compute.docker.DockerContainerDriver;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -39,12 +38,7 @@ class HostsIT {
 
     @AfterAll
     static void stop() {
-        if (platform != null) {
-            platform.close();
-            try (DockerContainerDriver docker = new DockerContainerDriver("unix:///var/run/docker.sock")) {
-                docker.listManaged(host).forEach(o -> docker.remove(o.id(), true));
-            }
-        }
+        Platforms.stop(platform);
     }
 
     @Test

@@ -37,6 +37,20 @@ final class Platforms {
         return AllInOne.start(ZunvxConfig.from(env), crashPoints);
     }
 
+    /** Stops the platform and removes the Docker containers its compute host left behind. */
+    static void stop(AllInOne platform) {
+        if (platform == null) {
+            return;
+        }
+        String host = platform.platform().config().compute().hostName();
+        String dockerHost = platform.platform().config().compute().dockerHost();
+        platform.close();
+        try (io.zunvx.compute.docker.DockerContainerDriver docker =
+                     new io.zunvx.compute.docker.DockerContainerDriver(dockerHost)) {
+            docker.listManaged(host).forEach(o -> docker.remove(o.id(), true));
+        }
+    }
+
     static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();

@@ -27,7 +27,6 @@ import io.zunvx.model.Address;
 import io.zunvx.model.ApiVersion;
 import io.zunvx.model.Container;
 import io.zunvx.model.ContainerCommand;
-import io.zunvx.model.ContainerView;
 import io.zunvx.model.Operation;
 import io.zunvx.model.Status;
 import io.zunvx.model.TaskState;
@@ -152,7 +151,7 @@ public final class ContainerActionsApi {
     private void update(RoutingContext ctx, Operation op, int status) {
         Identity who = RequestContext.identity(ctx);
         String req = RequestContext.requestId(ctx);
-        UpdateContainerRequest u = UpdateContainerRequest.parse(bodyObject(ctx), defaults);
+        UpdateContainerRequest u = UpdateContainerRequest.parse(ContainerHttp.bodyObject(ctx), defaults);
         Instant started = clock.instant();
         AtomicReference<Container> checked = new AtomicReference<>();
         AtomicBoolean applied = new AtomicBoolean();
@@ -431,7 +430,7 @@ public final class ContainerActionsApi {
     private void putArchive(RoutingContext ctx) {
         ApiVersion v = RequestContext.version(ctx);
         ArchivePathQuery q = ArchivePathQuery.parse(ctx.queryParams());
-        JsonObject body = bodyObject(ctx);
+        JsonObject body = ContainerHttp.bodyObject(ctx);
         if (body == null) {
             throw ZunException.schema("None is not of type 'object'");
         }
@@ -604,40 +603,8 @@ public final class ContainerActionsApi {
                 .onFailure(e -> LOG.warn("could not record the failed {} of {}: {}", action, c.uuid(), e.toString()));
     }
 
-    /** Zun's container object; the admin-only fields only where the caller's policy allows them. */
     private JsonObject view(Container c, Identity who) {
-        var m = ContainerView.render(c, publicUrl, true);
-        for (String field : ContainerView.ADMIN_ONLY) {
-            if (!policy.allows("container:get_one:" + field, who, c.projectId())) {
-                m.remove(field);
-            }
-        }
-        return new JsonObject(m);
+        return ContainerHttp.view(c, who, policy, publicUrl);
     }
 
-    /** The request body as a JSON object; {@code null} for a JSON {@code null}. */
-    private static JsonObject bodyObject(RoutingContext ctx) {
-        var body = ctx.body();
-        if (body == null || body.isEmpty()) {
-            throw ZunException.schema("Request body is empty.");
-        }
-        Object parsed;
-        try {
-            parsed = Json.decodeValue(body.buffer());
-        } catch (io.vertx.core.json.DecodeException e) {
-            throw new ZunException(400, "", "Malformed JSON in request body.") {
-                @Override
-                public String title() {
-                    return "Bad Request";
-                }
-            };
-        }
-        if (parsed == null) {
-            return null;
-        }
-        if (!(parsed instanceof JsonObject o)) {
-            throw ZunException.schema(String.valueOf(parsed) + " is not of type 'object'");
-        }
-        return o;
-    }
 }

@@ -123,7 +123,7 @@ public final class ContainerApi {
         }
         policy.enforce("container:create", who);
         boolean run = RunQuery.parse(ctx.queryParams()).run();
-        JsonObject body = bodyObject(ctx);
+        JsonObject body = ContainerHttp.bodyObject(ctx);
         CreateContainerRequest parsed = CreateContainerRequest.parse(body, v, who.projectId(), who.userId(),
                 io.zunvx.api.request.Defaults.standard(), UUID::randomUUID, random);
         if (parsed.privilegedRequested()) {
@@ -398,34 +398,7 @@ public final class ContainerApi {
     // ---- helpers --------------------------------------------------------------------------------------------------
 
     private JsonObject view(Container c, Identity who) {
-        var m = ContainerView.render(c, publicUrl, true);
-        for (String field : ContainerView.ADMIN_ONLY) {
-            if (!policy.allows("container:get_one:" + field, who, c.projectId())) {
-                m.remove(field);
-            }
-        }
-        return new JsonObject(m);
+        return ContainerHttp.view(c, who, policy, publicUrl);
     }
 
-    private static JsonObject bodyObject(RoutingContext ctx) {
-        var body = ctx.body();
-        if (body == null || body.isEmpty()) {
-            throw ZunException.schema("Request body is empty.");
-        }
-        Object parsed;
-        try {
-            parsed = io.vertx.core.json.Json.decodeValue(body.buffer());
-        } catch (io.vertx.core.json.DecodeException e) {
-            throw new ZunException(400, "", "Malformed JSON in request body.") {
-                @Override
-                public String title() {
-                    return "Bad Request";
-                }
-            };
-        }
-        if (!(parsed instanceof JsonObject o)) {
-            throw ZunException.schema(String.valueOf(parsed) + " is not of type 'object'");
-        }
-        return o;
-    }
 }
