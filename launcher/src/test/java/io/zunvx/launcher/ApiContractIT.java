@@ -237,6 +237,7 @@ class ApiContractIT {
         assertUnauthorized(none);
         assertNotNull(none.header("WWW-Authenticate"));
         assertTrue(none.header("WWW-Authenticate").startsWith("Keystone uri="), none.header("WWW-Authenticate"));
+        assertTrue(none.header("WWW-Authenticate").endsWith("/identity/v3\""), none.header("WWW-Authenticate"));
 
         // AND a garbage token, or a garbage bearer token, is refused the same way
         assertUnauthorized(get(admin.withToken("not-a-token"), "/v1/containers"));

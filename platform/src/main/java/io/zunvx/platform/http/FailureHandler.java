@@ -32,7 +32,9 @@ public final class FailureHandler implements Handler<RoutingContext> {
             status = z.status();
             body = z.status() == 401 ? ErrorRendering.unauthorized() : ErrorRendering.of(z);
             if (z.status() == 401) {
-                ctx.response().putHeader("WWW-Authenticate", "Keystone uri=\"" + ctx.request().absoluteURI() + "\"");
+                // As keystonemiddleware does: point at the identity service clients authenticate against.
+                ctx.response().putHeader("WWW-Authenticate", "Keystone uri=\"" + ctx.request().scheme() + "://"
+                        + ctx.request().authority() + "/identity/v3\"");
             }
         } else if (t instanceof DecodeException) {
             status = 400;
