@@ -17,6 +17,7 @@ import io.zunvx.platform.embedded.EmbeddedPg;
 import io.zunvx.platform.http.Readiness;
 import io.zunvx.platform.outbox.OutboxRelay;
 import io.zunvx.scheduler.app.SchedulerVerticle;
+import io.zunvx.wsproxy.ProxyVerticle;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -83,6 +84,7 @@ public final class AllInOne implements AutoCloseable {
             vertx.deployVerticle(new SchedulerVerticle(platform)).await();
             aio.startCompute(crashPoints);
             vertx.deployVerticle(api).await();
+            vertx.deployVerticle(new ProxyVerticle(platform)).await();
             started.set(true);
             return aio;
         } catch (RuntimeException | Error e) {

@@ -11,12 +11,13 @@ import io.zunvx.platform.config.ZunvxConfig;
 import io.zunvx.platform.db.Database;
 import io.zunvx.platform.db.Migrations;
 import io.zunvx.scheduler.app.SchedulerVerticle;
+import io.zunvx.wsproxy.ProxyVerticle;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
 
 /**
  * {@code zunvx <command>}: {@code all-in-one}, or one role per process for Kubernetes ({@code api},
- * {@code scheduler}, {@code compute}, {@code migrate}). Each role process also runs an outbox relay; one is active at a time.
+ * {@code scheduler}, {@code compute}, {@code wsproxy}, {@code migrate}). Each role process also runs an outbox relay; one is active at a time.
  * Everything is configured by {@code ZUNVX_*} variables.
  */
 public final class Main {
@@ -47,6 +48,7 @@ public final class Main {
             }
             case "api" -> role("api", config, p -> new ApiVerticle(p));
             case "scheduler" -> role("scheduler", config, p -> new SchedulerVerticle(p));
+            case "wsproxy" -> role("wsproxy", config, p -> new ProxyVerticle(p));
             case "compute" -> role("compute", config, p -> new ComputeVerticle(p,
                     new DockerContainerDriver(config.compute().dockerHost()), CrashPoints.NONE));
             case "help", "--help", "-h" -> usage(0);
@@ -97,6 +99,7 @@ public final class Main {
                   api           the Zun REST API v1
                   scheduler     placement
                   compute       the agent for this host's Docker engine
+                  wsproxy       the WebSocket proxy of attach and interactive exec
                   migrate       bring the PostgreSQL schema up to date (and, with ZUNVX_ADMIN_PASSWORD, the admin)
                 configuration: ZUNVX_* environment variables (see README)""");
         System.exit(code);

@@ -22,6 +22,9 @@ final class Platforms {
         env.put("ZUNVX_API_PORT", String.valueOf(api));
         env.put("ZUNVX_API_HOST", "127.0.0.1");
         env.put("ZUNVX_COMPUTE_INTERNAL_PORT", String.valueOf(freePort()));
+        int proxy = freePort();
+        env.put("ZUNVX_WSPROXY_PORT", String.valueOf(proxy));
+        env.put("ZUNVX_WSPROXY_BASE_URL", "ws://127.0.0.1:" + proxy + "/");
         env.put("ZUNVX_COMPUTE_HOST", "e2e-" + UUID.randomUUID().toString().substring(0, 8));
         env.put("ZUNVX_COMPUTE_NETWORK", "none");
         env.put("ZUNVX_COMPUTE_ORPHAN_GRACE", "2s");

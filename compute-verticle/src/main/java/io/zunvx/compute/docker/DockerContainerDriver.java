@@ -647,6 +647,240 @@ public final class DockerContainerDriver implements ContainerDriver {
     }
 
     @Override
+    public Closeable attach(String id, InputStream stdin, Consumer<byte[]> output, Consumer<Throwable> onEnd) {
+        Objects.requireNonNull(id, "id");
+        TerminalStream stream = new TerminalStream(stdin, output, onEnd, () -> { });
+        try {
+            streaming.attachContainerCmd(id)
+                    .withStdIn(Objects.requireNonNull(stdin, "stdin"))
+                    .withStdOut(true)
+                    .withStdErr(true)
+                    .withFollowStream(true)
+                    .withLogs(false)
+                    .exec(stream);
+        } catch (RuntimeException e) {
+            throw DockerErrors.translate(e);
+        }
+        stream.awaitOpen(connectTimeout.plusSeconds(30));
+        return stream::shutdown;
+    }
+
+    @Override
+    public Closeable execStart(String id, String execId, InputStream stdin, Consumer<byte[]> output,
+                               Consumer<Throwable> onEnd) {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(execId, "execId");
+        InspectExecResponse exec = call(() -> control.inspectExecCmd(execId).exec());
+        String owner = exec.getContainerID();
+        if (owner == null || !owner.startsWith(id) && !id.startsWith(owner)) {
+            throw new DriverException(Kind.NOT_FOUND, "No such exec instance: " + execId);
+        }
+        if (Boolean.TRUE.equals(exec.isRunning())) {
+            throw new DriverException(Kind.CONFLICT, "Exec instance " + execId + " is already running");
+        }
+        boolean tty = exec.getProcessConfig() != null && Boolean.TRUE.equals(exec.getProcessConfig().isTty());
+        TerminalStream stream = new TerminalStream(stdin, output, onEnd, () -> hangUp(execId));
+        try {
+            streaming.execStartCmd(execId)
+                    .withDetach(false)
+                    .withTty(tty)
+                    .withStdIn(Objects.requireNonNull(stdin, "stdin"))
+                    .exec(stream);
+        } catch (RuntimeException e) {
+            throw DockerErrors.translate(e);
+        }
+        stream.awaitOpen(connectTimeout.plusSeconds(30));
+        return stream::shutdown;
+    }
+
+    @Override
+    public boolean execRunning(String execId) {
+        Objects.requireNonNull(execId, "execId");
+        try {
+            return Boolean.TRUE.equals(control.inspectExecCmd(execId).exec().isRunning());
+        } catch (NotFoundException e) {
+            return false;
+        } catch (RuntimeException e) {
+            throw DockerErrors.translate(e);
+        }
+    }
+
+    /**
+     * Ends an exec's process whose client went away. Docker has no call for it, and keeps the process (and its
+     * terminal) when the attached connection closes, so the agent kills it by its host pid: only when the engine is on
+     * this machine and the pid visibly belongs to that container's cgroup, never a stranger's process that happens to
+     * have the same number in another pid namespace. Killing the terminal's session leader hangs the terminal up, which
+     * the kernel passes on to the processes started from it.
+     */
+    private void hangUp(String execId) {
+        InspectExecResponse exec;
+        try {
+            exec = control.inspectExecCmd(execId).exec();
+        } catch (RuntimeException e) {
+            return;
+        }
+        Long pid = exec.getPidLong();
+        if (!Boolean.TRUE.equals(exec.isRunning()) || pid == null || pid <= 0 || exec.getContainerID() == null) {
+            return;
+        }
+        if (!"unix".equals(dockerHost.getScheme())) {
+            LOG.warn("exec {} keeps running after its session closed: the Docker engine is not on this machine",
+                    execId);
+            return;
+        }
+        Path cgroup = Path.of("/proc", String.valueOf(pid), "cgroup");
+        try {
+            if (!Files.readString(cgroup).contains(exec.getContainerID())) {
+                LOG.warn("exec {} keeps running after its session closed: pid {} is not visible here", execId, pid);
+                return;
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("exec {} keeps running after its session closed: pid {} is not visible here", execId, pid);
+            return;
+        }
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+    }
+
+    /**
+     * A streaming callback that tells when the engine has opened the stream ({@link #onStart}), or why it could not,
+     * so callers can wait for the stream before they rely on it.
+     */
+    private abstract static class OpeningStream<T> extends ResultCallback.Adapter<T> {
+        private final CountDownLatch opened = new CountDownLatch(1);
+        protected volatile boolean shutdown;
+        private volatile Throwable openFailure;
+
+        @Override
+        public void onStart(Closeable stream) {
+            super.onStart(stream);
+            opened.countDown();
+            if (shutdown) {
+                closeQuietly();
+            }
+        }
+
+        /** Records a failure that came before the stream opened; false if it had opened already. */
+        protected boolean failedToOpen(Throwable t) {
+            if (opened.getCount() > 0) {
+                openFailure = t;
+                opened.countDown();
+                return true;
+            }
+            return false;
+        }
+
+        /** Marks the end of a stream that completed normally (it had opened, or never will). */
+        protected void markOpened() {
+            opened.countDown();
+        }
+
+        void awaitOpen(Duration timeout, String what) {
+            try {
+                if (!opened.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    shutdown();
+                    throw new DriverException(Kind.UNAVAILABLE, "the Docker " + what + " did not open within "
+                            + timeout);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                shutdown();
+                throw new DriverException(Kind.OTHER, "interrupted while opening the Docker " + what, e);
+            }
+            Throwable failure = openFailure;
+            if (failure != null) {
+                shutdown();
+                throw DockerErrors.translate(failure);
+            }
+        }
+
+        abstract void shutdown();
+
+        protected void closeQuietly() {
+            try {
+                close();
+            } catch (IOException | RuntimeException e) {
+                // the connection is gone either way
+                LOG.debug("closing a Docker stream", e);
+            }
+        }
+    }
+
+    /**
+     * One attached terminal or exec stream as a callback, on docker-java's stream thread. {@link #onStart} comes when
+     * the engine has switched the connection to the raw stream.
+     */
+    private static final class TerminalStream extends OpeningStream<Frame> {
+        private final InputStream stdin;
+        private final Consumer<byte[]> output;
+        private final Consumer<Throwable> onEnd;
+        private final Runnable afterShutdown;
+        private final java.util.concurrent.atomic.AtomicBoolean finished =
+                new java.util.concurrent.atomic.AtomicBoolean();
+
+        TerminalStream(InputStream stdin, Consumer<byte[]> output, Consumer<Throwable> onEnd, Runnable afterShutdown) {
+            this.stdin = stdin;
+            this.output = Objects.requireNonNull(output, "output");
+            this.onEnd = Objects.requireNonNull(onEnd, "onEnd");
+            this.afterShutdown = afterShutdown;
+        }
+
+        @Override
+        public void onNext(Frame frame) {
+            if (!shutdown && frame.getPayload() != null && frame.getPayload().length > 0) {
+                output.accept(frame.getPayload());
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            if (!failedToOpen(t)) {
+                end(shutdown ? null : DockerErrors.translate(t));
+            }
+            closeQuietly();
+        }
+
+        @Override
+        public void onComplete() {
+            markOpened();
+            end(null);
+            closeQuietly();
+        }
+
+        void awaitOpen(Duration timeout) {
+            awaitOpen(timeout, "stream");
+        }
+
+        /** Ends the stream from this side: the connection closes, stdin's reader ends, no more callbacks. */
+        void shutdown() {
+            shutdown = true;
+            finished.set(true);
+            closeQuietly();
+            try {
+                stdin.close();
+            } catch (IOException e) {
+                // nothing more to release
+            }
+            afterShutdown.run();
+        }
+
+        private void end(Throwable failure) {
+            if (shutdown || !finished.compareAndSet(false, true)) {
+                return;
+            }
+            try {
+                stdin.close();
+            } catch (IOException e) {
+                // nothing more to release
+            }
+            try {
+                onEnd.accept(failure);
+            } catch (RuntimeException handlerFailure) {
+                LOG.warn("stream end handler failed", handlerFailure);
+            }
+        }
+    }
+
+    @Override
     public void resize(String id, int height, int width) {
         Objects.requireNonNull(id, "id");
         call(() -> control.resizeContainerCmd(id).withSize(height, width).exec());
@@ -903,26 +1137,14 @@ public final class DockerContainerDriver implements ContainerDriver {
      * Docker's event stream as a callback. docker-java runs it on its own stream thread; the engine answers the
      * request's headers at once, so {@link #onStart} tells that the subscription is in place.
      */
-    private static final class EventStream extends ResultCallback.Adapter<Event> {
+    private static final class EventStream extends OpeningStream<Event> {
         private final Consumer<DockerEvent> onEvent;
         private final Consumer<Throwable> onError;
-        private final CountDownLatch opened = new CountDownLatch(1);
-        private volatile boolean shutdown;
         private volatile boolean failed;
-        private volatile Throwable openFailure;
 
         EventStream(Consumer<DockerEvent> onEvent, Consumer<Throwable> onError) {
             this.onEvent = onEvent;
             this.onError = onError;
-        }
-
-        @Override
-        public void onStart(Closeable stream) {
-            super.onStart(stream);
-            opened.countDown();
-            if (shutdown) {
-                closeQuietly();
-            }
         }
 
         @Override
@@ -945,10 +1167,7 @@ public final class DockerContainerDriver implements ContainerDriver {
 
         @Override
         public void onError(Throwable t) {
-            if (opened.getCount() > 0) {
-                openFailure = t;
-                opened.countDown();
-            } else {
+            if (!failedToOpen(t)) {
                 fail(DockerErrors.translate(t));
             }
             closeQuietly();
@@ -961,21 +1180,7 @@ public final class DockerContainerDriver implements ContainerDriver {
         }
 
         void awaitOpen(Duration timeout) {
-            try {
-                if (!opened.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                    shutdown();
-                    throw new DriverException(Kind.UNAVAILABLE, "the Docker event stream did not open within " + timeout);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                shutdown();
-                throw new DriverException(Kind.OTHER, "interrupted while opening the Docker event stream", e);
-            }
-            Throwable failure = openFailure;
-            if (failure != null) {
-                shutdown();
-                throw DockerErrors.translate(failure);
-            }
+            awaitOpen(timeout, "event stream");
         }
 
         void shutdown() {
@@ -992,14 +1197,6 @@ public final class DockerContainerDriver implements ContainerDriver {
                 onError.accept(t);
             } catch (RuntimeException handlerFailure) {
                 LOG.warn("event error handler failed", handlerFailure);
-            }
-        }
-
-        private void closeQuietly() {
-            try {
-                close();
-            } catch (IOException | RuntimeException e) {
-                LOG.debug("closing the Docker event stream", e);
             }
         }
     }

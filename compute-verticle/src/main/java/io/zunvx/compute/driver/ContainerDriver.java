@@ -2,6 +2,8 @@ package io.zunvx.compute.driver;
 
 import io.zunvx.model.Container;
 
+import java.io.Closeable;
+import java.io.InputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -117,6 +119,36 @@ public interface ContainerDriver extends AutoCloseable {
      *                         container
      */
     void execResize(String id, String execId, int height, int width);
+
+    /**
+     * Attaches to the main process of a running container: its standard input, output and error, live, without the
+     * earlier log. Returns once the stream is open.
+     *
+     * <p>The runtime client reads {@code stdin} on its own thread until it ends ({@code -1}); ending it does not close
+     * the process's input (Docker has no half-close), so the caller ends a session by closing the returned handle.
+     * {@code output} receives the process's bytes in order on a runtime-client thread and may block to slow the stream
+     * down. {@code onEnd} is called at most once, when the runtime ends the stream ({@code null}: the process ended)
+     * or it fails, and not after the handle was closed.
+     *
+     * @return a handle whose {@code close()} detaches; the container keeps running
+     * @throws DriverException {@link DriverException.Kind#NOT_FOUND} when there is no such container,
+     *                         {@link DriverException.Kind#CONFLICT} when it cannot be attached to
+     */
+    Closeable attach(String id, InputStream stdin, Consumer<byte[]> output, Consumer<Throwable> onEnd);
+
+    /**
+     * Starts an exec instance made by {@link #execCreate} in the container {@code id} and streams it as
+     * {@link #attach} does. Closing the returned handle ends the exec's process if it still runs (a terminal's hang-up:
+     * the runtime itself keeps a process whose client went away).
+     *
+     * @throws DriverException {@link DriverException.Kind#NOT_FOUND} when there is no such exec instance in that
+     *                         container, {@link DriverException.Kind#CONFLICT} when it has been started already
+     */
+    Closeable execStart(String id, String execId, InputStream stdin, Consumer<byte[]> output,
+                        Consumer<Throwable> onEnd);
+
+    /** Whether the exec instance's process still runs; {@code false} when there is no such exec instance. */
+    boolean execRunning(String execId);
 
     /** Resizes the terminal of the container's main process. */
     void resize(String id, int height, int width);

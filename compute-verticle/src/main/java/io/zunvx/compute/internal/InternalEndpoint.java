@@ -19,6 +19,7 @@ import io.zunvx.compute.driver.NetworkAttachment;
 import io.zunvx.compute.driver.ProcessList;
 import io.zunvx.compute.driver.ResourceUsage;
 import io.zunvx.model.Container;
+import io.zunvx.platform.app.Runtimes;
 import io.zunvx.platform.auth.TokenService;
 import io.zunvx.platform.concurrent.Blocking;
 import io.zunvx.platform.container.ContainerStore;
@@ -33,7 +34,9 @@ import java.util.concurrent.Callable;
 
 /**
  * The agent's internal HTTP endpoint for synchronous calls from the API, the way an API server talks to a kubelet:
- * logs, exec, terminal resizes, top, stats, archives, live resource updates and the container's networks. Only
+ * logs, exec, terminal resizes, top, stats, archives, live resource updates and the container's networks; and the
+ * WebSocket streams of attach and interactive exec for the proxy ({@code GET .../attach}, {@code GET .../exec/{id}},
+ * see {@link TerminalSessions}). Only
  * callers with a platform service token get in. Paths are under {@code /internal/v1/containers/{uuid}}; answers are
  * JSON in runtime-neutral terms (the API shapes Zun's responses), failures are Zun error bodies.
  *
@@ -54,6 +57,7 @@ public final class InternalEndpoint {
     private final String host;
     private final LiveResize resize;
     private final Duration execTimeout;
+    private final TerminalSessions sessions;
     private HttpServer server;
 
     /**
@@ -72,6 +76,7 @@ public final class InternalEndpoint {
         this.host = host;
         this.resize = resize;
         this.execTimeout = execTimeout;
+        this.sessions = new TerminalSessions(context, driver, blocking, host, Runtimes.registry());
     }
 
     public Future<HttpServer> listen(String bindHost, int port) {
@@ -89,7 +94,41 @@ public final class InternalEndpoint {
         router.post(BASE + "/update").handler(this::update);
         router.get(BASE + "/networks").handler(this::networks);
         router.route().failureHandler(new FailureHandler());
-        return vertx.createHttpServer().requestHandler(router).listen(port, bindHost).onSuccess(s -> server = s);
+        return vertx.createHttpServer()
+                .requestHandler(router)
+                .webSocketHandshakeHandler(this::handshake)
+                .listen(port, bindHost).onSuccess(s -> server = s);
+    }
+
+    private static final java.util.regex.Pattern SESSION_PATH = java.util.regex.Pattern.compile(
+            "/internal/v1/containers/([^/]+)/(attach|exec/([0-9A-Za-z]+))");
+
+    /**
+     * WebSocket upgrades, the streams of attach ({@code .../attach}) and interactive exec ({@code .../exec/{id}}):
+     * checked (service token, path, container on this host) before the handshake is accepted, and refused with the
+     * HTTP status a plain call would get.
+     */
+    private void handshake(io.vertx.core.http.ServerWebSocketHandshake hs) {
+        java.util.regex.Matcher m = SESSION_PATH.matcher(hs.path());
+        if (!m.matches()) {
+            hs.reject(404);
+            return;
+        }
+        String h = hs.headers().get("Authorization");
+        String token = h != null && h.startsWith("Bearer ") ? h.substring(7) : null;
+        tokens.verify(token)
+                .compose(who -> who.roles().contains("service") ? Future.succeededFuture()
+                        : Future.failedFuture(new ZunException(403, "policy-not-authorized",
+                                "Only platform services may call here.")))
+                .compose(v -> container(m.group(1)))
+                .onSuccess(c -> {
+                    if (m.group(3) == null) {
+                        sessions.attach(hs, c.containerId());
+                    } else {
+                        sessions.exec(hs, c.containerId(), m.group(3));
+                    }
+                })
+                .onFailure(err -> hs.reject(err instanceof ZunException z ? z.status() : 500));
     }
 
     private void authenticate(RoutingContext ctx) {
@@ -254,7 +293,10 @@ public final class InternalEndpoint {
 
     /** The container of the path, if it lives on this host and has a runtime container; else 404. */
     private Future<Container> container(RoutingContext ctx) {
-        String raw = ctx.pathParam("uuid");
+        return container(ctx.pathParam("uuid"));
+    }
+
+    private Future<Container> container(String raw) {
         UUID uuid;
         try {
             uuid = UUID.fromString(raw);
@@ -341,7 +383,12 @@ public final class InternalEndpoint {
         throw ZunException.invalid("'" + name + "' must be a positive integer");
     }
 
+    /** Open attach and exec sessions. */
+    public int activeSessions() {
+        return sessions.active();
+    }
+
     public Future<Void> close() {
-        return server == null ? Future.succeededFuture() : server.close();
+        return sessions.close().compose(v -> server == null ? Future.succeededFuture() : server.close());
     }
 }
