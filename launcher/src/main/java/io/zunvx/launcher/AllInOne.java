@@ -124,7 +124,7 @@ public final class AllInOne implements AutoCloseable {
         ZunvxConfig.Compute c = config.compute();
         ZunvxConfig.Compute extra = new ZunvxConfig.Compute(hostName, dockerHost, c.network(), internalPort,
                 "http://127.0.0.1:" + internalPort, c.availabilityZone(), c.heartbeat(), c.syncInterval(),
-                c.orphanGrace(), c.staleTask());
+                c.orphanGrace(), c.staleTask(), c.cpuPinning(), c.labels());
         ZunvxConfig cfg = new ZunvxConfig(config.dataDir(), config.database(), config.kafka(), config.api(), extra,
                 config.scheduler(), config.proxy(), config.identity(), config.quota(), config.opsPort());
         Platform p = new Platform(vertx, cfg, platform.database(), platform.pool(), platform.kafka(),

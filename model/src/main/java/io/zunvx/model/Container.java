@@ -52,6 +52,7 @@ import java.util.UUID;
  * @param run              whether create should also start it
  * @param containerId      Docker's id once created
  * @param claimed          whether the host's resources are currently claimed for it
+ * @param cpuset           the host CPUs it is pinned to ({@code cpu_policy} dedicated), e.g. {@code 0,1}
  * @param createdAt        creation time
  * @param updatedAt        last change
  * @param version          optimistic-lock version
@@ -98,6 +99,7 @@ public record Container(
         boolean run,
         String containerId,
         boolean claimed,
+        String cpuset,
         Instant createdAt,
         Instant updatedAt,
         long version,
@@ -190,6 +192,7 @@ public record Container(
         private boolean run;
         private String containerId;
         private boolean claimed;
+        private String cpuset;
         private Instant createdAt;
         private Instant updatedAt;
         private long version;
@@ -209,7 +212,7 @@ public record Container(
             tty = c.tty; autoRemove = c.autoRemove; autoHeal = c.autoHeal; privileged = c.privileged;
             runtime = c.runtime; host = c.host; healthcheck = c.healthcheck; registryId = c.registryId;
             hints = c.hints; availabilityZone = c.availabilityZone; requestedHost = c.requestedHost; run = c.run;
-            containerId = c.containerId; claimed = c.claimed; createdAt = c.createdAt; updatedAt = c.updatedAt;
+            containerId = c.containerId; claimed = c.claimed; cpuset = c.cpuset; createdAt = c.createdAt; updatedAt = c.updatedAt;
             version = c.version; eventSequence = c.eventSequence;
         }
 
@@ -253,6 +256,7 @@ public record Container(
         public Builder run(boolean v) { run = v; return this; }
         public Builder containerId(String v) { containerId = v; return this; }
         public Builder claimed(boolean v) { claimed = v; return this; }
+        public Builder cpuset(String v) { cpuset = v; return this; }
         public Builder createdAt(Instant v) { createdAt = v; return this; }
         public Builder updatedAt(Instant v) { updatedAt = v; return this; }
         public Builder version(long v) { version = v; return this; }
@@ -263,7 +267,7 @@ public record Container(
                     entrypoint, status, statusReason, statusDetail, taskState, cpu, cpuPolicy, memory, disk,
                     environment, labels, workdir, hostname, exposedPorts, addresses, securityGroups, restartPolicy,
                     interactive, tty, autoRemove, autoHeal, privileged, runtime, host, healthcheck, registryId, hints,
-                    availabilityZone, requestedHost, run, containerId, claimed, createdAt, updatedAt, version,
+                    availabilityZone, requestedHost, run, containerId, claimed, cpuset, createdAt, updatedAt, version,
                     eventSequence);
         }
     }

@@ -63,7 +63,7 @@ public final class ComputeAgent {
                 config.network(), platform.clock(), crashPoints);
         this.reporter = new HostReporter(vertx, context, driver, blocking, platform.pool(), nodes,
                 new ServiceRepository(), platform.publisher(), config.hostName(), config.availabilityZone(),
-                config.internalUrl(), Map.of(), config.heartbeat(), platform.clock());
+                config.internalUrl(), config.labels(), config.cpuPinning(), config.heartbeat(), platform.clock());
         this.sync = new SyncLoop(vertx, context, driver, blocking, store, actions, manager, serial,
                 config.hostName(), config.syncInterval(), config.orphanGrace(), config.staleTask(), platform.clock());
         LiveResize resize = new LiveResize(context, driver, blocking, platform.pool(), nodes, config.hostName(),

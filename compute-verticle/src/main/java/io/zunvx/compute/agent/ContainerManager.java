@@ -403,7 +403,7 @@ public final class ContainerManager {
         if (!prev.claimed() || prev.host() == null) {
             return Future.succeededFuture(b.build());
         }
-        return release(tx, prev).map(v -> b.claimed(false).build());
+        return release(tx, prev).map(v -> b.claimed(false).cpuset(null).build());
     }
 
     private Future<Void> release(ContainerStore.Tx tx, Container c) {
@@ -411,7 +411,8 @@ public final class ContainerManager {
             return Future.succeededFuture();
         }
         return nodes.release(tx.connection(), c.host(), c.memory() == null ? 0 : c.memory(), c.cpu(), c.disk())
-                .mapEmpty();
+                .compose(v -> c.cpuset() == null ? Future.<Void>succeededFuture()
+                        : new io.zunvx.platform.host.CpuPins().unpin(tx.connection(), c.uuid()));
     }
 
     private <T> Future<T> io(Callable<T> call) {

@@ -39,6 +39,7 @@ public final class HostReporter {
     private final String zone;
     private final String internalUrl;
     private final Map<String, String> labels;
+    private final boolean cpuPinning;
     private final Duration interval;
     private final Clock clock;
     private long timer = -1;
@@ -46,7 +47,8 @@ public final class HostReporter {
 
     public HostReporter(Vertx vertx, Context context, ContainerDriver driver, Blocking blocking, Pool pool,
                         ComputeNodeRepository nodes, ServiceRepository services, EventPublisher publisher,
-                        String host, String zone, String internalUrl, Map<String, String> labels, Duration interval,
+                        String host, String zone, String internalUrl, Map<String, String> labels, boolean cpuPinning,
+                        Duration interval,
                         Clock clock) {
         this.vertx = vertx;
         this.context = context;
@@ -60,6 +62,7 @@ public final class HostReporter {
         this.zone = zone;
         this.internalUrl = internalUrl;
         this.labels = labels;
+        this.cpuPinning = cpuPinning;
         this.interval = interval;
         this.clock = clock;
     }
@@ -94,7 +97,7 @@ public final class HostReporter {
     private ComputeNode node(HostInfo i) {
         return new ComputeNode(ComputeNodeRepository.newId(), host, i.memTotalMiB(), 0, i.cpus(), 0, i.diskTotalGb(),
                 0, i.total(), i.running(), i.paused(), i.stopped(), i.architecture(), i.osType(), i.os(),
-                i.kernelVersion(), labels, i.runtimes(), false, zone, internalUrl, null, null, 0);
+                i.kernelVersion(), labels, i.runtimes(), cpuPinning, zone, internalUrl, null, null, 0);
     }
 
     public void stop() {

@@ -341,6 +341,9 @@ public final class DockerContainerDriver implements ContainerDriver {
         if (nanoCpus > 0) {
             hostConfig.withNanoCPUs(nanoCpus);
         }
+        if (c.cpuset() != null && !c.cpuset().isBlank()) {
+            hostConfig.withCpusetCpus(c.cpuset());
+        }
         if (c.restartPolicy() != null) {
             hostConfig.withRestartPolicy(restartPolicy(c.restartPolicy()));
         }

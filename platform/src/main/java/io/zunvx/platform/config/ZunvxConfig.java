@@ -75,10 +75,23 @@ public record ZunvxConfig(
      * @param syncInterval      full reconcile interval
      * @param orphanGrace       age after which a labelled container unknown to the database is removed
      * @param staleTask         silence after which an operation whose command was given up is repaired from Docker
+     * @param cpuPinning        whether this host gives out dedicated CPUs ({@code cpu_policy: dedicated})
+     * @param labels            operator labels of this host, matched by {@code label:} scheduler hints
      */
     public record Compute(String hostName, String dockerHost, String network, int internalPort, String internalUrl,
                           String availabilityZone, Duration heartbeat, Duration syncInterval, Duration orphanGrace,
-                          Duration staleTask) {
+                          Duration staleTask, boolean cpuPinning, Map<String, String> labels) {
+        public Compute {
+            labels = labels == null ? Map.of() : Map.copyOf(labels);
+        }
+
+        /** The same settings without pinning or labels. */
+        public Compute(String hostName, String dockerHost, String network, int internalPort, String internalUrl,
+                       String availabilityZone, Duration heartbeat, Duration syncInterval, Duration orphanGrace,
+                       Duration staleTask) {
+            this(hostName, dockerHost, network, internalPort, internalUrl, availabilityZone, heartbeat, syncInterval,
+                    orphanGrace, staleTask, false, Map.of());
+        }
     }
 
     /**
@@ -220,7 +233,9 @@ public record ZunvxConfig(
                         env.duration("ZUNVX_COMPUTE_HEARTBEAT", Duration.ofSeconds(10)),
                         env.duration("ZUNVX_COMPUTE_SYNC_INTERVAL", Duration.ofSeconds(30)),
                         env.duration("ZUNVX_COMPUTE_ORPHAN_GRACE", Duration.ofSeconds(60)),
-                        env.duration("ZUNVX_COMPUTE_STALE_TASK", Duration.ofMinutes(10))),
+                        env.duration("ZUNVX_COMPUTE_STALE_TASK", Duration.ofMinutes(10)),
+                        env.bool("ZUNVX_COMPUTE_CPU_PINNING", false),
+                        labels(env.string("ZUNVX_COMPUTE_LABELS", ""))),
                 new Scheduler(env.duration("ZUNVX_SERVICE_DOWN_TIME", Duration.ofSeconds(180)),
                         env.string("ZUNVX_SCHEDULER_WEIGHER", "spread"),
                         env.number("ZUNVX_CPU_ALLOCATION_RATIO", 16.0),
@@ -275,6 +290,23 @@ public record ZunvxConfig(
         if (!(v > 0)) {
             throw new ConfigException(key + " must be positive, not " + v);
         }
+    }
+
+    /** {@code k=v,k2=v2}; a malformed entry names the variable. */
+    private static Map<String, String> labels(String text) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (String part : text.split(",")) {
+            if (part.isBlank()) {
+                continue;
+            }
+            int eq = part.indexOf('=');
+            if (eq <= 0) {
+                throw new ConfigException("ZUNVX_COMPUTE_LABELS must be key=value pairs separated by commas, not '"
+                        + part.strip() + "'");
+            }
+            out.put(part.substring(0, eq).strip(), part.substring(eq + 1).strip());
+        }
+        return out;
     }
 
     private static String stripSlash(String s) {

@@ -27,7 +27,8 @@ final class ContainerRows {
             "cpu", "cpu_policy", "memory", "disk", "environment", "labels", "workdir", "hostname", "exposed_ports",
             "addresses", "security_groups", "restart_policy", "interactive", "tty", "auto_remove", "auto_heal",
             "privileged", "runtime", "host", "healthcheck", "registry_id", "hints", "availability_zone",
-            "requested_host", "run", "container_id", "claimed", "created_at", "updated_at", "version", "event_seq");
+            "requested_host", "run", "container_id", "claimed", "cpuset", "created_at", "updated_at", "version",
+            "event_seq");
 
     static final String SELECT = "SELECT id, " + String.join(", ", COLUMNS) + " FROM containers";
     /** The same columns from {@code containers c}, for queries that join the table to itself. */
@@ -100,6 +101,7 @@ final class ContainerRows {
         t.addBoolean(c.run());
         t.addString(c.containerId());
         t.addBoolean(c.claimed());
+        t.addString(c.cpuset());
         t.addOffsetDateTime(odt(c.createdAt()));
         t.addOffsetDateTime(odt(c.updatedAt()));
         t.addLong(c.version());
@@ -154,6 +156,7 @@ final class ContainerRows {
                 .run(r.getBoolean("run"))
                 .containerId(r.getString("container_id"))
                 .claimed(r.getBoolean("claimed"))
+                .cpuset(r.getString("cpuset"))
                 .createdAt(instant(r.getOffsetDateTime("created_at")))
                 .updatedAt(instant(r.getOffsetDateTime("updated_at")))
                 .version(r.getLong("version"))

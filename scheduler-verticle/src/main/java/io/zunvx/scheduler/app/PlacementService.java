@@ -13,8 +13,10 @@ import io.zunvx.platform.container.ContainerActionRepository;
 import io.zunvx.platform.container.ContainerStore;
 import io.zunvx.platform.events.Envelopes;
 import io.zunvx.platform.host.ComputeNodeRepository;
+import io.zunvx.platform.host.CpuPins;
 import io.zunvx.platform.host.HostEvents;
 import io.zunvx.platform.host.ServiceRepository;
+import io.zunvx.scheduler.placement.CpuSet;
 import io.zunvx.scheduler.placement.Decision;
 import io.zunvx.scheduler.placement.FilterScheduler;
 import io.zunvx.scheduler.placement.HostState;
@@ -53,6 +55,7 @@ public final class PlacementService {
     private final ComputeNodeRepository nodes = new ComputeNodeRepository();
     private final ServiceRepository services = new ServiceRepository();
     private final ContainerActionRepository actions = new ContainerActionRepository();
+    private final CpuPins pins = new CpuPins();
     private Snapshot snapshot = Snapshot.empty();
 
     public PlacementService(Pool pool, ContainerStore store, FilterScheduler scheduler, SchedulerPolicy policy,
@@ -72,15 +75,17 @@ public final class PlacementService {
         return policy;
     }
 
-    /** Loads every compute node and its service from PostgreSQL. */
+    /** Loads every compute node, its service and its pinned CPUs from PostgreSQL. */
     public Future<Void> reload() {
-        return Future.all(nodes.list(pool), services.list(pool)).map(all -> {
+        return Future.all(nodes.list(pool), services.list(pool), pins.all(pool)).map(all -> {
             List<ComputeNode> ns = all.resultAt(0);
             List<ZunService> ss = all.resultAt(1);
+            Map<String, List<Integer>> pinned = all.resultAt(2);
             Map<String, ZunService> byHost = new HashMap<>();
             ss.stream().filter(s -> ZunService.COMPUTE.equals(s.binary())).forEach(s -> byHost.put(s.host(), s));
             List<HostState> hosts = new ArrayList<>();
-            ns.forEach(n -> hosts.add(HostState.of(n, byHost.get(n.hostname()))));
+            ns.forEach(n -> hosts.add(HostState.of(n, byHost.get(n.hostname()))
+                    .withPinned(CpuSet.of(pinned.getOrDefault(n.hostname(), List.of())))));
             snapshot = Snapshot.of(hosts);
             return null;
         });
@@ -117,10 +122,13 @@ public final class PlacementService {
     }
 
     private Future<Void> refreshHost(String hostname) {
-        return Future.all(nodes.find(pool, hostname), services.find(pool, hostname, ZunService.COMPUTE)).map(all -> {
+        return Future.all(nodes.find(pool, hostname), services.find(pool, hostname, ZunService.COMPUTE),
+                pins.ofHost(pool, hostname)).map(all -> {
             Optional<ComputeNode> n = all.resultAt(0);
             Optional<ZunService> s = all.resultAt(1);
-            snapshot = n.isPresent() ? snapshot.with(HostState.of(n.get(), s.orElse(null)))
+            List<Integer> pinned = all.resultAt(2);
+            snapshot = n.isPresent()
+                    ? snapshot.with(HostState.of(n.get(), s.orElse(null)).withPinned(CpuSet.of(pinned)))
                     : snapshot.without(hostname);
             return null;
         });
@@ -158,9 +166,12 @@ public final class PlacementService {
                         if (row.isEmpty() || row.get().status() != Status.CREATING || row.get().host() != null) {
                             return Future.failedFuture(new AlreadyHandled());
                         }
-                        Container next = row.get().toBuilder().host(p.hostname()).claimed(true).build();
+                        String cpuset = p.pinnedCpus().isEmpty() ? null : p.cpuset();
+                        Container next = row.get().toBuilder().host(p.hostname()).claimed(true).cpuset(cpuset)
+                                .build();
                         Instant now = clock.instant();
-                        return tx.save(row.get(), next, req)
+                        return pins.pin(tx.connection(), p.hostname(), c.uuid(), p.pinnedCpus())
+                                .compose(v -> tx.save(row.get(), next, req))
                                 .compose(saved -> actions.event(tx.connection(), c.uuid(), req,
                                         "scheduler__select_destinations", now, now, "Success", null, false, null))
                                 .compose(v -> tx.publish(Envelopes.command(Topics.compute(p.hostname()),
@@ -172,7 +183,7 @@ public final class PlacementService {
                     if (claimed.isPresent()) {
                         HostState h = snapshot.get(p.hostname());
                         if (h != null) {
-                            snapshot = snapshot.with(h.withNode(claimed.get()));
+                            snapshot = snapshot.with(h.claim(p).withNode(claimed.get()));
                         }
                         return Future.<Void>succeededFuture();
                     }
@@ -182,7 +193,16 @@ public final class PlacementService {
                     }
                     return refreshHost(p.hostname()).compose(v -> attempt(c, req, n + 1, reloaded));
                 })
-                .recover(err -> err instanceof AlreadyHandled ? Future.succeededFuture() : Future.failedFuture(err));
+                .recover(err -> {
+                    if (err instanceof AlreadyHandled) {
+                        return Future.succeededFuture();
+                    }
+                    if (err instanceof CpuPins.Taken && n < MAX_ATTEMPTS) {
+                        // Another placement took one of those CPUs first: look at the host again and place again.
+                        return refreshHost(p.hostname()).compose(v -> attempt(c, req, n + 1, reloaded));
+                    }
+                    return Future.failedFuture(err);
+                });
     }
 
     private Future<Void> noValidHost(UUID uuid, String req, String reason) {
