@@ -73,8 +73,6 @@ import org.slf4j.LoggerFactory;
  * commit after the agent applied the change, the agent is asked to put the old limits back.
  */
 public final class ContainerActionsApi {
-    /** How long a WebSocket URL handed out by attach or interactive exec stays usable. */
-    public static final Duration SESSION_TOKEN_TTL = Duration.ofMinutes(10);
 
     private static final Logger LOG = LoggerFactory.getLogger(ContainerActionsApi.class);
 
@@ -98,14 +96,16 @@ public final class ContainerActionsApi {
      */
     public ContainerActionsApi(ContainerStore store, ContainerActionRepository actions, ComputeClient compute,
                                QuotaGuard quota, Policy policy, String publicUrl, String uniqueNameScope,
-                               String wsProxyBaseUrl, Defaults defaults, Clock clock, SecureRandom random) {
+                               String wsProxyBaseUrl, Duration sessionTokenTtl, Defaults defaults, Clock clock,
+                               SecureRandom random) {
         this.store = Objects.requireNonNull(store, "store");
         this.actions = Objects.requireNonNull(actions, "actions");
         this.lookup = new ContainerLookup(store.repository());
         this.compute = Objects.requireNonNull(compute, "compute");
         this.quota = Objects.requireNonNull(quota, "quota");
         this.policy = Objects.requireNonNull(policy, "policy");
-        this.sessions = new SessionTokens(random, clock, SESSION_TOKEN_TTL);
+        // How long a WebSocket URL handed out by attach or interactive exec stays usable.
+        this.sessions = new SessionTokens(random, clock, sessionTokenTtl);
         this.publicUrl = publicUrl;
         this.uniqueNameScope = uniqueNameScope;
         this.wsProxyBaseUrl = wsProxyBaseUrl;
@@ -118,7 +118,8 @@ public final class ContainerActionsApi {
                                          QuotaGuard quota, Policy policy) {
         return new ContainerActionsApi(store, new ContainerActionRepository(), compute, quota, policy,
                 platform.config().api().publicUrl(), platform.config().api().uniqueNameScope(),
-                platform.config().proxy().baseUrl(), Defaults.standard(), platform.clock(), new SecureRandom());
+                platform.config().proxy().baseUrl(), platform.config().proxy().tokenTtl(), Defaults.standard(),
+                platform.clock(), new SecureRandom());
     }
 
     public void mount(Router r) {

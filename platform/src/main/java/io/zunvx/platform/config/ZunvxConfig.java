@@ -111,14 +111,17 @@ public record ZunvxConfig(
      * @param allowedOrigins host names a browser-sent {@code Origin} may carry besides the {@code Host} header's
      *                       (lowercase; {@code ZUNVX_WSPROXY_ALLOWED_ORIGINS}, a comma list, empty by default)
      */
-    public record Proxy(int port, String baseUrl, java.util.List<String> allowedOrigins) {
+    public record Proxy(int port, String baseUrl, java.util.List<String> allowedOrigins, Duration tokenTtl) {
+        /** How long an attach or interactive-exec URL stays usable unless configured otherwise. */
+        public static final Duration DEFAULT_TOKEN_TTL = Duration.ofMinutes(10);
+
         public Proxy {
             allowedOrigins = allowedOrigins.stream().map(String::trim).filter(o -> !o.isEmpty())
                     .map(o -> o.toLowerCase(java.util.Locale.ROOT)).toList();
         }
 
         public Proxy(int port, String baseUrl) {
-            this(port, baseUrl, java.util.List.of());
+            this(port, baseUrl, java.util.List.of(), DEFAULT_TOKEN_TTL);
         }
     }
 
@@ -242,7 +245,8 @@ public record ZunvxConfig(
                         env.number("ZUNVX_RAM_ALLOCATION_RATIO", 1.5),
                         env.number("ZUNVX_DISK_ALLOCATION_RATIO", 1.0)),
                 new Proxy(proxyPort, env.string("ZUNVX_WSPROXY_BASE_URL", "ws://127.0.0.1:" + proxyPort + "/"),
-                        java.util.List.of(env.string("ZUNVX_WSPROXY_ALLOWED_ORIGINS", "").split(","))),
+                        java.util.List.of(env.string("ZUNVX_WSPROXY_ALLOWED_ORIGINS", "").split(",")),
+                        env.duration("ZUNVX_WSPROXY_TOKEN_TTL", Proxy.DEFAULT_TOKEN_TTL)),
                 Identity.from(env),
                 new Quota(env.integer("ZUNVX_QUOTA_CONTAINERS", 40), env.integer("ZUNVX_QUOTA_CPU", 20),
                         env.integer("ZUNVX_QUOTA_MEMORY", 51200), env.integer("ZUNVX_QUOTA_DISK", 100)),
