@@ -15,7 +15,32 @@ final class Platforms {
     private Platforms() {
     }
 
+    /**
+     * Starts the platform on free ports. A port found free can be taken by another process before it is bound (other
+     * builds share the machine), so a start that fails to bind is tried again on fresh ports.
+     */
     static AllInOne start(Path dataDir, CrashPoints crashPoints, Map<String, String> extra) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnce(dataDir, crashPoints, extra);
+            } catch (RuntimeException e) {
+                if (attempt >= 3 || !causedByBind(e)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static boolean causedByBind(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof java.net.BindException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static AllInOne startOnce(Path dataDir, CrashPoints crashPoints, Map<String, String> extra) {
         int api = freePort();
         Map<String, String> env = new HashMap<>();
         env.put("ZUNVX_DATA_DIR", dataDir.toString());
