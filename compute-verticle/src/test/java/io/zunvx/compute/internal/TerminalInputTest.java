@@ -38,17 +38,24 @@ class TerminalInputTest {
     @Test
     void closingEndsABlockedReaderAndLaterReads() throws Exception {
         TerminalInput in = new TerminalInput(1024, () -> { });
-        Thread closer = Thread.ofVirtual().start(() -> {
+        java.util.concurrent.atomic.AtomicInteger got = new java.util.concurrent.atomic.AtomicInteger(99);
+        Thread reader = Thread.ofPlatform().start(() -> {
             try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                got.set(in.read(new byte[4], 0, 4));
+            } catch (java.io.IOException e) {
+                got.set(-99);
             }
-            in.close();
         });
-        assertEquals(-1, in.read(new byte[4], 0, 4));
+        // WHEN the reader is blocked waiting for input (polled with a deadline) THEN closing ends it
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+        while (reader.getState() != Thread.State.WAITING && reader.getState() != Thread.State.TIMED_WAITING
+                && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        in.close();
+        reader.join(java.time.Duration.ofSeconds(10));
+        assertEquals(-1, got.get());
         assertEquals(-1, in.read());
-        closer.join();
         assertTrue(in.offer("late".getBytes()), "bytes after the end are dropped, never pause anything");
     }
 }
