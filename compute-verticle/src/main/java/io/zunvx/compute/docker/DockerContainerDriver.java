@@ -433,40 +433,34 @@ public final class DockerContainerDriver implements ContainerDriver {
 
     @Override
     public void kill(String id, String signalOrNull) {
-        try {
+        tolerating("is not running", () -> {
             var cmd = control.killContainerCmd(id);
             if (signalOrNull != null && !signalOrNull.isBlank()) {
                 cmd.withSignal(signalOrNull);
             }
             cmd.exec();
-        } catch (DockerException e) {
-            if (!DockerErrors.says(e, "is not running")) {
-                throw DockerErrors.translate(e);
-            }
-        } catch (RuntimeException e) {
-            throw DockerErrors.translate(e);
-        }
+        });
     }
 
     @Override
     public void pause(String id) {
-        try {
-            control.pauseContainerCmd(id).exec();
-        } catch (DockerException e) {
-            if (!DockerErrors.says(e, "is already paused")) {
-                throw DockerErrors.translate(e);
-            }
-        } catch (RuntimeException e) {
-            throw DockerErrors.translate(e);
-        }
+        tolerating("is already paused", () -> control.pauseContainerCmd(id).exec());
     }
 
     @Override
     public void unpause(String id) {
+        tolerating("is not paused", () -> control.unpauseContainerCmd(id).exec());
+    }
+
+    /**
+     * Runs a state change that is already done when Docker answers with {@code alreadyText}: the engine says so in
+     * its message, with a status code that differs between engine versions.
+     */
+    private static void tolerating(String alreadyText, Runnable action) {
         try {
-            control.unpauseContainerCmd(id).exec();
+            action.run();
         } catch (DockerException e) {
-            if (!DockerErrors.says(e, "is not paused")) {
+            if (!DockerErrors.says(e, alreadyText)) {
                 throw DockerErrors.translate(e);
             }
         } catch (RuntimeException e) {
