@@ -3,7 +3,8 @@
 # locally built busybox image. Safe to run again.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-packages=(docker.io busybox-static maven python3-zunclient python3-openstackclient kcat tmux curl)
+packages=(docker.io busybox-static maven python3-zunclient python3-openstackclient python3-glanceclient docker-registry
+  apache2-utils kcat tmux curl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

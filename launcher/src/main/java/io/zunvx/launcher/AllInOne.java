@@ -38,6 +38,9 @@ public final class AllInOne implements AutoCloseable {
     private String computeDeployment;
     private DockerContainerDriver driver;
     private final java.util.Map<String, DockerContainerDriver> extraDrivers = new java.util.concurrent.ConcurrentHashMap<>();
+    private SchedulerVerticle scheduler;
+    private final java.util.Map<String, SchedulerVerticle> extraSchedulers =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private AllInOne(ZunvxConfig config, EmbeddedPg pg, EmbeddedKafka kafka, Vertx vertx, Platform platform,
                      Bootstrap bootstrap, ApiVerticle api) {
@@ -81,7 +84,8 @@ public final class AllInOne implements AutoCloseable {
             AllInOne aio = new AllInOne(config, pg, kafka, vertx, platform, boot, api);
             vertx.deployVerticle(new OutboxRelay(platform.database(), platform.publisher(), "/zunvx/outbox",
                     readiness, Duration.ofSeconds(2), Duration.ofSeconds(5))).await();
-            vertx.deployVerticle(new SchedulerVerticle(platform)).await();
+            aio.scheduler = new SchedulerVerticle(platform);
+            vertx.deployVerticle(aio.scheduler).await();
             aio.startCompute(crashPoints);
             vertx.deployVerticle(api).await();
             vertx.deployVerticle(new ProxyVerticle(platform)).await();
@@ -126,7 +130,8 @@ public final class AllInOne implements AutoCloseable {
                 "http://127.0.0.1:" + internalPort, c.availabilityZone(), c.heartbeat(), c.syncInterval(),
                 c.orphanGrace(), c.staleTask(), c.cpuPinning(), c.labels());
         ZunvxConfig cfg = new ZunvxConfig(config.dataDir(), config.database(), config.kafka(), config.api(), extra,
-                config.scheduler(), config.proxy(), config.identity(), config.quota(), config.opsPort());
+                config.scheduler(), config.proxy(), config.identity(), config.quota(), config.opsPort(),
+                config.images());
         Platform p = new Platform(vertx, cfg, platform.database(), platform.pool(), platform.kafka(),
                 platform.publisher(), platform.tokens(), platform.readiness(), platform.clock());
         DockerContainerDriver d = new DockerContainerDriver(dockerHost);
@@ -142,6 +147,34 @@ public final class AllInOne implements AutoCloseable {
         if (d != null) {
             d.close();
         }
+    }
+
+    /** The scheduler deployed at start (its snapshot and placement counts, for tests). */
+    public SchedulerVerticle scheduler() {
+        return scheduler;
+    }
+
+    /**
+     * Deploys one more scheduler instance in this process: it joins consumer group {@code zunvx-scheduler} and takes
+     * a share of the command topic's partitions, with a snapshot of its own (tests of several schedulers). Returns
+     * the deployment id for {@link #extraScheduler} and {@link #stopExtraScheduler}; blocking.
+     */
+    public String startExtraScheduler() {
+        SchedulerVerticle s = new SchedulerVerticle(platform);
+        String id = vertx.deployVerticle(s).await();
+        extraSchedulers.put(id, s);
+        return id;
+    }
+
+    /** An extra scheduler started by {@link #startExtraScheduler}, or {@code null}. */
+    public SchedulerVerticle extraScheduler(String deploymentId) {
+        return extraSchedulers.get(deploymentId);
+    }
+
+    /** Stops an extra scheduler; its partitions go back to the other members of the group. Blocking. */
+    public void stopExtraScheduler(String deploymentId) {
+        vertx.undeploy(deploymentId).await();
+        extraSchedulers.remove(deploymentId);
     }
 
     /** A token for the bootstrap admin. */

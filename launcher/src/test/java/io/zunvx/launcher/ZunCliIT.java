@@ -293,8 +293,13 @@ class ZunCliIT {
 
     /** The environment a user would source: password authentication against this all-in-one's identity API. */
     static Map<String, String> credentials(String user, String password, String project) {
+        return credentials(platform, user, password, project);
+    }
+
+    /** As {@link #credentials(String, String, String)}, against the identity API of {@code on}. */
+    static Map<String, String> credentials(AllInOne on, String user, String password, String project) {
         Map<String, String> env = new HashMap<>();
-        env.put("OS_AUTH_URL", "http://127.0.0.1:" + platform.apiPort() + "/identity/v3");
+        env.put("OS_AUTH_URL", "http://127.0.0.1:" + on.apiPort() + "/identity/v3");
         env.put("OS_USERNAME", user);
         env.put("OS_PASSWORD", password);
         env.put("OS_PROJECT_NAME", project);
@@ -315,8 +320,13 @@ class ZunCliIT {
     }
 
     static Cli zun(Map<String, String> env, String... args) {
+        return cli(ZUN, env, args);
+    }
+
+    /** One call of an OpenStack CLI ({@code zun}, {@code openstack}) with only the given {@code OS_*} settings. */
+    static Cli cli(String program, Map<String, String> env, String... args) {
         List<String> command = new ArrayList<>();
-        command.add(ZUN);
+        command.add(program);
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         Map<String, String> e = pb.environment();
@@ -336,7 +346,8 @@ class ZunCliIT {
             });
             if (!p.waitFor(CALL_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw new AssertionError("zun " + String.join(" ", args) + " did not finish in " + CALL_TIMEOUT);
+                throw new AssertionError(program + " " + String.join(" ", args) + " did not finish in "
+                        + CALL_TIMEOUT);
             }
             reader.join(Duration.ofSeconds(10));
             return new Cli(p.exitValue(), out[0] == null ? "" : new String(out[0], StandardCharsets.UTF_8));

@@ -8,6 +8,8 @@ public final class Topics {
     public static final String CONTAINER_EVENTS = "zunvx.container.events";
     /** Host reports and heartbeats, compute → scheduler. */
     public static final String HOST_EVENTS = "zunvx.host.events";
+    /** Host image state changes (pulling, ready, error, deleted), compute and api → subscribers. */
+    public static final String IMAGE_EVENTS = "zunvx.image.events";
     /** Records no consumer could handle, with the reason in headers. */
     public static final String DEAD_LETTER = "zunvx.dlq";
 

@@ -29,6 +29,7 @@ import io.zunvx.model.Container;
 import io.zunvx.model.ContainerCommand;
 import io.zunvx.model.Operation;
 import io.zunvx.model.Status;
+import io.zunvx.model.StoreImage;
 import io.zunvx.model.TaskState;
 import io.zunvx.model.Topics;
 import io.zunvx.platform.app.Platform;
@@ -37,6 +38,8 @@ import io.zunvx.platform.container.ContainerActionRepository;
 import io.zunvx.platform.container.ContainerStore;
 import io.zunvx.platform.error.ZunException;
 import io.zunvx.platform.events.Envelopes;
+import io.zunvx.platform.image.StoreImageRepository;
+import io.zunvx.platform.registry.RegistryRepository;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -88,14 +91,19 @@ public final class ContainerActionsApi {
     private final String wsProxyBaseUrl;
     private final Defaults defaults;
     private final Clock clock;
+    private final StoreImageRepository storeImages;
+    private final ImageChecks images;
 
     /**
+     * @param storeImages     the image store: commit records the image it will hold, rebuild checks a glance image
+     * @param registries      the projects' registries (checks of a rebuilt image)
      * @param publicUrl       the API's public base URL (container links)
      * @param uniqueNameScope {@code ""}, {@code project} or {@code global}: where a new name must be unique
      * @param wsProxyBaseUrl  the WebSocket proxy's base URL the attach and exec URLs start with
      */
     public ContainerActionsApi(ContainerStore store, ContainerActionRepository actions, ComputeClient compute,
-                               QuotaGuard quota, Policy policy, String publicUrl, String uniqueNameScope,
+                               QuotaGuard quota, Policy policy, StoreImageRepository storeImages,
+                               RegistryRepository registries, String publicUrl, String uniqueNameScope,
                                String wsProxyBaseUrl, Duration sessionTokenTtl, Defaults defaults, Clock clock,
                                SecureRandom random) {
         this.store = Objects.requireNonNull(store, "store");
@@ -111,12 +119,16 @@ public final class ContainerActionsApi {
         this.wsProxyBaseUrl = wsProxyBaseUrl;
         this.defaults = defaults;
         this.clock = clock;
+        this.storeImages = Objects.requireNonNull(storeImages, "storeImages");
+        this.images = new ImageChecks(registries, storeImages);
     }
 
     /** Wired from the platform's settings: Zun's resource bounds, the configured URLs, the system clock. */
     public static ContainerActionsApi of(Platform platform, ContainerStore store, ComputeClient compute,
-                                         QuotaGuard quota, Policy policy) {
-        return new ContainerActionsApi(store, new ContainerActionRepository(), compute, quota, policy,
+                                         QuotaGuard quota, Policy policy, StoreImageRepository storeImages,
+                                         RegistryRepository registries) {
+        return new ContainerActionsApi(store, new ContainerActionRepository(), compute, quota, policy, storeImages,
+                registries,
                 platform.config().api().publicUrl(), platform.config().api().uniqueNameScope(),
                 platform.config().proxy().baseUrl(), platform.config().proxy().tokenTtl(), Defaults.standard(),
                 platform.clock(), new SecureRandom());
@@ -260,6 +272,10 @@ public final class ContainerActionsApi {
         String req = RequestContext.requestId(ctx);
         RebuildQuery q = RebuildQuery.parse(ctx.queryParams());
         resolve(ctx, Operation.REBUILD)
+                .compose(found -> q.image() == null && q.imageDriver() == null ? Future.succeededFuture(found)
+                        : images.check(store.pool(), q.image() != null ? q.image() : found.image(),
+                                q.imageDriver() != null ? q.imageDriver() : found.imageDriver(), found.projectId())
+                        .map(found))
                 .compose(found -> store.inTransaction(tx -> tx.lock(found.uuid()).compose(row -> {
                     Container c = placed(locked(row, ctx, Operation.REBUILD), Operation.REBUILD);
                     boolean run = c.status() == Status.RUNNING;
@@ -282,9 +298,12 @@ public final class ContainerActionsApi {
     }
 
     /**
-     * Zun's commit answers 202 with the id of the image to be: here a fresh uuid, which the host writes as the label
-     * {@code zunvx.image.uuid} on the local Docker image {@code repository:tag} it commits (the image store will list
-     * images by that id). The container's row does not change.
+     * Zun's commit answers 202 with the id of the image to be: a fresh uuid, which is the id of a new image store
+     * record ({@code queued}, named after the repository, Glance tag = the tag, {@code docker}/{@code raw},
+     * {@code private}, owned by the container's project) written in the same transaction as the action and the
+     * command. The host commits the container to the local Docker image {@code repository:tag} (labelled
+     * {@code zunvx.image.uuid}), saves it into the store and marks the record {@code active}, or {@code killed} with
+     * the action's error. The container's row does not change.
      */
     private void commit(RoutingContext ctx) {
         Identity who = RequestContext.identity(ctx);
@@ -294,8 +313,12 @@ public final class ContainerActionsApi {
         resolve(ctx, Operation.COMMIT)
                 .compose(found -> store.inTransaction(tx -> tx.lock(found.uuid()).compose(row -> {
                     Container c = placed(locked(row, ctx, Operation.COMMIT), Operation.COMMIT);
+                    Instant now = clock.instant();
                     return actions.start(tx.connection(), c.uuid(), req, "commit", who.projectId(), who.userId(),
-                                    clock.instant())
+                                    now)
+                            .compose(v -> storeImages.create(tx.connection(), StoreImage.queued(image,
+                                    q.repository(), "docker", "raw", "private", c.projectId(), List.of(q.tag()), 0, 0,
+                                    false, now)))
                             .compose(v -> tx.publish(Envelopes.command(Topics.compute(c.host()),
                                     new ContainerCommand.CommitContainer(c.uuid(), req, q.repository(), q.tag(),
                                             image))));

@@ -32,6 +32,8 @@ import io.zunvx.platform.container.ContainerQuery;
 import io.zunvx.platform.container.ContainerStore;
 import io.zunvx.platform.error.ZunException;
 import io.zunvx.platform.events.Envelopes;
+import io.zunvx.platform.image.StoreImageRepository;
+import io.zunvx.platform.registry.RegistryRepository;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -55,10 +57,16 @@ public final class ContainerApi {
     private final RandomGenerator random;
     private final Policy policy;
     private final QuotaGuard quotas;
+    private final ImageChecks images;
 
+    /**
+     * @param registries  the projects' registries, for {@code registry} and the registry a pull uses
+     * @param storeImages the image store, for {@code image_driver} {@code glance}
+     */
     public ContainerApi(ContainerStore store, ContainerActionRepository actions, ComputeClient compute,
                         String publicUrl, String uniqueNameScope, int maxLimit, Clock clock, RandomGenerator random,
-                        Policy policy, QuotaGuard quotas) {
+                        Policy policy, QuotaGuard quotas, RegistryRepository registries,
+                        StoreImageRepository storeImages) {
         this.store = store;
         this.actions = actions;
         this.lookup = new ContainerLookup(store.repository());
@@ -70,6 +78,7 @@ public final class ContainerApi {
         this.random = random;
         this.policy = policy;
         this.quotas = quotas;
+        this.images = new ImageChecks(registries, storeImages);
     }
 
     public void mount(Router r) {
@@ -110,17 +119,7 @@ public final class ContainerApi {
         Identity who = RequestContext.identity(ctx);
         ApiVersion v = RequestContext.version(ctx);
         String req = RequestContext.requestId(ctx);
-        String type = ctx.request().getHeader("Content-Type");
-        if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
-            ctx.fail(new ZunException(415, "", "The server could not comply with the request since it is either "
-                    + "malformed or otherwise incorrect.") {
-                @Override
-                public String title() {
-                    return "Unsupported Media Type";
-                }
-            });
-            return;
-        }
+        io.zunvx.api.http.JsonBodies.requireJson(ctx);
         policy.enforce("container:create", who);
         boolean run = RunQuery.parse(ctx.queryParams()).run();
         JsonObject body = ContainerHttp.bodyObject(ctx);
@@ -138,12 +137,13 @@ public final class ContainerApi {
         if (parsed.imagePullPolicyRequested()) {
             policy.enforce("container:create:image_pull_policy", who);
         }
-        if (parsed.registry() != null) {
-            throw ZunException.notFound("registry-not-found", "Registry " + parsed.registry()
-                    + " could not be found.");
-        }
-        Container c = parsed.container().run(run).status(Status.CREATING).taskState(null).build();
-        checkName(c.name(), who).compose(v1 -> checkPlacementHints(c)).compose(v2 -> store.inTransaction(tx -> quotas.reserve(tx.connection(), c)
+        Container asked = parsed.container().run(run).status(Status.CREATING).taskState(null).build();
+        images.check(store.pool(), asked.image(), asked.imageDriver(), who.projectId())
+                .compose(v0 -> images.registry(store.pool(), parsed.registry(), asked.image(), asked.imageDriver(),
+                        who.projectId()))
+                .map(registry -> registry == null ? asked : asked.toBuilder().registryId(registry).build())
+                .compose(c -> checkName(c.name(), who).compose(v1 -> checkPlacementHints(c)).map(c))
+                .compose(c -> store.inTransaction(tx -> quotas.reserve(tx.connection(), c)
                         .compose(v3 -> tx.insert(c, req))
                         .compose(saved -> actions.start(tx.connection(), saved.uuid(), req, "create",
                                 saved.projectId(), saved.userId(), clock.instant()).map(saved))

@@ -28,27 +28,6 @@ final class ContainerHttp {
 
     /** The request body as a JSON object; {@code null} for a JSON {@code null}; 400 for anything else. */
     static JsonObject bodyObject(RoutingContext ctx) {
-        var body = ctx.body();
-        if (body == null || body.isEmpty()) {
-            throw ZunException.schema("Request body is empty.");
-        }
-        Object parsed;
-        try {
-            parsed = Json.decodeValue(body.buffer());
-        } catch (DecodeException e) {
-            throw new ZunException(400, "", "Malformed JSON in request body.") {
-                @Override
-                public String title() {
-                    return "Bad Request";
-                }
-            };
-        }
-        if (parsed == null) {
-            return null;
-        }
-        if (!(parsed instanceof JsonObject o)) {
-            throw ZunException.schema(parsed + " is not of type 'object'");
-        }
-        return o;
+        return io.zunvx.api.http.JsonBodies.object(ctx);
     }
 }

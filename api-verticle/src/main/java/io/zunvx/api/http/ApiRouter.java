@@ -5,6 +5,8 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.zunvx.api.image.GlanceApi;
+import io.zunvx.api.image.GlanceFailureHandler;
 import io.zunvx.api.request.MicroversionNotAcceptable;
 import io.zunvx.api.request.Microversions;
 import io.zunvx.model.ApiVersion;
@@ -18,13 +20,18 @@ import java.util.UUID;
 
 /**
  * The API's router frame: request ids, microversion negotiation and headers on every {@code /v1} response, token
- * authentication for everything under {@code /v1/} but the version document, body limits, and the one failure
- * handler. Resource routes are added by the feature packages.
+ * authentication for everything under {@code /v1/} but the version document and under {@code /image/v2/} (the image
+ * store), body limits, and the failure handlers (Glance's error shape under {@code /image}, Zun's elsewhere). Resource
+ * routes are added by the feature packages.
+ *
+ * <p>An image upload ({@code PUT /image/v2/images/{id}/file}) bypasses the JSON body handler and its 1 MiB limit: the
+ * request stays paused after authentication until the upload handler streams it.
  */
 public final class ApiRouter {
     public static final String REQUEST_ID_HEADER = "x-openstack-request-id";
     private static final long MAX_BODY = 1024 * 1024;
-    private static final Set<String> UNVERSIONED = Set.of("", "v1", "identity", "healthz", "readyz", "metrics");
+    private static final Set<String> UNVERSIONED = Set.of("", "v1", "identity", "image", "healthz", "readyz",
+            "metrics");
 
     private ApiRouter() {
     }
@@ -52,6 +59,17 @@ public final class ApiRouter {
         router.get("/v1/").handler(ctx -> json(ctx, 200, Versions.v1(publicUrl).encode()));
         router.route("/v1/*").handler(ctx -> authenticate(ctx, tokens));
         router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
+        router.route("/image/v2/*").handler(ctx -> authenticate(ctx, tokens));
+        BodyHandler imageBodies = BodyHandler.create(false).setBodyLimit(MAX_BODY);
+        router.route("/image/v2/*").handler(ctx -> {
+            if (GlanceApi.isUpload(ctx.request())) {
+                ctx.next();
+            } else {
+                imageBodies.handle(ctx);
+            }
+        });
+        router.route("/image/*").failureHandler(new GlanceFailureHandler());
+        router.route("/image").failureHandler(new GlanceFailureHandler());
         router.route().failureHandler(new FailureHandler());
         return router;
     }
@@ -68,6 +86,12 @@ public final class ApiRouter {
 
     private static void framework(RoutingContext ctx, int status, String title, String detail) {
         if (ctx.response().headWritten()) {
+            return;
+        }
+        if (ctx.normalizedPath().equals("/image") || ctx.normalizedPath().startsWith("/image/")) {
+            GlanceFailureHandler.end(ctx.request(), ctx.response().setStatusCode(status),
+                    new io.vertx.core.json.JsonObject().put("message", detail)
+                            .put("code", status + " " + title).put("title", title));
             return;
         }
         if (ctx.normalizedPath().startsWith("/identity")) {
@@ -115,9 +139,13 @@ public final class ApiRouter {
             }
         }
         // Verifying may wait for I/O (an external issuer's keys); hold the body back for the body handler meanwhile.
+        // An upload's body stays held back until its handler streams it.
+        boolean streamed = GlanceApi.isUpload(ctx.request());
         ctx.request().pause();
         tokens.verify(token).onComplete(ar -> {
-            ctx.request().resume();
+            if (!streamed) {
+                ctx.request().resume();
+            }
             if (ar.succeeded()) {
                 ctx.put(RequestContext.IDENTITY, ar.result());
                 ctx.next();

@@ -79,11 +79,15 @@ final class KeystoneViews {
         return new JsonObject().put("token", t);
     }
 
-    /** The service catalog: Zun (type {@code container}) and this identity service, on every interface. */
+    /**
+     * The service catalog, on every interface: Zun (type {@code container}), this identity service, and the image
+     * store (type {@code image}, Glance's v2 subset at {@code <public url>/image}).
+     */
     JsonArray catalog() {
         return new JsonArray()
                 .add(service("container", "zun", publicUrl + "/v1"))
-                .add(service("identity", "keystone", identityUrl()));
+                .add(service("identity", "keystone", identityUrl()))
+                .add(service("image", "glance", publicUrl + "/image"));
     }
 
     private static JsonObject service(String type, String name, String url) {

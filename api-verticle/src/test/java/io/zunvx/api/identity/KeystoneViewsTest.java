@@ -44,9 +44,9 @@ class KeystoneViewsTest {
     }
 
     @Test
-    void catalogOffersZunAsContainerAndThisIdentityServiceOnEveryInterface() {
+    void catalogOffersZunAsContainerThisIdentityServiceAndTheImageStoreOnEveryInterface() {
         JsonArray catalog = views.catalog();
-        assertEquals(2, catalog.size());
+        assertEquals(3, catalog.size());
         JsonObject zun = catalog.getJsonObject(0);
         assertEquals("container", zun.getString("type"));
         assertEquals("zun", zun.getString("name"));
@@ -63,6 +63,12 @@ class KeystoneViewsTest {
         assertEquals("identity", keystone.getString("type"));
         assertEquals("http://zun.example:9517/identity/v3",
                 keystone.getJsonArray("endpoints").getJsonObject(0).getString("url"));
+        JsonObject glance = catalog.getJsonObject(2);
+        assertEquals("image", glance.getString("type"));
+        assertEquals("glance", glance.getString("name"));
+        assertEquals(3, glance.getJsonArray("endpoints").size());
+        assertEquals("http://zun.example:9517/image",
+                glance.getJsonArray("endpoints").getJsonObject(0).getString("url"));
         assertEquals(catalog, new KeystoneViews("http://zun.example:9517").catalog(), "ids are stable");
     }
 

@@ -6,8 +6,10 @@ import io.vertx.core.Vertx;
 import io.zunvx.compute.driver.ContainerDriver;
 import io.zunvx.compute.internal.InternalEndpoint;
 import io.zunvx.model.ContainerCommand;
+import io.zunvx.model.ImageCommand;
 import io.zunvx.model.Topics;
 import io.zunvx.platform.app.Platform;
+import io.zunvx.platform.app.Runtimes;
 import io.zunvx.platform.concurrent.Blocking;
 import io.zunvx.platform.config.ZunvxConfig;
 import io.zunvx.platform.container.ContainerActionRepository;
@@ -16,8 +18,13 @@ import io.zunvx.platform.container.ContainerStore;
 import io.zunvx.platform.events.Envelopes;
 import io.zunvx.platform.host.ComputeNodeRepository;
 import io.zunvx.platform.host.ServiceRepository;
+import io.zunvx.platform.image.BlobStore;
+import io.zunvx.platform.image.HostImageRepository;
+import io.zunvx.platform.image.StoreImageRepository;
 import io.zunvx.platform.kafka.KafkaTopics;
 import io.zunvx.platform.kafka.RecordLoop;
+import io.zunvx.platform.registry.CredentialCipher;
+import io.zunvx.platform.registry.RegistryRepository;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +34,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The node agent of one Docker host, wired by hand: it registers the host, consumes {@code zunvx.compute.<host>}
- * (commands for one container applied strictly in order, offsets committed only after each is done), follows and
- * reconciles Docker, and serves the internal endpoint.
+ * (container and image commands, those for one container or image applied strictly in order, offsets committed only
+ * after each is done), follows and reconciles Docker, and serves the internal endpoint.
  */
 public final class ComputeAgent {
     private static final Logger LOG = LoggerFactory.getLogger(ComputeAgent.class);
@@ -43,6 +50,9 @@ public final class ComputeAgent {
     private final Blocking blocking;
     private final KeyedSerial<UUID> serial = new KeyedSerial<>();
     private final ContainerManager manager;
+    private final ImageManager images;
+    /** Image commands for one image are applied in order, apart from the containers' order. */
+    private final KeyedSerial<UUID> imageSerial = new KeyedSerial<>();
     private final HostReporter reporter;
     private final SyncLoop sync;
     private final InternalEndpoint endpoint;
@@ -59,8 +69,18 @@ public final class ComputeAgent {
         ContainerStore store = new ContainerStore(platform.pool(), new ContainerRepository(), platform.clock());
         ContainerActionRepository actions = new ContainerActionRepository();
         ComputeNodeRepository nodes = new ComputeNodeRepository();
+        ZunvxConfig.Images imageConfig = platform.config().images();
+        ImageSources sources = new ImageSources(platform.pool(),
+                new RegistryRepository(CredentialCipher.fromConfig(platform.config()), platform.clock()),
+                new StoreImageRepository(platform.clock()), BlobStore.of(imageConfig, platform.pool()),
+                imageConfig.maxUploadBytes());
+        if (Runtimes.registry() != null) {
+            driver.countImageTransfers(Runtimes.registry(), config.hostName());
+        }
         this.manager = new ContainerManager(context, driver, blocking, store, actions, nodes, config.hostName(),
-                config.network(), platform.clock(), crashPoints);
+                config.network(), platform.clock(), crashPoints, sources);
+        this.images = new ImageManager(context, driver, blocking, platform.pool(),
+                new HostImageRepository(platform.clock()), sources, config.hostName());
         this.reporter = new HostReporter(vertx, context, driver, blocking, platform.pool(), nodes,
                 new ServiceRepository(), platform.publisher(), config.hostName(), config.availabilityZone(),
                 config.internalUrl(), config.labels(), config.cpuPinning(), config.heartbeat(), platform.clock());
@@ -91,6 +111,10 @@ public final class ComputeAgent {
                             .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(10));
                     loop = RecordLoop.of(vertx, platform.kafka(), "zunvx-compute-" + config.hostName(),
                             List.of(topic), options, consumed -> {
+                                if (ImageCommand.isImageCommandType(consumed.event().getType())) {
+                                    ImageCommand cmd = Envelopes.imageCommand(consumed.event());
+                                    return imageSerial.submit(cmd.uuid(), () -> images.handle(cmd));
+                                }
                                 ContainerCommand cmd = Envelopes.command(consumed.event());
                                 return serial.submit(cmd.uuid(), () -> manager.handle(cmd));
                             });

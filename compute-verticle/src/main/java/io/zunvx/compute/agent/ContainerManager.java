@@ -18,11 +18,16 @@ import io.zunvx.model.ContainerCommand.StartContainer;
 import io.zunvx.model.ContainerCommand.StopContainer;
 import io.zunvx.model.ContainerCommand.UnpauseContainer;
 import io.zunvx.model.Status;
+import io.zunvx.model.StoreImage;
 import io.zunvx.model.TaskState;
 import io.zunvx.platform.concurrent.Blocking;
 import io.zunvx.platform.container.ContainerActionRepository;
 import io.zunvx.platform.container.ContainerStore;
 import io.zunvx.platform.host.ComputeNodeRepository;
+import io.zunvx.platform.image.BlobStore;
+import io.zunvx.platform.image.DockerArchive;
+import io.zunvx.platform.image.StoreImageRepository;
+import java.io.InputStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -30,6 +35,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,10 +66,11 @@ public final class ContainerManager {
     private final String network;
     private final Clock clock;
     private final CrashPoints crashPoints;
+    private final ImageSources images;
 
     public ContainerManager(Context context, ContainerDriver driver, Blocking blocking, ContainerStore store,
                             ContainerActionRepository actions, ComputeNodeRepository nodes, String host,
-                            String network, Clock clock, CrashPoints crashPoints) {
+                            String network, Clock clock, CrashPoints crashPoints, ImageSources images) {
         this.context = context;
         this.driver = driver;
         this.blocking = blocking;
@@ -74,6 +81,7 @@ public final class ContainerManager {
         this.network = network;
         this.clock = clock;
         this.crashPoints = crashPoints;
+        this.images = images;
     }
 
     public String host() {
@@ -120,13 +128,12 @@ public final class ContainerManager {
                 return Future.succeededFuture();
             }
             return step(uuid, req, x -> x.toBuilder().taskState(TaskState.IMAGE_PULLING).build())
-                    .compose(v -> io(() -> {
-                        driver.ensureImage(c);
-                        return null;
-                    }))
-                    .compose(v -> step(uuid, req, x -> x.toBuilder().taskState(TaskState.CONTAINER_CREATING).build()))
-                    .compose(v -> io(() -> {
-                        String id = driver.create(c, host, network);
+                    .compose(v -> images.plan(c))
+                    .compose(plan -> io(() -> plan.fetch().run(driver)).map(plan.container()))
+                    .compose(spec -> step(uuid, req, x -> x.toBuilder().taskState(TaskState.CONTAINER_CREATING)
+                            .build()).map(spec))
+                    .compose(spec -> io(() -> {
+                        String id = driver.create(spec, host, network);
                         crashPoints.afterDockerCreate(uuid);
                         return id;
                     }))
@@ -191,15 +198,15 @@ public final class ContainerManager {
                 // Done already (a re-delivery) or changed since: nothing to do.
                 return Future.succeededFuture();
             }
-            return io(() -> {
+            return images.plan(c).compose(plan -> io(() -> {
                 // The image first: a pull that fails leaves the old container in place.
-                driver.ensureImage(c);
+                plan.fetch().run(driver);
                 if (c.containerId() != null) {
                     driver.remove(c.containerId(), true);
                 }
                 driver.remove(c.dockerName(), true);
-                return driver.create(c, host, network);
-            })
+                return driver.create(plan.container(), host, network);
+            }))
                     .compose(id -> step(uuid, req, x -> x.toBuilder().containerId(id)
                             .taskState(run ? TaskState.CONTAINER_STARTING : TaskState.CONTAINER_REBUILDING)
                             .build()).map(id))
@@ -218,8 +225,9 @@ public final class ContainerManager {
 
     /**
      * Commits the container to the local image {@code repository:tag}, labelled with the image uuid the API answered
-     * with. The image does not inherit the container's platform labels (they are blanked), so a container started from
-     * it outside the platform is never taken for one of ours. The container's row does not change.
+     * with, and stores it in the image store under that uuid (see {@link #store}). The image does not inherit the
+     * container's platform labels (they are blanked), so a container started from it outside the platform is never
+     * taken for one of ours. The container's row does not change.
      */
     private Future<Void> commit(CommitContainer cmd) {
         Instant started = clock.instant();
@@ -240,9 +248,10 @@ public final class ContainerManager {
                     .compose(imageId -> {
                         LOG.info("committed {} to {}:{} as image {} ({})", uuid, cmd.repository(), cmd.tag(),
                                 imageId, cmd.imageUuid());
-                        return actions.event(store.pool(), uuid, cmd.requestId(), event, started, clock.instant(),
-                                "Success", null, true, null);
+                        return store(cmd);
                     })
+                    .compose(v -> actions.event(store.pool(), uuid, cmd.requestId(), event, started, clock.instant(),
+                            "Success", null, true, null))
                     .recover(err -> {
                         if (err instanceof DriverException d && d.retryable()) {
                             return Future.failedFuture(err);
@@ -253,6 +262,101 @@ public final class ContainerManager {
                                 "Error", reason, true, reason);
                     });
         });
+    }
+
+    /**
+     * Stores the committed image in the image store, in the record the API made for it (id = the commit's image
+     * uuid, {@code queued}): {@code queued → saving}, the {@code docker save} archive streamed into the blob store,
+     * checked as it reads back, then {@code active} with its size, digests and Docker image id. On failure the blob is
+     * deleted and the record {@code killed} (or {@code queued} again when the engine was away and the command is
+     * retried). Without a record (an API that made none) the image stays on this host only; a record already
+     * {@code active} was stored by an earlier delivery of the command.
+     */
+    private Future<Void> store(CommitContainer cmd) {
+        UUID imageUuid = cmd.imageUuid();
+        StoreImageRepository records = images.storeImages();
+        return records.find(store.pool(), imageUuid).compose(found -> {
+            if (found.isEmpty()) {
+                LOG.info("no image store record {} for the commit of {}: the image stays on {} only", imageUuid,
+                        cmd.uuid(), host);
+                return Future.<Void>succeededFuture();
+            }
+            String status = found.get().status();
+            if (StoreImage.ACTIVE.equals(status)) {
+                return Future.<Void>succeededFuture();
+            }
+            if (!StoreImage.QUEUED.equals(status) && !StoreImage.SAVING.equals(status)) {
+                return Future.<Void>failedFuture(new DriverException(DriverException.Kind.CONFLICT,
+                        "Image " + imageUuid + " is " + status + " in the image store; the commit is not stored"));
+            }
+            // Saving: an earlier delivery stopped half-way (nothing of it was kept); start over.
+            Future<?> reset = StoreImage.SAVING.equals(status)
+                    ? records.abortUpload(store.pool(), imageUuid, StoreImage.QUEUED)
+                    : Future.succeededFuture();
+            return reset.compose(v -> records.startUpload(store.pool(), imageUuid)).compose(startedUpload -> {
+                if (!startedUpload) {
+                    return Future.<Void>failedFuture(new DriverException(DriverException.Kind.CONFLICT,
+                            "Image " + imageUuid + " is no longer queued in the image store"));
+                }
+                AtomicReference<String> written = new AtomicReference<>();
+                return upload(cmd, written).recover(err -> abandon(imageUuid, written.get(), err));
+            });
+        });
+    }
+
+    private Future<Void> upload(CommitContainer cmd, AtomicReference<String> written) {
+        UUID imageUuid = cmd.imageUuid();
+        BlobStore blobs = images.blobs();
+        return io(() -> {
+            BlobStore.Written w;
+            try (InputStream archive = driver.saveImage(cmd.repository() + ":" + cmd.tag())) {
+                w = blobs.write("image-" + imageUuid, archive, images.maxStoreBytes());
+            }
+            written.set(w.location());
+            DockerArchive.Checked checked;
+            try (InputStream back = blobs.open(w.location())) {
+                checked = DockerArchive.check(back);
+            }
+            return new Stored(w, checked);
+        }).compose(s -> images.storeImages().finishUpload(store.pool(), imageUuid, s.written().location(),
+                s.written().size(), s.written().md5Hex(), s.written().sha256Hex(), s.checked().imageId(),
+                s.checked().repoTags())).compose(done -> {
+                    if (done.isEmpty()) {
+                        return Future.failedFuture(new DriverException(DriverException.Kind.CONFLICT,
+                                "Image " + imageUuid + " was deleted from the image store while it was stored"));
+                    }
+                    LOG.info("stored image {} ({} bytes, {})", imageUuid, done.get().size(),
+                            done.get().dockerImageId());
+                    return Future.<Void>succeededFuture();
+                });
+    }
+
+    /** Deletes what a failed upload wrote and gives the record up; fails with the cause, as a {@link DriverException}. */
+    private Future<Void> abandon(UUID imageUuid, String location, Throwable err) {
+        boolean retry = err instanceof DriverException d && d.retryable();
+        DriverException failure = err instanceof DriverException d ? d
+                : new DriverException(DriverException.Kind.OTHER, "Storing image " + imageUuid + " failed: "
+                        + (err.getMessage() == null ? err.toString() : err.getMessage()), false, err);
+        Future<Void> deleted = location == null ? Future.succeededFuture() : io(() -> {
+            images.blobs().delete(location);
+            return null;
+        });
+        return deleted.<Void>recover(e -> {
+                    LOG.warn("could not delete {} of image {}: {}", location, imageUuid, e.toString());
+                    return Future.succeededFuture();
+                })
+                .compose(v -> images.storeImages().abortUpload(store.pool(), imageUuid,
+                        retry ? StoreImage.QUEUED : StoreImage.KILLED))
+                .transform(ar -> {
+                    if (ar.failed()) {
+                        LOG.warn("could not give up the upload of image {}: {}", imageUuid, ar.cause().toString());
+                    }
+                    return Future.<Void>failedFuture(failure);
+                });
+    }
+
+    /** A committed image's archive in the blob store, and what its check found. */
+    private record Stored(BlobStore.Written written, DockerArchive.Checked checked) {
     }
 
     // ---- delete ---------------------------------------------------------------------------------------------------

@@ -5,12 +5,15 @@ import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.CreateContainerCmd;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.command.InspectExecResponse;
+import com.github.dockerjava.api.command.InspectImageResponse;
 import com.github.dockerjava.api.command.TopContainerResponse;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.AuthConfig;
 import com.github.dockerjava.api.model.Event;
+import com.github.dockerjava.api.model.LoadResponseItem;
 import com.github.dockerjava.api.model.EventType;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.Frame;
@@ -37,8 +40,13 @@ import io.zunvx.compute.driver.DockerEvent;
 import io.zunvx.compute.driver.DriverException;
 import io.zunvx.compute.driver.DriverException.Kind;
 import io.zunvx.compute.driver.HostInfo;
+import io.zunvx.compute.driver.ImageNames;
+import io.zunvx.compute.driver.LocalImage;
+import io.zunvx.compute.driver.RegistryAuth;
 import io.zunvx.compute.driver.LogOptions;
 import io.zunvx.compute.driver.Observed;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.zunvx.model.Container;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -109,6 +117,10 @@ public final class DockerContainerDriver implements ContainerDriver {
     private static final Set<String> BUILTIN_NETWORKS = Set.of("none", "host", "bridge");
     private static final long GIB = 1024L * 1024 * 1024;
     private static final long MIB = 1024L * 1024;
+    /** Pulls sent to the engine, after de-duplication (Prometheus: {@code zunvx_image_pulls_total}). */
+    public static final String PULLS_METER = "zunvx.image.pulls";
+    /** Stored images loaded into the engine, after de-duplication ({@code zunvx_image_loads_total}). */
+    public static final String LOADS_METER = "zunvx.image.loads";
 
     private final URI dockerHost;
     private final Duration connectTimeout;
@@ -119,6 +131,9 @@ public final class DockerContainerDriver implements ContainerDriver {
     private final DockerHttpClient raw;
     private final Clock clock;
     private final ConcurrentMap<String, CompletableFuture<Void>> pullsInFlight = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, CompletableFuture<Void>> loadsInFlight = new ConcurrentHashMap<>();
+    private volatile Counter pulls;
+    private volatile Counter loads;
 
     /** A driver for the engine at {@code dockerHost} ({@code unix:///var/run/docker.sock}, {@code tcp://h:2375}). */
     public DockerContainerDriver(String dockerHost) {
@@ -222,41 +237,72 @@ public final class DockerContainerDriver implements ContainerDriver {
     // --------------------------------------------------------------------------------------------------------- image
 
     @Override
-    public void ensureImage(Container c) {
-        ImageRef ref = ImageRef.parse(c.image());
-        String policy = c.imagePullPolicy() == null ? "ifnotpresent" : c.imagePullPolicy().toLowerCase(Locale.ROOT);
+    public LocalImage ensureImage(String reference, String pullPolicy, RegistryAuth auth) {
+        ImageRef ref = ImageRef.parse(reference);
+        String policy = pullPolicy == null ? "ifnotpresent" : pullPolicy.toLowerCase(Locale.ROOT);
         switch (policy) {
             case "never" -> {
-                if (!imagePresent(ref)) {
-                    throw new DriverException(Kind.NOT_FOUND,
-                            "Image " + c.image() + " not present with pull policy of Never");
-                }
+                return inspectImage(ref.canonical()).orElseThrow(() -> new DriverException(Kind.NOT_FOUND,
+                        "Image " + reference + " not present with pull policy of Never"));
             }
             case "ifnotpresent" -> {
-                if (!imagePresent(ref)) {
-                    pull(ref);
+                Optional<LocalImage> present = inspectImage(ref.canonical());
+                if (present.isPresent()) {
+                    return present.get();
                 }
+                pull(ref, auth, true);
             }
-            case "always" -> pull(ref);
-            default -> throw new DriverException(Kind.BAD_REQUEST, "unknown image pull policy: " + c.imagePullPolicy());
+            case "always" -> pull(ref, auth, false);
+            default -> throw new DriverException(Kind.BAD_REQUEST, "unknown image pull policy: " + pullPolicy);
         }
+        return inspectImage(ref.canonical()).orElseThrow(() -> new DriverException(Kind.NOT_FOUND,
+                "Image " + reference + " is not present after it was pulled"));
     }
 
-    private boolean imagePresent(ImageRef ref) {
+    @Override
+    public Optional<LocalImage> inspectImage(String referenceOrId) {
+        Objects.requireNonNull(referenceOrId, "referenceOrId");
         try {
-            control.inspectImageCmd(ref.canonical()).exec();
-            return true;
+            InspectImageResponse r = control.inspectImageCmd(referenceOrId).exec();
+            return Optional.of(new LocalImage(r.getId(), r.getSize() == null ? 0 : r.getSize(), r.getRepoTags()));
         } catch (NotFoundException e) {
-            return false;
+            return Optional.empty();
         } catch (RuntimeException e) {
             throw DockerErrors.translate(e);
         }
     }
 
-    /** Concurrent pulls of one reference share a single request to the engine and its outcome. */
-    private void pull(ImageRef ref) {
+    /**
+     * Concurrent pulls of one reference by one principal share a single request to the engine and its outcome. The
+     * principal is part of the key so that an anonymous pull never borrows the success of one with credentials.
+     *
+     * @param ifMissing look again once this call leads: a caller that found the image missing just before another's
+     *                  pull completed then does not pull it a second time
+     */
+    private void pull(ImageRef ref, RegistryAuth auth, boolean ifMissing) {
+        String key = ref.canonical() + " " + (auth == null ? "" : auth.principal());
+        shared(pullsInFlight, key, () -> {
+            if (ifMissing && inspectImage(ref.canonical()).isPresent()) {
+                return;
+            }
+            try {
+                counted(pulls);
+                doPull(ref, auth);
+            } catch (RuntimeException e) {
+                DriverException cause = DockerErrors.translate(e);
+                throw new DriverException(cause.kind(),
+                        "Pull of " + ref.canonical() + " failed: " + cause.getMessage(), cause.retryable(), e);
+            }
+        });
+    }
+
+    /**
+     * Runs {@code work} unless a call with the same key is running already, in which case it waits for that one and
+     * shares its outcome.
+     */
+    private static void shared(ConcurrentMap<String, CompletableFuture<Void>> inFlight, String key, Runnable work) {
         CompletableFuture<Void> mine = new CompletableFuture<>();
-        CompletableFuture<Void> running = pullsInFlight.putIfAbsent(ref.canonical(), mine);
+        CompletableFuture<Void> running = inFlight.putIfAbsent(key, mine);
         if (running != null) {
             try {
                 running.join();
@@ -266,20 +312,18 @@ public final class DockerContainerDriver implements ContainerDriver {
             }
         }
         try {
-            doPull(ref);
+            work.run();
             mine.complete(null);
         } catch (RuntimeException e) {
-            DriverException cause = DockerErrors.translate(e);
-            DriverException failure = new DriverException(cause.kind(),
-                    "Pull of " + ref.canonical() + " failed: " + cause.getMessage(), cause.retryable(), e);
+            DriverException failure = DockerErrors.translate(e);
             mine.completeExceptionally(failure);
             throw failure;
         } finally {
-            pullsInFlight.remove(ref.canonical(), mine);
+            inFlight.remove(key, mine);
         }
     }
 
-    private void doPull(ImageRef ref) {
+    private void doPull(ImageRef ref, RegistryAuth auth) {
         Collecting<PullResponseItem> progress = new Collecting<>() {
             private volatile String error;
 
@@ -300,8 +344,153 @@ public final class DockerContainerDriver implements ContainerDriver {
                 }
             }
         };
-        lengthy.pullImageCmd(ref.repository()).withTag(ref.pullTag()).exec(progress);
+        var cmd = lengthy.pullImageCmd(ref.repository()).withTag(ref.pullTag());
+        if (auth != null) {
+            cmd.withAuthConfig(new AuthConfig()
+                    .withRegistryAddress(auth.registry())
+                    .withUsername(auth.username())
+                    .withPassword(auth.password()));
+        }
+        cmd.exec(progress);
         progress.await();
+    }
+
+    @Override
+    public LocalImage loadImage(String imageId, String reference, boolean reload, ArchiveSource archive) {
+        Objects.requireNonNull(imageId, "imageId");
+        Objects.requireNonNull(archive, "archive");
+        ImageRef name = ImageRef.parse(ImageNames.withDefaultTag(reference));
+        if (name.digest() != null) {
+            throw new DriverException(Kind.BAD_REQUEST, "a loaded image is named by a tag, not a digest: " + reference);
+        }
+        if (reload || inspectImage(imageId).isEmpty()) {
+            shared(loadsInFlight, imageId, () -> {
+                // Another caller may have loaded it since this one looked.
+                if (!reload && inspectImage(imageId).isPresent()) {
+                    return;
+                }
+                counted(loads);
+                doLoad(imageId, archive);
+            });
+        }
+        LocalImage loaded = inspectImage(imageId).orElseThrow(() -> new DriverException(Kind.BAD_REQUEST,
+                "the archive of " + reference + " does not hold image " + imageId));
+        call(() -> control.tagImageCmd(imageId, name.repository(), name.tag()).withForce(true).exec());
+        return inspectImage(imageId).orElse(loaded);
+    }
+
+    private void doLoad(String imageId, ArchiveSource archive) {
+        Collecting<LoadResponseItem> progress = new Collecting<>() {
+            private volatile String error;
+
+            @Override
+            public void onNext(LoadResponseItem item) {
+                // The engine answers 200 and reports a bad archive in the stream.
+                if (item.isErrorIndicated()) {
+                    error = item.getErrorDetail() != null && item.getErrorDetail().getMessage() != null
+                            ? item.getErrorDetail().getMessage()
+                            : item.getError() != null ? item.getError() : "the engine rejected the archive";
+                }
+            }
+
+            @Override
+            void afterCompletion() {
+                if (error != null) {
+                    throw new DriverException(Kind.BAD_REQUEST, error);
+                }
+            }
+        };
+        ReadFailures in;
+        try {
+            in = new ReadFailures(archive.open());
+        } catch (IOException e) {
+            throw unreadable(imageId, e);
+        }
+        try (in) {
+            lengthy.loadImageAsyncCmd(in).exec(progress);
+            progress.await();
+        } catch (IOException closing) {
+            LOG.debug("closing the archive of {}", imageId, closing);
+        } catch (RuntimeException e) {
+            // A failure to read the archive reaches us as a broken request: tell it from an engine that went away.
+            if (in.failure != null) {
+                throw unreadable(imageId, in.failure);
+            }
+            DriverException d = DockerErrors.translate(e);
+            if (d.retryable()) {
+                throw d;
+            }
+            throw new DriverException(Kind.BAD_REQUEST, "Load of image " + imageId + " failed: " + d.getMessage(), e);
+        }
+    }
+
+    private static DriverException unreadable(String imageId, IOException e) {
+        return new DriverException(Kind.OTHER, "cannot read the stored archive of image " + imageId + ": "
+                + e.getMessage(), false, e);
+    }
+
+    /** Remembers the first failure of the stream it wraps, so that a broken upload can be blamed on its source. */
+    private static final class ReadFailures extends java.io.FilterInputStream {
+        private volatile IOException failure;
+
+        ReadFailures(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return super.read();
+            } catch (IOException e) {
+                failure = failure == null ? e : failure;
+                throw e;
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return super.read(b, off, len);
+            } catch (IOException e) {
+                failure = failure == null ? e : failure;
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public void removeImage(String referenceOrId, boolean force) {
+        Objects.requireNonNull(referenceOrId, "referenceOrId");
+        try {
+            control.removeImageCmd(referenceOrId).withForce(force).exec();
+        } catch (NotFoundException gone) {
+            // idempotent
+        } catch (RuntimeException e) {
+            throw DockerErrors.translate(e);
+        }
+    }
+
+    @Override
+    public InputStream saveImage(String reference) {
+        Objects.requireNonNull(reference, "reference");
+        // The stream may be read slowly (into a store): no response timeout.
+        return call(() -> streaming.saveImageCmd(reference).exec());
+    }
+
+    @Override
+    public void countImageTransfers(MeterRegistry registry, String host) {
+        Objects.requireNonNull(registry, "registry");
+        Objects.requireNonNull(host, "host");
+        pulls = Counter.builder(PULLS_METER).description("Image pulls sent to the container engine")
+                .tag("host", host).register(registry);
+        loads = Counter.builder(LOADS_METER).description("Stored images loaded into the container engine")
+                .tag("host", host).register(registry);
+    }
+
+    private static void counted(Counter counter) {
+        if (counter != null) {
+            counter.increment();
+        }
     }
 
     // ----------------------------------------------------------------------------------------------------- container

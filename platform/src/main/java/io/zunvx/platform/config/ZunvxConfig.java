@@ -19,7 +19,83 @@ public record ZunvxConfig(
         Proxy proxy,
         Identity identity,
         Quota quota,
-        int opsPort) {
+        int opsPort,
+        Images images) {
+
+    /** The same settings with the image defaults under {@code dataDir}. */
+    public ZunvxConfig(Path dataDir, Database database, Kafka kafka, Api api, Compute compute, Scheduler scheduler,
+                       Proxy proxy, Identity identity, Quota quota, int opsPort) {
+        this(dataDir, database, kafka, api, compute, scheduler, proxy, identity, quota, opsPort,
+                Images.defaults(dataDir));
+    }
+
+    /**
+     * Images, registries and the image store.
+     *
+     * @param storeBackend   where store images' data lives: {@code file} (under {@code storeDir}) or {@code postgres}
+     *                       (large objects in the platform database, for clusters)
+     * @param storeDir       directory of the {@code file} backend
+     * @param maxUploadBytes largest image data accepted by the store, in bytes
+     * @param registryKey    base64 of the 32-byte key that encrypts registry passwords; {@code null} = a key file
+     *                       {@code <dataDir>/registry.key} made on first use (all-in-one)
+     * @param searchRegistry registry ({@code host[:port]}) searched by the docker image driver; {@code ""} = none
+     */
+    public record Images(String storeBackend, Path storeDir, long maxUploadBytes, String registryKey,
+                         String searchRegistry) {
+        public static final String FILE = "file";
+        public static final String POSTGRES = "postgres";
+        public static final long DEFAULT_MAX_UPLOAD_BYTES = 8L << 30;
+
+        public Images {
+            if (!FILE.equals(storeBackend) && !POSTGRES.equals(storeBackend)) {
+                throw new ConfigException("ZUNVX_IMAGE_STORE_BACKEND must be file or postgres, not '" + storeBackend
+                        + "'");
+            }
+            java.util.Objects.requireNonNull(storeDir, "storeDir");
+            if (maxUploadBytes <= 0) {
+                throw new ConfigException("ZUNVX_IMAGE_STORE_MAX_BYTES must be positive, not " + maxUploadBytes);
+            }
+            if (registryKey != null) {
+                byte[] key;
+                try {
+                    key = java.util.Base64.getDecoder().decode(registryKey.strip());
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException("ZUNVX_REGISTRY_KEY must be base64");
+                }
+                if (key.length != 32) {
+                    throw new ConfigException("ZUNVX_REGISTRY_KEY must decode to 32 bytes, not " + key.length);
+                }
+            }
+            searchRegistry = searchRegistry == null ? "" : searchRegistry.strip();
+        }
+
+        /** The defaults: file store under {@code <dataDir>/images}, 8 GiB uploads, key file, no search registry. */
+        public static Images defaults(Path dataDir) {
+            return new Images(FILE, dataDir.resolve("images"), DEFAULT_MAX_UPLOAD_BYTES, null, "");
+        }
+
+        static Images from(Env env, Path dataDir) {
+            String max = env.string("ZUNVX_IMAGE_STORE_MAX_BYTES", null);
+            long maxBytes;
+            try {
+                maxBytes = max == null ? DEFAULT_MAX_UPLOAD_BYTES : Long.parseLong(max);
+            } catch (NumberFormatException e) {
+                throw new ConfigException("ZUNVX_IMAGE_STORE_MAX_BYTES must be a number of bytes, not '" + max + "'");
+            }
+            return new Images(env.string("ZUNVX_IMAGE_STORE_BACKEND", FILE),
+                    Path.of(env.string("ZUNVX_IMAGE_STORE_DIR", dataDir.resolve("images").toString()))
+                            .toAbsolutePath(),
+                    maxBytes, env.string("ZUNVX_REGISTRY_KEY", null),
+                    env.string("ZUNVX_IMAGE_SEARCH_REGISTRY", ""));
+        }
+
+        @Override
+        public String toString() {
+            return "Images[storeBackend=" + storeBackend + ", storeDir=" + storeDir + ", maxUploadBytes="
+                    + maxUploadBytes + ", registryKey=" + (registryKey == null ? "(key file)" : "***")
+                    + ", searchRegistry=" + searchRegistry + "]";
+        }
+    }
 
     /**
      * Default quotas per project (−1 = unlimited), overridden by the {@code default} quota class and per project.
@@ -250,7 +326,8 @@ public record ZunvxConfig(
                 Identity.from(env),
                 new Quota(env.integer("ZUNVX_QUOTA_CONTAINERS", 40), env.integer("ZUNVX_QUOTA_CPU", 20),
                         env.integer("ZUNVX_QUOTA_MEMORY", 51200), env.integer("ZUNVX_QUOTA_DISK", 100)),
-                env.integer("ZUNVX_OPS_PORT", 9510));
+                env.integer("ZUNVX_OPS_PORT", 9510),
+                Images.from(env, dataDir));
         env.rejectUnknown();
         c.validate();
         return c;

@@ -7,6 +7,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.zunvx.model.ContainerCommand;
 import io.zunvx.model.ContainerEvent;
+import io.zunvx.model.HostImage;
+import io.zunvx.model.ImageCommand;
 import io.zunvx.model.Topics;
 import io.zunvx.platform.outbox.OutboxMessage;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +28,9 @@ import java.util.UUID;
  * tests pin them.
  */
 public final class Envelopes {
+    /** CloudEvents type of a host image's state change (created, pulled, failed, deleted). */
+    public static final String IMAGE_STATE_CHANGED = "io.zunvx.image.state-changed.v1";
+
     private Envelopes() {
     }
 
@@ -101,6 +106,69 @@ public final class Envelopes {
         } catch (ClassCastException | NullPointerException | DateTimeParseException ex) {
             throw new IllegalArgumentException("bad state-changed event data: " + ex.getMessage(), ex);
         }
+    }
+
+    /**
+     * An image command for {@code topic} (a compute topic), keyed by the image uuid. Data: {@code uuid},
+     * {@code request_id}, then the command's arguments in name order.
+     */
+    public static OutboxMessage imageCommand(String topic, ImageCommand c) {
+        Map<String, Object> fields = ImageCommand.toFields(c);
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("uuid", fields.remove("uuid"));
+        data.put("request_id", fields.remove("request_id"));
+        data.putAll(new TreeMap<>(fields));
+        String uuid = c.uuid().toString();
+        return of(topic, uuid, c.type(), uuid, null, new JsonObject(data));
+    }
+
+    /**
+     * The image command a received CloudEvent carries.
+     *
+     * @throws IllegalArgumentException if the type is not an image command's or the data is not a valid command
+     */
+    public static ImageCommand imageCommand(CloudEvent e) {
+        try {
+            return ImageCommand.fromFields(e.getType(), data(e).getMap());
+        } catch (IllegalArgumentException ex) {
+            throw ex;
+        } catch (RuntimeException ex) {
+            throw new IllegalArgumentException("not an image command: " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * A state-changed event for {@link Topics#IMAGE_EVENTS}, keyed by the image uuid. Data: {@code uuid},
+     * {@code sequence} (per image, increasing), {@code time} (ISO-8601, UTC), {@code deleted}, and {@code image}
+     * with the row's fields in Zun's names (nulls kept).
+     */
+    public static OutboxMessage imageStateChanged(HostImage image, long sequence, Instant time, boolean deleted) {
+        JsonObject data = new JsonObject()
+                .put("uuid", image.uuid().toString())
+                .put("sequence", sequence)
+                .put("time", time.toString())
+                .put("deleted", deleted)
+                .put("image", imageFields(image));
+        String uuid = image.uuid().toString();
+        return of(Topics.IMAGE_EVENTS, uuid, IMAGE_STATE_CHANGED, uuid, sequence, data);
+    }
+
+    private static JsonObject imageFields(HostImage i) {
+        JsonObject o = new JsonObject();
+        o.put("uuid", i.uuid().toString());
+        o.put("image_id", i.imageId());
+        o.put("repo", i.repo());
+        o.put("tag", i.tag());
+        o.put("size", i.size());
+        o.put("project_id", i.projectId());
+        o.put("user_id", i.userId());
+        o.put("host", i.host());
+        o.put("status", i.status());
+        o.put("status_reason", i.statusReason());
+        o.put("image_pull_policy", i.pullPolicy());
+        o.put("created_at", i.createdAt() == null ? null : i.createdAt().toString());
+        o.put("updated_at", i.updatedAt() == null ? null : i.updatedAt().toString());
+        return o;
     }
 
     /** A message with a random id carrying {@code data} as JSON text. */

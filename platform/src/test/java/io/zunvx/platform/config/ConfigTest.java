@@ -293,4 +293,84 @@ class ConfigTest {
         // THEN the secret does not appear
         assertFalse(text.contains("Db-s3cret_Value"), text);
     }
+
+    // ---- images ---------------------------------------------------------------------------------------------------
+
+    private static final String KEY_32 = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+
+    @Test
+    void imageSettingsDefaultToAFileStoreUnderTheDataDirectory() {
+        // GIVEN only a data directory
+        Map<String, String> env = Map.of("ZUNVX_DATA_DIR", "/var/lib/zunvx-img");
+
+        // WHEN the configuration is read
+        ZunvxConfig.Images i = ZunvxConfig.from(env).images();
+
+        // THEN the store is the filesystem under it, 8 GiB uploads, a key file, and no search registry
+        assertEquals("file", i.storeBackend());
+        assertEquals(Path.of("/var/lib/zunvx-img/images"), i.storeDir());
+        assertEquals(8L * 1024 * 1024 * 1024, i.maxUploadBytes());
+        assertNull(i.registryKey());
+        assertEquals("", i.searchRegistry());
+    }
+
+    @Test
+    void everyImageVariableOverridesItsSetting() {
+        // GIVEN every image variable set
+        Map<String, String> env = Map.of("ZUNVX_IMAGE_STORE_BACKEND", "postgres",
+                "ZUNVX_IMAGE_STORE_DIR", "/srv/images", "ZUNVX_IMAGE_STORE_MAX_BYTES", "1048576",
+                "ZUNVX_REGISTRY_KEY", KEY_32, "ZUNVX_IMAGE_SEARCH_REGISTRY", "127.0.0.1:5000");
+
+        // WHEN the configuration is read
+        ZunvxConfig.Images i = ZunvxConfig.from(env).images();
+
+        // THEN each is taken
+        assertEquals(new ZunvxConfig.Images("postgres", Path.of("/srv/images"), 1_048_576, KEY_32,
+                "127.0.0.1:5000"), i);
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource({
+        "ZUNVX_IMAGE_STORE_BACKEND, s3",
+        "ZUNVX_IMAGE_STORE_MAX_BYTES, 0",
+        "ZUNVX_IMAGE_STORE_MAX_BYTES, -5",
+        "ZUNVX_IMAGE_STORE_MAX_BYTES, 8GiB",
+        "ZUNVX_REGISTRY_KEY, not*base64",
+        "ZUNVX_REGISTRY_KEY, AAAAAAAAAAAAAAAAAAAAAA==",
+    })
+    void unusableImageSettingIsRejectedNamingTheVariable(String variable, String value) {
+        // GIVEN an unknown backend, a limit that is not a positive number, or a key that is not 32 bytes of base64
+        Map<String, String> env = Map.of(variable, value);
+
+        // WHEN the configuration is read
+        ConfigException e = assertThrows(ConfigException.class, () -> ZunvxConfig.from(env));
+
+        // THEN the refusal names the variable
+        assertTrue(e.getMessage().contains(variable), e.getMessage());
+    }
+
+    @Test
+    void toStringRedactsTheRegistryKey() {
+        // GIVEN a configured registry key
+        String key = java.util.Base64.getEncoder().encodeToString("0123456789abcdef0123456789ABCDEF".getBytes());
+
+        // WHEN the configuration is rendered for a log line
+        String text = ZunvxConfig.from(Map.of("ZUNVX_REGISTRY_KEY", key)).toString();
+
+        // THEN the key does not appear
+        assertFalse(text.contains(key), text);
+        assertTrue(text.contains("registryKey=***"), text);
+    }
+
+    @Test
+    void constructorWithoutImagesUsesTheImageDefaults() {
+        // GIVEN a configuration built without image settings, as older callers do
+        ZunvxConfig base = ZunvxConfig.from(Map.of("ZUNVX_DATA_DIR", "/data"));
+        ZunvxConfig c = new ZunvxConfig(base.dataDir(), base.database(), base.kafka(), base.api(), base.compute(),
+                base.scheduler(), base.proxy(), base.identity(), base.quota(), base.opsPort());
+
+        // THEN its image settings are the defaults under its data directory
+        assertEquals(ZunvxConfig.Images.defaults(Path.of("/data")), c.images());
+        assertEquals(base.images(), c.images());
+    }
 }

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** Flyway migrations against a real (embedded) PostgreSQL, including one restarted on its kept data directory. */
 class MigrationsIT {
     private static final Set<String> TABLES = Set.of("containers", "compute_nodes", "zun_services",
-            "container_actions", "container_action_events", "outbox", "signing_keys", "flyway_schema_history");
+            "container_actions", "container_action_events", "outbox", "signing_keys", "registries", "images",
+            "store_images", "flyway_schema_history");
 
     @TempDir
     Path dir;

@@ -11,6 +11,8 @@ import io.cloudevents.kafka.CloudEventSerializer;
 import io.vertx.core.json.JsonObject;
 import io.zunvx.model.ContainerCommand;
 import io.zunvx.model.ContainerEvent;
+import io.zunvx.model.HostImage;
+import io.zunvx.model.ImageCommand;
 import io.zunvx.model.Topics;
 import io.zunvx.platform.kafka.EventPublisher;
 import io.zunvx.platform.outbox.OutboxMessage;
@@ -126,6 +128,60 @@ class EnvelopesTest {
         assertEquals("{\"uuid\":\"" + UUID_1 + "\",\"sequence\":1,\"time\":\"2026-11-02T09:00:00Z\","
                 + "\"request_id\":null,\"container\":{\"uuid\":\"" + UUID_1 + "\"}}", m.data());
         assertEquals(e, Envelopes.stateChanged(EventPublisher.toCloudEvent(m, SOURCE, SENT)));
+    }
+
+    @Test
+    void imageCommandsHaveTheirGoldenJsonAndComeBack() {
+        // GIVEN a pull and a delete
+        ImageCommand pull = new ImageCommand.PullImage(UUID_1, REQ);
+        ImageCommand delete = new ImageCommand.DeleteImage(UUID_1, REQ, "busybox", "latest", null);
+
+        // WHEN they are put in envelopes for a compute topic
+        OutboxMessage p = Envelopes.imageCommand(Topics.compute("host-1"), pull);
+        OutboxMessage d = Envelopes.imageCommand(Topics.compute("host-1"), delete);
+
+        // THEN the data is the golden JSON (arguments in name order), keyed by the image
+        String ids = "{\"uuid\":\"" + UUID_1 + "\",\"request_id\":\"" + REQ + "\"";
+        assertEquals(ids + "}", p.data());
+        assertEquals(ids + ",\"image_id\":null,\"repo\":\"busybox\",\"tag\":\"latest\"}", d.data());
+        assertEquals("io.zunvx.command.pull-image.v1", p.type());
+        assertEquals("io.zunvx.command.delete-image.v1", d.type());
+        assertEquals("zunvx.compute.host-1", p.topic());
+        assertEquals(UUID_1.toString(), p.key());
+        assertNull(p.sequence());
+
+        // AND both come back from Kafka as equal commands
+        assertEquals(pull, Envelopes.imageCommand(throughKafka(EventPublisher.toCloudEvent(p, SOURCE, SENT))));
+        assertEquals(delete, Envelopes.imageCommand(throughKafka(EventPublisher.toCloudEvent(d, SOURCE, SENT))));
+        assertThrows(IllegalArgumentException.class,
+                () -> Envelopes.imageCommand(event("io.zunvx.command.start-container.v1", ids + "}")));
+        assertThrows(IllegalArgumentException.class,
+                () -> Envelopes.imageCommand(event(ImageCommand.PullImage.TYPE, "[]")));
+    }
+
+    @Test
+    void imageStateChangedHasItsGoldenJson() {
+        // GIVEN a pulled image
+        HostImage image = new HostImage(UUID_1, "sha256:" + "b".repeat(64), "busybox", "latest", 4_400_000L,
+                "p-1", "u-1", "host-1", HostImage.READY, null, "ifnotpresent",
+                Instant.parse("2026-11-02T09:29:50Z"), Instant.parse("2026-11-02T09:29:59.5Z"));
+
+        // WHEN its state change is put in an envelope
+        OutboxMessage m = Envelopes.imageStateChanged(image, 2, image.updatedAt(), false);
+
+        // THEN the data is exactly the golden JSON, for the image events topic, with the sequence
+        assertEquals("""
+                {"uuid":"0b2c1f1e-8d5a-4c33-9a53-6f0c5d1e2a40","sequence":2,"time":"2026-11-02T09:29:59.500Z",\
+                "deleted":false,"image":{"uuid":"0b2c1f1e-8d5a-4c33-9a53-6f0c5d1e2a40","image_id":"sha256:\
+                bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb","repo":"busybox","tag":"latest",\
+                "size":4400000,"project_id":"p-1","user_id":"u-1","host":"host-1","status":"ready",\
+                "status_reason":null,"image_pull_policy":"ifnotpresent","created_at":"2026-11-02T09:29:50Z",\
+                "updated_at":"2026-11-02T09:29:59.500Z"}}""", m.data());
+        assertEquals(Envelopes.IMAGE_STATE_CHANGED, m.type());
+        assertEquals(Topics.IMAGE_EVENTS, m.topic());
+        assertEquals(UUID_1.toString(), m.key());
+        assertEquals(UUID_1.toString(), m.subject());
+        assertEquals(2L, m.sequence());
     }
 
     @Test
