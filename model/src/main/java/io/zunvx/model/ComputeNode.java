@@ -33,6 +33,8 @@ import java.util.UUID;
  * @param createdAt        first registration
  * @param updatedAt        last report
  * @param version          optimistic-lock version; every claim increments it
+ * @param numaTopology     NUMA nodes with their CPU ids and memory as the agent reports them, {@code null} when not
+ *                         reported (hosts registered before agents reported it)
  */
 public record ComputeNode(
         UUID uuid,
@@ -58,7 +60,8 @@ public record ComputeNode(
         String internalEndpoint,
         Instant createdAt,
         Instant updatedAt,
-        long version) {
+        long version,
+        NumaTopology numaTopology) {
 
     public ComputeNode {
         Objects.requireNonNull(uuid, "uuid");
@@ -68,6 +71,24 @@ public record ComputeNode(
         }
         labels = labels == null ? Map.of() : Map.copyOf(labels);
         runtimes = runtimes == null ? List.of() : List.copyOf(runtimes);
+    }
+
+    /** A node without NUMA information (as before agents reported it). */
+    public ComputeNode(UUID uuid, String hostname, long memTotal, long memUsed, int cpus, double cpuUsed,
+                       long diskTotal, long diskUsed, int totalContainers, int running, int paused, int stopped,
+                       String architecture, String osType, String os, String kernelVersion, Map<String, String> labels,
+                       List<String> runtimes, boolean enableCpuPinning, String availabilityZone,
+                       String internalEndpoint, Instant createdAt, Instant updatedAt, long version) {
+        this(uuid, hostname, memTotal, memUsed, cpus, cpuUsed, diskTotal, diskUsed, totalContainers, running, paused,
+                stopped, architecture, osType, os, kernelVersion, labels, runtimes, enableCpuPinning, availabilityZone,
+                internalEndpoint, createdAt, updatedAt, version, null);
+    }
+
+    /** A copy with this NUMA topology. */
+    public ComputeNode withNumaTopology(NumaTopology topology) {
+        return new ComputeNode(uuid, hostname, memTotal, memUsed, cpus, cpuUsed, diskTotal, diskUsed,
+                totalContainers, running, paused, stopped, architecture, osType, os, kernelVersion, labels, runtimes,
+                enableCpuPinning, availabilityZone, internalEndpoint, createdAt, updatedAt, version, topology);
     }
 
     public long memFree() {
@@ -87,6 +108,6 @@ public record ComputeNode(
         return new ComputeNode(uuid, hostname, memTotal, memUsed + mem, cpus, cpuUsed + cpu, diskTotal,
                 diskUsed + disk, totalContainers, running, paused, stopped, architecture, osType, os, kernelVersion,
                 labels, runtimes, enableCpuPinning, availabilityZone, internalEndpoint, createdAt, updatedAt,
-                version + 1);
+                version + 1, numaTopology);
     }
 }

@@ -18,11 +18,15 @@ import io.zunvx.model.ZunTime;
 import io.zunvx.platform.auth.Identity;
 import io.zunvx.platform.error.ZunException;
 import io.zunvx.platform.host.ComputeNodeRepository;
+import io.zunvx.platform.host.CpuPins;
 import io.zunvx.platform.host.HostEvents;
+import io.zunvx.platform.host.NumaJson;
 import io.zunvx.platform.host.ServiceRepository;
 import io.zunvx.platform.outbox.Outbox;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -44,6 +48,7 @@ public final class HostApi {
     private final Policy policy;
     private final ComputeNodeRepository nodes = new ComputeNodeRepository();
     private final ServiceRepository services = new ServiceRepository();
+    private final CpuPins pins = new CpuPins();
     private final String publicUrl;
     private final int maxLimit;
     private final Duration downTime;
@@ -87,9 +92,15 @@ public final class HostApi {
                 : find(marker).map(Optional::of);
         markerNode.compose(m -> nodes.page(pool, sortKey, "asc".equals(sortDir),
                         m.map(ComputeNode::hostname).orElse(null), limit))
-                .onSuccess(page -> {
-                    JsonArray hosts = new JsonArray();
-                    page.forEach(n -> hosts.add(host(n)));
+                .compose(page -> pins.ofHosts(pool, page.stream().map(ComputeNode::hostname).toList())
+                        .map(pinned -> {
+                            JsonArray hosts = new JsonArray();
+                            page.forEach(n -> hosts.add(host(n, pinned.getOrDefault(n.hostname(), List.of()))));
+                            return Map.entry(page, hosts);
+                        }))
+                .onSuccess(listed -> {
+                    List<ComputeNode> page = listed.getKey();
+                    JsonArray hosts = listed.getValue();
                     JsonObject out = new JsonObject().put("hosts", hosts);
                     out.put("next", page.size() == limit ? publicUrl + "/v1/hosts?sort_key=" + sortKey
                             + "&sort_dir=" + sortDir + "&limit=" + limit + "&marker=" + page.getLast().uuid() : null);
@@ -101,7 +112,10 @@ public final class HostApi {
     private void showHost(RoutingContext ctx) {
         Microversions.requireAtLeast(RequestContext.version(ctx), 4);
         policy.enforce("host:get", RequestContext.identity(ctx));
-        find(ctx.pathParam("id")).onSuccess(n -> ApiRouter.json(ctx, 200, host(n).encode())).onFailure(ctx::fail);
+        find(ctx.pathParam("id"))
+                .compose(n -> pins.ofHost(pool, n.hostname()).map(pinned -> host(n, pinned)))
+                .onSuccess(h -> ApiRouter.json(ctx, 200, h.encode()))
+                .onFailure(ctx::fail);
     }
 
     private Future<ComputeNode> find(String ident) {
@@ -117,7 +131,8 @@ public final class HostApi {
                         "Compute node " + ident + " could not be found.")));
     }
 
-    private JsonObject host(ComputeNode n) {
+    /** Zun's host object; {@code numa_topology} shows the reported nodes with the CPUs pinned now ({@code cpu_pins}). */
+    private JsonObject host(ComputeNode n, List<Integer> pinned) {
         return new JsonObject()
                 .put("uuid", n.uuid().toString())
                 .put("links", new JsonArray()
@@ -138,7 +153,9 @@ public final class HostApi {
                 .put("labels", new JsonObject(new java.util.LinkedHashMap<>(n.labels())))
                 .put("disk_quota_supported", false)
                 .put("runtimes", new JsonArray(new java.util.ArrayList<>(n.runtimes())))
-                .put("enable_cpu_pinning", n.enableCpuPinning());
+                .put("enable_cpu_pinning", n.enableCpuPinning())
+                .put("numa_topology", n.numaTopology() == null ? null
+                        : NumaJson.encode(n.numaTopology().withPinned(new java.util.HashSet<>(pinned))));
     }
 
     // ---- services -------------------------------------------------------------------------------------------------

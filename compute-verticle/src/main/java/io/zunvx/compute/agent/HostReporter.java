@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.zunvx.compute.driver.ContainerDriver;
 import io.zunvx.compute.driver.HostInfo;
+import io.zunvx.compute.driver.NumaReader;
 import io.zunvx.model.ComputeNode;
 import io.zunvx.model.ZunService;
 import io.zunvx.platform.concurrent.Blocking;
@@ -14,15 +15,16 @@ import io.zunvx.platform.host.ServiceRepository;
 import io.zunvx.platform.kafka.EventPublisher;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Registers the host (service and compute node with Docker's real CPU and memory figures) and keeps it current: on
- * every heartbeat it refreshes the inventory and counts, records the service heartbeat, and publishes
- * {@code host.reported} for the schedulers.
+ * Registers the host (service and compute node with Docker's real CPU and memory figures, and the NUMA topology: see
+ * {@link NumaReader}) and keeps it current: on every heartbeat it refreshes the inventory and counts, records the
+ * service heartbeat, and publishes {@code host.reported} for the schedulers.
  */
 public final class HostReporter {
     private static final Logger LOG = LoggerFactory.getLogger(HostReporter.class);
@@ -44,6 +46,7 @@ public final class HostReporter {
     private final Clock clock;
     private long timer = -1;
     private volatile ComputeNode last;
+    private volatile Path numaRoot = NumaReader.SYSFS;
 
     public HostReporter(Vertx vertx, Context context, ContainerDriver driver, Blocking blocking, Pool pool,
                         ComputeNodeRepository nodes, ServiceRepository services, EventPublisher publisher,
@@ -77,9 +80,15 @@ public final class HostReporter {
         return last;
     }
 
+    /** Reads NUMA nodes under {@code root} instead of {@code /sys/devices/system/node} (tests). */
+    public HostReporter numaRoot(Path root) {
+        this.numaRoot = root;
+        return this;
+    }
+
     /** One heartbeat: inventory, service, event. */
     public Future<ComputeNode> report() {
-        return blocking.run(context, driver::info).compose(info -> {
+        return blocking.run(context, () -> withNuma(driver.info())).compose(info -> {
             var now = clock.instant();
             ComputeNode node = node(info);
             return nodes.report(pool, node, now)
@@ -94,10 +103,20 @@ public final class HostReporter {
         }).onSuccess(n -> last = n);
     }
 
-    private ComputeNode node(HostInfo i) {
+    /** The runtime's figures with the NUMA topology: its own if it tells, else the machine's (blocking). */
+    private HostInfo withNuma(HostInfo info) {
+        if (info.numaTopology() != null) {
+            return info;
+        }
+        return info.withNumaTopology(NumaReader.forHost(numaRoot, info.cpus(), info.memTotalMiB()));
+    }
+
+    /** The node to report: the runtime's figures, this agent's configuration, and its NUMA topology. */
+    ComputeNode node(HostInfo i) {
         return new ComputeNode(ComputeNodeRepository.newId(), host, i.memTotalMiB(), 0, i.cpus(), 0, i.diskTotalGb(),
                 0, i.total(), i.running(), i.paused(), i.stopped(), i.architecture(), i.osType(), i.os(),
-                i.kernelVersion(), labels, i.runtimes(), cpuPinning, zone, internalUrl, null, null, 0);
+                i.kernelVersion(), labels, i.runtimes(), cpuPinning, zone, internalUrl, null, null, 0,
+                i.numaTopology());
     }
 
     public void stop() {

@@ -1,5 +1,6 @@
 package io.zunvx.compute.driver;
 
+import io.zunvx.model.NumaTopology;
 import java.util.List;
 
 /**
@@ -18,6 +19,8 @@ import java.util.List;
  * @param running        running containers
  * @param paused         paused containers
  * @param stopped        stopped containers
+ * @param numaTopology   the machine's NUMA nodes, {@code null} when the runtime does not tell (the host reporter then
+ *                       reads them from {@code /sys/devices/system/node}, see {@link NumaReader})
  */
 public record HostInfo(
         int cpus,
@@ -32,9 +35,24 @@ public record HostInfo(
         int total,
         int running,
         int paused,
-        int stopped) {
+        int stopped,
+        NumaTopology numaTopology) {
 
     public HostInfo {
         runtimes = runtimes == null ? List.of() : List.copyOf(runtimes);
+    }
+
+    /** What a runtime reports without NUMA information. */
+    public HostInfo(int cpus, long memTotalMiB, long diskTotalGb, String architecture, String osType, String os,
+                    String kernelVersion, List<String> runtimes, String defaultRuntime, int total, int running,
+                    int paused, int stopped) {
+        this(cpus, memTotalMiB, diskTotalGb, architecture, osType, os, kernelVersion, runtimes, defaultRuntime, total,
+                running, paused, stopped, null);
+    }
+
+    /** The same figures with this NUMA topology. */
+    public HostInfo withNumaTopology(NumaTopology topology) {
+        return new HostInfo(cpus, memTotalMiB, diskTotalGb, architecture, osType, os, kernelVersion, runtimes,
+                defaultRuntime, total, running, paused, stopped, topology);
     }
 }

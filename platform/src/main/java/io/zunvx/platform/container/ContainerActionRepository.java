@@ -8,6 +8,8 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import io.zunvx.model.ZunTime;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -51,6 +53,40 @@ public final class ContainerActionRepository {
                         UPDATE container_actions SET finish_time = $3, message = COALESCE($4, message)
                         WHERE container_uuid = $1 AND request_id = $2""")
                 .execute(Tuple.of(container, requestId, ContainerRows.odt(finish), message)).mapEmpty());
+    }
+
+    /**
+     * Records the same step, with the same times and result and no traceback, for many actions in one statement:
+     * the action of {@code containers[i]} and {@code requestIds[i]} each (entries with a {@code null} request id are
+     * skipped, as {@link #event} skips them). The actions stay open.
+     */
+    public Future<Void> events(SqlClient db, List<UUID> containers, List<String> requestIds, String event,
+                               Instant start, Instant finish, String result) {
+        if (containers.size() != requestIds.size()) {
+            throw new IllegalArgumentException("one request id per container");
+        }
+        List<UUID> uuids = new ArrayList<>(containers.size());
+        List<String> requests = new ArrayList<>(containers.size());
+        for (int i = 0; i < containers.size(); i++) {
+            if (requestIds.get(i) != null) {
+                uuids.add(containers.get(i));
+                requests.add(requestIds.get(i));
+            }
+        }
+        if (uuids.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        return db.preparedQuery("""
+                        INSERT INTO container_action_events (action_id, event, start_time, finish_time, result, traceback)
+                        SELECT a.id, $3, $4, $5, $6, NULL
+                        FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS r(container_uuid, request_id, n)
+                        JOIN container_actions a ON a.container_uuid = r.container_uuid AND a.request_id = r.request_id
+                        ORDER BY r.n""")
+                .execute(Tuple.tuple().addArrayOfUUID(uuids.toArray(new UUID[0]))
+                        .addArrayOfString(requests.toArray(new String[0])).addString(event)
+                        .addOffsetDateTime(ContainerRows.odt(start)).addOffsetDateTime(ContainerRows.odt(finish))
+                        .addString(result))
+                .mapEmpty();
     }
 
     /** Zun's {@code containerActions} list, newest first. */

@@ -5,7 +5,9 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import io.zunvx.model.Container;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,6 +29,66 @@ public final class ContainerRepository {
     public Future<Optional<Container>> findForUpdate(SqlClient tx, UUID uuid) {
         return tx.preparedQuery(ContainerRows.SELECT + " WHERE uuid = $1 FOR UPDATE").execute(Tuple.of(uuid))
                 .map(rs -> rs.size() == 0 ? Optional.empty() : Optional.of(ContainerRows.from(rs.iterator().next())));
+    }
+
+    /**
+     * Reads and locks the rows of {@code uuids} (those that exist) for the rest of the transaction, in uuid order so
+     * that two transactions locking overlapping sets cannot deadlock on them.
+     */
+    public Future<List<Container>> findAllForUpdate(SqlClient tx, Collection<UUID> uuids) {
+        if (uuids.isEmpty()) {
+            return Future.succeededFuture(List.of());
+        }
+        return tx.preparedQuery(ContainerRows.SELECT + " WHERE uuid = ANY($1) ORDER BY uuid FOR UPDATE")
+                .execute(Tuple.tuple().addArrayOfUUID(uuids.toArray(new UUID[0])))
+                .map(ContainerRepository::all);
+    }
+
+    /**
+     * Writes the placement columns ({@code host}, {@code claimed}, {@code cpuset}) and the bookkeeping columns
+     * ({@code version}, {@code event_seq}, {@code updated_at}) of each of {@code next} in one statement, where the
+     * stored row still has the matching entry of {@code expectedVersions}. No other column is written.
+     *
+     * @return how many rows were updated
+     */
+    public Future<Integer> updatePlacements(SqlClient db, List<Container> next, List<Long> expectedVersions) {
+        if (next.size() != expectedVersions.size()) {
+            throw new IllegalArgumentException("one expected version per container");
+        }
+        if (next.isEmpty()) {
+            return Future.succeededFuture(0);
+        }
+        int n = next.size();
+        UUID[] uuids = new UUID[n];
+        String[] hosts = new String[n];
+        Boolean[] claimed = new Boolean[n];
+        String[] cpusets = new String[n];
+        Long[] versions = new Long[n];
+        Long[] expected = new Long[n];
+        Long[] seqs = new Long[n];
+        OffsetDateTime[] updated = new OffsetDateTime[n];
+        for (int i = 0; i < n; i++) {
+            Container c = next.get(i);
+            uuids[i] = c.uuid();
+            hosts[i] = c.host();
+            claimed[i] = c.claimed();
+            cpusets[i] = c.cpuset();
+            versions[i] = c.version();
+            expected[i] = expectedVersions.get(i);
+            seqs[i] = c.eventSequence();
+            updated[i] = ContainerRows.odt(c.updatedAt());
+        }
+        return db.preparedQuery("""
+                        UPDATE containers c SET host = v.host, claimed = v.claimed, cpuset = v.cpuset,
+                            version = v.version, event_seq = v.event_seq, updated_at = v.updated_at
+                        FROM unnest($1::uuid[], $2::text[], $3::boolean[], $4::text[], $5::bigint[], $6::bigint[],
+                                $7::bigint[], $8::timestamptz[])
+                            AS v(uuid, host, claimed, cpuset, version, expected, event_seq, updated_at)
+                        WHERE c.uuid = v.uuid AND c.version = v.expected""")
+                .execute(Tuple.tuple().addArrayOfUUID(uuids).addArrayOfString(hosts).addArrayOfBoolean(claimed)
+                        .addArrayOfString(cpusets).addArrayOfLong(versions).addArrayOfLong(expected)
+                        .addArrayOfLong(seqs).addArrayOfOffsetDateTime(updated))
+                .map(rs -> rs.rowCount());
     }
 
     /** Containers named {@code name}, in {@code projectId} or in every project when it is {@code null}. */

@@ -2,7 +2,10 @@ package io.zunvx.platform.container;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
 import io.zunvx.model.Container;
 import io.zunvx.model.ContainerEvent;
 import io.zunvx.model.Status;
@@ -12,6 +15,8 @@ import io.zunvx.platform.outbox.OutboxMessage;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -104,6 +109,83 @@ public final class ContainerStore {
         }
 
         /**
+         * Reads and locks the rows of {@code uuids} that exist, in uuid order (see
+         * {@link ContainerRepository#findAllForUpdate}).
+         */
+        public Future<List<Container>> lockAll(Collection<UUID> uuids) {
+            return repo.findAllForUpdate(conn, uuids);
+        }
+
+        /**
+         * {@link #save} for many containers at once: writes each {@code nexts[i]} over {@code prevs[i]} (the stored,
+         * locked versions) and emits their events in one outbox insert, in list order. When the changes touch only
+         * the placement columns ({@code host}, {@code claimed}, {@code cpuset}), which is what the scheduler writes,
+         * one multi-row statement writes them all. Fails with {@link ConcurrentUpdateException} if any row changed
+         * since it was read.
+         */
+        public Future<List<Container>> saveAll(List<Container> prevs, List<Container> nexts, List<String> requestIds) {
+            return saveAll(prevs, nexts, requestIds, List.of());
+        }
+
+        /**
+         * {@link #saveAll(List, List, List)}, with {@code thenPublish} written to the outbox in the same insert, after
+         * the state-changed events (for instance the commands that follow from the change). The row update and the
+         * outbox insert are sent together (one round trip); a failed update rolls both back with the transaction.
+         */
+        public Future<List<Container>> saveAll(List<Container> prevs, List<Container> nexts, List<String> requestIds,
+                                               List<OutboxMessage> thenPublish) {
+            if (prevs.size() != nexts.size() || prevs.size() != requestIds.size()) {
+                throw new IllegalArgumentException("prevs, nexts and request ids differ in length");
+            }
+            if (prevs.isEmpty()) {
+                return Outbox.addMany(conn, thenPublish).map(List.of());
+            }
+            Instant now = now();
+            List<Container> rows = new ArrayList<>(nexts.size());
+            List<Long> expected = new ArrayList<>(nexts.size());
+            List<OutboxMessage> events = new ArrayList<>(nexts.size());
+            boolean placementsOnly = true;
+            for (int i = 0; i < nexts.size(); i++) {
+                Container prev = prevs.get(i);
+                Container next = nexts.get(i);
+                if (!prev.uuid().equals(next.uuid())) {
+                    throw new IllegalArgumentException("prevs and nexts are not the same containers");
+                }
+                placementsOnly &= next.equals(prev.toBuilder().host(next.host()).claimed(next.claimed())
+                        .cpuset(next.cpuset()).build());
+                Container row = next.toBuilder()
+                        .version(prev.version() + 1)
+                        .eventSequence(prev.eventSequence() + 1)
+                        .updatedAt(now)
+                        .build();
+                rows.add(row);
+                expected.add(prev.version());
+                events.add(Envelopes.stateChanged(ContainerEvent.StateChanged.of(row, now, requestIds.get(i))));
+            }
+            Future<Integer> written;
+            if (placementsOnly) {
+                written = repo.updatePlacements(conn, rows, expected);
+            } else {
+                List<Tuple> params = new ArrayList<>(rows.size());
+                for (int i = 0; i < rows.size(); i++) {
+                    params.add(ContainerRows.params(rows.get(i)).addLong(expected.get(i)));
+                }
+                written = conn.preparedQuery(ContainerRows.UPDATE).executeBatch(params).map(rs -> {
+                    int count = 0;
+                    for (RowSet<Row> r = rs; r != null; r = r.next()) {
+                        count += r.rowCount();
+                    }
+                    return count;
+                });
+            }
+            events.addAll(thenPublish);
+            Future<Void> published = Outbox.addMany(conn, events);
+            return Future.all(written, published).compose(both -> written.result() == rows.size()
+                    ? Future.succeededFuture(rows)
+                    : Future.failedFuture(new ConcurrentUpdateException(prevs.getFirst().uuid())));
+        }
+
+        /**
          * Writes {@code next} over {@code prev} (which must be the stored version) and emits its event. Fails with
          * {@link ConcurrentUpdateException} if the row changed since {@code prev} was read.
          */
@@ -135,6 +217,11 @@ public final class ContainerStore {
 
         public Future<Void> publishAll(List<OutboxMessage> messages) {
             return Outbox.addAll(conn, messages);
+        }
+
+        /** Writes {@code messages} in one multi-row insert, in list order (see {@link Outbox#addMany}). */
+        public Future<Void> publishMany(List<OutboxMessage> messages) {
+            return Outbox.addMany(conn, messages);
         }
     }
 }

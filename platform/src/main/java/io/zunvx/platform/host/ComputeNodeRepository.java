@@ -11,10 +11,13 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
@@ -35,11 +38,18 @@ public final class ComputeNodeRepository {
                     + n.hostname() + ": cpus=" + n.cpus() + ", mem_total=" + n.memTotal() + " MiB, disk_total="
                     + n.diskTotal() + " GB, containers=" + n.totalContainers() + "; not stored"));
         }
+        if (n.numaTopology() != null && n.numaTopology().cpus().size() > n.cpus()) {
+            return Future.failedFuture(new IllegalArgumentException("impossible figures in the report of "
+                    + n.hostname() + ": NUMA nodes hold " + n.numaTopology().cpus().size() + " CPUs of " + n.cpus()
+                    + "; not stored"));
+        }
         return db.preparedQuery("""
                         INSERT INTO compute_nodes (uuid, hostname, mem_total, cpus, disk_total, total_containers, running,
                             paused, stopped, architecture, os_type, os, kernel_version, labels, runtimes,
-                            enable_cpu_pinning, availability_zone, internal_endpoint, created_at, updated_at)
-                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19)
+                            enable_cpu_pinning, availability_zone, internal_endpoint, created_at, updated_at,
+                            numa_topology)
+                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19,
+                            $20)
                         ON CONFLICT (hostname) DO UPDATE SET mem_total = EXCLUDED.mem_total, cpus = EXCLUDED.cpus,
                             disk_total = EXCLUDED.disk_total, total_containers = EXCLUDED.total_containers,
                             running = EXCLUDED.running, paused = EXCLUDED.paused, stopped = EXCLUDED.stopped,
@@ -47,13 +57,15 @@ public final class ComputeNodeRepository {
                             kernel_version = EXCLUDED.kernel_version, labels = EXCLUDED.labels,
                             runtimes = EXCLUDED.runtimes, enable_cpu_pinning = EXCLUDED.enable_cpu_pinning,
                             availability_zone = EXCLUDED.availability_zone,
-                            internal_endpoint = EXCLUDED.internal_endpoint, updated_at = EXCLUDED.updated_at
+                            internal_endpoint = EXCLUDED.internal_endpoint, updated_at = EXCLUDED.updated_at,
+                            numa_topology = EXCLUDED.numa_topology
                         RETURNING *""")
                 .execute(Tuple.tuple(List.of(n.uuid(), n.hostname(), n.memTotal(), n.cpus(), n.diskTotal(),
                         n.totalContainers(), n.running(), n.paused(), n.stopped(), (n.architecture()),
                         (n.osType()), (n.os()), (n.kernelVersion()), new JsonObject(new LinkedHashMap<>(n.labels())),
                         new JsonArray(new ArrayList<>(n.runtimes())), n.enableCpuPinning(), (n.availabilityZone()),
-                        (n.internalEndpoint()), now.atOffset(ZoneOffset.UTC))))
+                        (n.internalEndpoint()), now.atOffset(ZoneOffset.UTC)))
+                        .addValue(NumaJson.encode(n.numaTopology())))
                 .map(rs -> from(rs.iterator().next()));
     }
 
@@ -115,6 +127,97 @@ public final class ComputeNodeRepository {
                 .map(rs -> rs.size() == 0 ? Optional.empty() : Optional.of(from(rs.iterator().next())));
     }
 
+    /** Resources to claim on one host; see {@link #claimAll}. */
+    public record Claim(String hostname, long mem, double cpu, long disk) {
+        public Claim {
+            Objects.requireNonNull(hostname, "hostname");
+            if (mem < 0 || !(cpu >= 0) || disk < 0) {
+                throw new IllegalArgumentException("claims must not be negative");
+            }
+        }
+    }
+
+    /**
+     * {@link #claim} for many hosts in one statement (shared resources only, no version condition). The claims on one
+     * host are summed and tested together against its capacity inside the update, so they go through all or none
+     * whatever else claims concurrently; each host stands alone, so a full host does not stop the others. The rows
+     * are locked in hostname order first, so concurrent batches over overlapping hosts cannot deadlock.
+     *
+     * @return the node after the claim for every host whose claims went through; the others (full, or unknown) are
+     *         missing
+     */
+    public Future<Map<String, ComputeNode>> claimAll(SqlClient tx, Collection<Claim> claims, double cpuRatio,
+                                                     double memRatio, double diskRatio) {
+        Map<String, double[]> byHost = new TreeMap<>();
+        for (Claim c : claims) {
+            double[] sum = byHost.computeIfAbsent(c.hostname(), h -> new double[3]);
+            sum[0] += c.mem();
+            sum[1] += c.cpu();
+            sum[2] += c.disk();
+        }
+        if (byHost.isEmpty()) {
+            return Future.succeededFuture(Map.of());
+        }
+        int n = byHost.size();
+        String[] hosts = new String[n];
+        Long[] mem = new Long[n];
+        Double[] cpu = new Double[n];
+        Long[] disk = new Long[n];
+        int i = 0;
+        for (Map.Entry<String, double[]> e : byHost.entrySet()) {
+            hosts[i] = e.getKey();
+            mem[i] = (long) e.getValue()[0];
+            // Sums of decimal fractions (0.1 + 0.2 ...) are rounded as the stored figure is.
+            cpu[i] = Math.round(e.getValue()[1] * 1e6) / 1e6;
+            disk[i] = (long) e.getValue()[2];
+            i++;
+        }
+        return tx.preparedQuery("""
+                        WITH r AS (
+                            SELECT * FROM unnest($1::text[], $2::bigint[], $3::double precision[], $4::bigint[])
+                                AS r(hostname, mem, cpu, disk)
+                        ), locked AS MATERIALIZED (
+                            SELECT hostname FROM compute_nodes WHERE hostname IN (SELECT hostname FROM r)
+                            ORDER BY hostname FOR UPDATE
+                        )
+                        UPDATE compute_nodes n SET mem_used = n.mem_used + r.mem,
+                            cpu_used = round((n.cpu_used + r.cpu)::numeric, 6)::double precision,
+                            disk_used = n.disk_used + r.disk, version = n.version + 1
+                        FROM r JOIN locked l ON l.hostname = r.hostname
+                        WHERE n.hostname = r.hostname
+                          AND n.mem_used + r.mem <= n.mem_total * $6::double precision
+                          AND n.cpu_used + r.cpu <= n.cpus * $5::double precision + 1e-9
+                          AND n.disk_used + r.disk <= n.disk_total * $7::double precision
+                        RETURNING n.*""")
+                .execute(Tuple.tuple().addArrayOfString(hosts).addArrayOfLong(mem).addArrayOfDouble(cpu)
+                        .addArrayOfLong(disk).addDouble(cpuRatio).addDouble(memRatio).addDouble(diskRatio))
+                .map(rs -> {
+                    Map<String, ComputeNode> out = new LinkedHashMap<>();
+                    rs.forEach(r -> {
+                        ComputeNode node = from(r);
+                        out.put(node.hostname(), node);
+                    });
+                    return out;
+                });
+    }
+
+    /** The nodes of the named hosts that exist, by hostname. */
+    public Future<Map<String, ComputeNode>> findAll(SqlClient db, Collection<String> hostnames) {
+        if (hostnames.isEmpty()) {
+            return Future.succeededFuture(Map.of());
+        }
+        return db.preparedQuery(SELECT + " WHERE hostname = ANY($1)")
+                .execute(Tuple.tuple().addArrayOfString(hostnames.toArray(new String[0])))
+                .map(rs -> {
+                    Map<String, ComputeNode> out = new LinkedHashMap<>();
+                    rs.forEach(r -> {
+                        ComputeNode node = from(r);
+                        out.put(node.hostname(), node);
+                    });
+                    return out;
+                });
+    }
+
     /** Gives resources back (never below zero). */
     public Future<Optional<ComputeNode>> release(SqlClient tx, String hostname, long mem, double cpu, long disk) {
         return tx.preparedQuery("""
@@ -145,7 +248,8 @@ public final class ComputeNodeRepository {
                 r.getString("os"), r.getString("kernel_version"), labels, runtimes,
                 r.getBoolean("enable_cpu_pinning"), r.getString("availability_zone"),
                 r.getString("internal_endpoint"), instant(r.getOffsetDateTime("created_at")),
-                instant(r.getOffsetDateTime("updated_at")), r.getLong("version"));
+                instant(r.getOffsetDateTime("updated_at")), r.getLong("version"),
+                NumaJson.decode((JsonObject) r.getValue("numa_topology")));
     }
 
     static Instant instant(OffsetDateTime t) {

@@ -5,6 +5,7 @@ import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +51,21 @@ public final class CpuPins {
             rs.forEach(r -> out.computeIfAbsent(r.getString("host"), h -> new ArrayList<>()).add(r.getInteger("cpu")));
             return out;
         });
+    }
+
+    /** The pinned CPUs of the named hosts (those with any), by host. */
+    public Future<Map<String, List<Integer>>> ofHosts(SqlClient db, Collection<String> hosts) {
+        if (hosts.isEmpty()) {
+            return Future.succeededFuture(Map.of());
+        }
+        return db.preparedQuery("SELECT host, cpu FROM cpu_pins WHERE host = ANY($1) ORDER BY host, cpu")
+                .execute(Tuple.tuple().addArrayOfString(hosts.toArray(new String[0])))
+                .map(rs -> {
+                    Map<String, List<Integer>> out = new HashMap<>();
+                    rs.forEach(r -> out.computeIfAbsent(r.getString("host"), h -> new ArrayList<>())
+                            .add(r.getInteger("cpu")));
+                    return out;
+                });
     }
 
     /** The pinned CPUs of one host. */

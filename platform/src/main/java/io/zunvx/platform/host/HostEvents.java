@@ -45,7 +45,8 @@ public final class HostEvents {
                 .put("availability_zone", n.availabilityZone())
                 .put("internal_endpoint", n.internalEndpoint())
                 .put("created_at", str(n.createdAt())).put("updated_at", str(n.updatedAt()))
-                .put("version", n.version());
+                .put("version", n.version())
+                .put("numa_topology", NumaJson.encode(n.numaTopology()));
         JsonObject service = service(s);
         JsonObject data = new JsonObject().put("node", node).put("service", service);
         return new OutboxMessage(UUID.randomUUID(), Topics.HOST_EVENTS, n.hostname(), REPORTED, n.hostname(), null,
@@ -88,7 +89,7 @@ public final class HostEvents {
                 n.getString("architecture"), n.getString("os_type"), n.getString("os"), n.getString("kernel_version"),
                 labels, runtimes, n.getBoolean("enable_cpu_pinning", false), n.getString("availability_zone"),
                 n.getString("internal_endpoint"), inst(n.getString("created_at")), inst(n.getString("updated_at")),
-                n.getLong("version", 0L));
+                n.getLong("version", 0L), NumaJson.decode(n.getJsonObject("numa_topology")));
         return new Reported(node, decodeService(data.getJsonObject("service")));
     }
 

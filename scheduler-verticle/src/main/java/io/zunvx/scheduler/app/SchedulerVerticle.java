@@ -51,6 +51,16 @@ public final class SchedulerVerticle extends VerticleBase {
         return placement.snapshot();
     }
 
+    /** Containers this instance placed since it started (for tests and metrics). */
+    public long placements() {
+        return placement.placements();
+    }
+
+    /** Placement transactions (batches) this instance committed since it started (for tests and metrics). */
+    public long batches() {
+        return placement.batches();
+    }
+
     @Override
     public Future<?> start() {
         var ready = platform.readiness().flag("scheduler");

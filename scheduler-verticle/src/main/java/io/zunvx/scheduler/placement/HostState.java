@@ -23,6 +23,8 @@ public final class HostState {
 
     // Copies for the scan; package-private so that the filters and weighers read them without a hop to the node.
     final String hostname;
+    /** {@code hostname.hashCode()}, for tie-breaks without touching the string. */
+    final int nameHash;
     final long memTotal;
     final long memUsed;
     final int cpus;
@@ -54,6 +56,7 @@ public final class HostState {
         this.pinnableCpus = pinnableCpus == null ? CpuSet.EMPTY : pinnableCpus;
 
         this.hostname = node.hostname();
+        this.nameHash = hostname.hashCode();
         this.memTotal = node.memTotal();
         this.memUsed = node.memUsed();
         this.cpus = node.cpus();
@@ -74,11 +77,14 @@ public final class HostState {
     }
 
     /**
-     * Every CPU of the host ({@code 0..cpus-1}) when it enables CPU pinning, none otherwise. Hosts do not report a
-     * reserved or NUMA-specific cpuset yet; when they do, it replaces this.
+     * When the host enables CPU pinning, the CPU ids of its NUMA nodes as its agent reports them, or every CPU
+     * ({@code 0..cpus-1}) when it reports no NUMA topology; none otherwise.
      */
     public static CpuSet defaultPinnable(ComputeNode node) {
-        return node.enableCpuPinning() ? CpuSet.range(0, node.cpus()) : CpuSet.EMPTY;
+        if (!node.enableCpuPinning()) {
+            return CpuSet.EMPTY;
+        }
+        return node.numaTopology() == null ? CpuSet.range(0, node.cpus()) : CpuSet.of(node.numaTopology().cpus());
     }
 
     /** Capacity, claims and what the host offers. */

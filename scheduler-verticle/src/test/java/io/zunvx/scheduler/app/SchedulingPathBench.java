@@ -25,8 +25,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The whole scheduling path of one scheduler instance against a real PostgreSQL, with 1,000 and 10,000 simulated
- * hosts: for each request, read the container, place it on the snapshot, and commit one transaction holding the
- * conditional claim, the container's host, its state event and its {@code CreateContainer} command. Kafka is left
+ * hosts: requests are handed to {@link PlacementService#schedule} with a fixed number in flight; the service groups
+ * them into batches, places each batch on its snapshot and commits it in one transaction (the conditional claims per
+ * host, the containers' host, their state events, action events and {@code CreateContainer} commands). Kafka is left
  * out (it adds the same constant per request whatever the host count; the create benchmark includes it).
  * Run with {@code scripts/bench-scheduling.sh}; results are recorded in {@code docs/benchmarks.md}.
  */
@@ -53,21 +54,31 @@ public final class SchedulingPathBench {
                 Future.<Void>future(p -> ctx.runOnContext(v -> svc.reload().onComplete(p))).await();
                 run(vertx, ctx, svc, ids.subList(0, 500), window);
                 long[] latencies = new long[requests];
+                long batches0 = svc.batches();
+                long placed0 = svc.placements();
                 long t0 = System.nanoTime();
                 run(vertx, ctx, svc, ids.subList(500, 500 + requests), window, latencies);
                 double seconds = (System.nanoTime() - t0) / 1e9;
+                long batches = svc.batches() - batches0;
+                if (svc.placements() - placed0 != requests) {
+                    throw new IllegalStateException("placed " + (svc.placements() - placed0) + " of " + requests);
+                }
                 List<Long> sorted = new ArrayList<>();
                 for (long l : latencies) {
                     sorted.add(l);
                 }
                 Collections.sort(sorted);
-                System.out.printf("hosts=%d requests=%d in-flight=%d  %.0f placements/s  p50=%.2f ms  p99=%.2f ms%n",
+                System.out.printf("hosts=%d requests=%d in-flight=%d  %.0f placements/s  p50=%.2f ms  p99=%.2f ms"
+                                + "  (%d transactions, %.1f placements each)%n",
                         hosts, requests, window, requests / seconds, sorted.get(requests / 2) / 1e6,
-                        sorted.get((int) (requests * 0.99)) / 1e6);
+                        sorted.get((int) (requests * 0.99)) / 1e6, batches, (double) requests / batches);
                 pool.close().await();
             }
         } finally {
             vertx.close().await();
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
         }
     }
 
