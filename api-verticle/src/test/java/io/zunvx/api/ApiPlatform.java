@@ -1,6 +1,7 @@
 package io.zunvx.api;
 
 import static io.zunvx.platform.db.TestWaits.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -123,6 +124,11 @@ public final class ApiPlatform implements AutoCloseable {
         return token("user-of-" + project, project, List.of("member", "reader"));
     }
 
+    /** A project id no other test uses: {@code p-} and eight hex digits. */
+    public static String newProject() {
+        return "p-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
     public String token(String userId, String projectId, List<String> roles) {
         return platform.tokens().issue(new Identity(userId, userId, projectId, projectId, roles,
                 Instant.now().plusSeconds(3600))).value();
@@ -169,6 +175,18 @@ public final class ApiPlatform implements AutoCloseable {
         @Override
         public String toString() {
             return status + " " + text();
+        }
+    }
+
+    /** Asserts that {@code r} is a Zun error of {@code status}, its first error of {@code code} and {@code title}. */
+    public static void assertZunError(Resp r, int status, String code, String title) {
+        assertEquals(status, r.status(), r.toString());
+        JsonObject e = r.json().getJsonArray("errors").getJsonObject(0);
+        if (code != null) {
+            assertEquals(code, e.getString("code"), r.toString());
+        }
+        if (title != null) {
+            assertEquals(title, e.getString("title"), r.toString());
         }
     }
 

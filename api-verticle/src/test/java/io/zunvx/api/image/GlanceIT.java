@@ -1,5 +1,6 @@
 package io.zunvx.api.image;
 
+import static io.zunvx.api.ApiPlatform.newProject;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -63,10 +64,6 @@ class GlanceIT {
         if (api != null) {
             api.close();
         }
-    }
-
-    private static String project() {
-        return "p-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     private static Resp glance(String method, String path, String token, Object body) {
@@ -150,7 +147,7 @@ class GlanceIT {
 
     @Test
     void anArchiveIsUploadedStreamedCheckedAndDownloadedBack() throws Exception {
-        String token = api.memberToken(project());
+        String token = api.memberToken(newProject());
         byte[] archive = DockerArchives.build("demo/app:1.0", 3 << 20, 1);
         assertTrue(archive.length > (1 << 20), "larger than the JSON body limit");
         List<String> before = blobs();
@@ -227,7 +224,7 @@ class GlanceIT {
 
     @Test
     void corruptTruncatedOrMisdeclaredUploadsLeaveTheImageQueuedWithoutData() throws Exception {
-        String token = api.memberToken(project());
+        String token = api.memberToken(newProject());
         byte[] archive = DockerArchives.build("demo/corrupt:1", 2 << 20, 2);
         String id = dockerImage(token, "corrupt");
         List<String> before = blobs();
@@ -267,7 +264,7 @@ class GlanceIT {
 
     @Test
     void dataLargerThanTheLimitIs413BeforeOrWhileItArrives() throws Exception {
-        String token = api.memberToken(project());
+        String token = api.memberToken(newProject());
         String id = dockerImage(token, "big");
         List<String> before = blobs();
 
@@ -319,7 +316,7 @@ class GlanceIT {
         Resp anonymousUpload = upload(UUID.randomUUID().toString(), "not-a-token", new byte[1000], Map.of());
         assertEquals(401, anonymousUpload.status(), anonymousUpload.toString());
 
-        String token = api.memberToken(project());
+        String token = api.memberToken(newProject());
         JsonObject schema = glance("GET", "/schemas/image", token, null).json();
         assertEquals("image", schema.getString("name"));
         assertTrue(schema.getJsonObject("properties").containsKey("container_format"));
@@ -332,7 +329,7 @@ class GlanceIT {
 
     @Test
     void createAndUpdateFollowGlancesRules() {
-        String token = api.memberToken(project());
+        String token = api.memberToken(newProject());
         assertGlanceError(glance("POST", "/images", token, new JsonObject().put("disk_format", "qcow3")), 400,
                 "Provided object does not match schema 'image': 'qcow3' is not one of");
         assertGlanceError(glance("POST", "/images", token, new JsonObject().put("status", "active")), 403,
@@ -403,9 +400,9 @@ class GlanceIT {
 
     @Test
     void projectsSeeTheirOwnImagesAndTheCommunityOnesAndAdminsSeeAll() {
-        String ownerProject = project();
+        String ownerProject = newProject();
         String owner = api.memberToken(ownerProject);
-        String other = api.memberToken(project());
+        String other = api.memberToken(newProject());
         String admin = api.adminToken();
         String priv = create(owner, new JsonObject().put("name", "mine").put("visibility", "private"));
         String community = create(owner, new JsonObject().put("name", "ours").put("visibility", "community"));

@@ -1,5 +1,7 @@
 package io.zunvx.api.image;
 
+import static io.zunvx.api.ApiPlatform.assertZunError;
+import static io.zunvx.api.ApiPlatform.newProject;
 import static io.zunvx.platform.db.TestWaits.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -93,21 +95,6 @@ class ImagesIT {
         }
     }
 
-    private static String project() {
-        return "p-" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
-    private static void assertZunError(Resp r, int status, String code, String title) {
-        assertEquals(status, r.status(), r.toString());
-        JsonObject e = r.json().getJsonArray("errors").getJsonObject(0);
-        if (code != null) {
-            assertEquals(code, e.getString("code"), r.toString());
-        }
-        if (title != null) {
-            assertEquals(title, e.getString("title"), r.toString());
-        }
-    }
-
     // ---- pull, list, show, delete ---------------------------------------------------------------------------------
 
     @Test
@@ -164,7 +151,7 @@ class ImagesIT {
 
     @Test
     void pullsAreForAdminsAndValidated() {
-        String member = api.memberToken(project());
+        String member = api.memberToken(newProject());
         JsonObject ok = new JsonObject().put("repo", "busybox").put("host", host);
         assertZunError(api.call("POST", "/v1/images", member, ok), 403, "container.policy-not-authorized",
                 "Policy doesn't allow image:pull to be performed.");
@@ -204,7 +191,7 @@ class ImagesIT {
 
     @Test
     void dockerSearchAsksTheConfiguredRegistryWithTheProjectsCredentials() {
-        String project = project();
+        String project = newProject();
         String member = api.memberToken(project);
 
         // Without credentials for that registry: it refuses, and the reason is the answer (400, never 500).
@@ -249,13 +236,13 @@ class ImagesIT {
 
     @Test
     void glanceSearchFindsTheStoresDockerImagesTheCallerCanSee() {
-        String project = project();
+        String project = newProject();
         String member = api.memberToken(project);
         String mine = glanceCreate(member, new JsonObject().put("name", "store-busybox").put("container_format",
                 "docker").put("disk_format", "raw").put("tags", new JsonArray().add("v1")));
         glanceCreate(member, new JsonObject().put("name", "store-busybox-raw").put("container_format", "bare")
                 .put("disk_format", "raw"));
-        glanceCreate(api.memberToken(project()), new JsonObject().put("name", "store-busybox-other")
+        glanceCreate(api.memberToken(newProject()), new JsonObject().put("name", "store-busybox-other")
                 .put("container_format", "docker").put("disk_format", "raw"));
 
         JsonArray found = api.call("GET", "/v1/images/store-busybox/search?image_driver=glance", member, null)
@@ -278,7 +265,7 @@ class ImagesIT {
 
     @Test
     void aContainerCreateChecksItsImageBeforeWritingAnything() {
-        String project = project();
+        String project = newProject();
         String member = api.memberToken(project);
 
         assertZunError(api.call("POST", "/v1/containers", member, new JsonObject().put("image", "Busy_Box")),
@@ -294,7 +281,7 @@ class ImagesIT {
                 .put("disk_format", "raw"));
         assertZunError(api.call("POST", "/v1/containers", member, new JsonObject().put("image", "queued-one")
                 .put("image_driver", "glance")), 400, "container.invalid-value", null);
-        String other = glanceCreate(api.memberToken(project()), new JsonObject().put("name", "private-other")
+        String other = glanceCreate(api.memberToken(newProject()), new JsonObject().put("name", "private-other")
                 .put("container_format", "docker").put("disk_format", "raw").put("visibility", "private"));
         assertZunError(api.call("POST", "/v1/containers", member, new JsonObject().put("image", other)
                 .put("image_driver", "glance")), 404, "container.image-not-found", null);
@@ -325,7 +312,7 @@ class ImagesIT {
 
     @Test
     void aCommitRecordsTheImageItWillStoreInTheSameTransaction() {
-        String project = project();
+        String project = newProject();
         String member = api.memberToken(project);
         ContainerStore store = new ContainerStore(api.pool(), new ContainerRepository(), Clock.systemUTC());
         Container c = await(store.inTransaction(tx -> tx.insert(Container.builder()

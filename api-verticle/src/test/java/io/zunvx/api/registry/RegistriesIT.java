@@ -1,5 +1,7 @@
 package io.zunvx.api.registry;
 
+import static io.zunvx.api.ApiPlatform.assertZunError;
+import static io.zunvx.api.ApiPlatform.newProject;
 import static io.zunvx.platform.db.TestWaits.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -49,10 +51,6 @@ class RegistriesIT {
         }
     }
 
-    private static String project() {
-        return "p-" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
     private static JsonObject registryBody(String name, String domain, String user, String password) {
         JsonObject r = new JsonObject().put("domain", domain);
         if (name != null) {
@@ -67,17 +65,6 @@ class RegistriesIT {
         return new JsonObject().put("registry", r);
     }
 
-    private static void assertZunError(Resp r, int status, String code, String title) {
-        assertEquals(status, r.status(), r.toString());
-        JsonObject e = r.json().getJsonArray("errors").getJsonObject(0);
-        if (code != null) {
-            assertEquals(code, e.getString("code"), r.toString());
-        }
-        if (title != null) {
-            assertEquals(title, e.getString("title"), r.toString());
-        }
-    }
-
     private static byte[] rawPassword(String uuid) {
         Row row = await(api.pool().preparedQuery("SELECT password_enc FROM registries WHERE uuid = $1")
                 .execute(Tuple.of(UUID.fromString(uuid)))).iterator().next();
@@ -88,7 +75,7 @@ class RegistriesIT {
     @Test
     void crudKeepsThePasswordEncryptedAndNeverShowsIt() {
         // GIVEN a member of a project
-        String token = api.memberToken(project());
+        String token = api.memberToken(newProject());
 
         // WHEN they create a registry with credentials
         Resp created = api.call("POST", "/v1/registries", token,
@@ -142,7 +129,7 @@ class RegistriesIT {
 
     @Test
     void aRegistryWithoutPasswordShowsNone() {
-        String token = api.memberToken(project());
+        String token = api.memberToken(newProject());
         Resp created = api.call("POST", "/v1/registries", token, registryBody(null, "registry.example.com", null,
                 null));
         assertEquals(201, created.status(), created.toString());
@@ -154,7 +141,7 @@ class RegistriesIT {
 
     @Test
     void badInputIsRefusedWithZunsTexts() {
-        String token = api.memberToken(project());
+        String token = api.memberToken(newProject());
         String schema = "container.schema-validation-error";
         assertZunError(api.call("POST", "/v1/registries", token, new JsonObject()), 400, schema,
                 "'registry' is a required property");
@@ -198,8 +185,8 @@ class RegistriesIT {
 
     @Test
     void namesAreUniqueInAProjectAndProjectsAreSeparate() {
-        String p1 = api.memberToken(project());
-        String p2 = api.memberToken(project());
+        String p1 = api.memberToken(newProject());
+        String p2 = api.memberToken(newProject());
         assertEquals(201, api.call("POST", "/v1/registries", p1, registryBody("dup", "a.io", null, null)).status());
         assertZunError(api.call("POST", "/v1/registries", p1, registryBody("dup", "b.io", null, null)), 409,
                 "container.registry-already-exists", "A registry with name dup already exists.");
@@ -230,7 +217,7 @@ class RegistriesIT {
 
     @Test
     void listsFilterAndPage() {
-        String token = api.memberToken(project());
+        String token = api.memberToken(newProject());
         for (int i = 0; i < 3; i++) {
             assertEquals(201, api.call("POST", "/v1/registries", token, registryBody("r" + i, "d" + (i % 2) + ".io",
                     "u", null)).status());
@@ -263,7 +250,7 @@ class RegistriesIT {
 
     @Test
     void aContainerCreateResolvesTheRegistryItNamesOrMatchesItsHost() {
-        String project = project();
+        String project = newProject();
         String token = api.memberToken(project);
         String uuid = api.call("POST", "/v1/registries", token, registryBody("private", "127.0.0.1:5000", "u", "p"))
                 .json().getJsonObject("registry").getString("uuid");
@@ -294,7 +281,7 @@ class RegistriesIT {
         assertNull(plain.json().getValue("registry_id"));
 
         // Another project's registry cannot be named, even by uuid.
-        assertZunError(api.call("POST", "/v1/containers", api.memberToken(project()), new JsonObject()
+        assertZunError(api.call("POST", "/v1/containers", api.memberToken(newProject()), new JsonObject()
                 .put("image", "busybox").put("registry", uuid)), 404, "container.registry-not-found", null);
     }
 }

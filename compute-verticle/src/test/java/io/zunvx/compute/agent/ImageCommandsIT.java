@@ -6,17 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import io.zunvx.compute.RegistryFixture;
 import io.zunvx.compute.LocalRegistry;
 import io.zunvx.compute.TestImages;
 import io.zunvx.compute.docker.DockerContainerDriver;
@@ -32,7 +30,7 @@ import io.zunvx.platform.concurrent.Blocking;
 import io.zunvx.platform.container.ContainerActionRepository;
 import io.zunvx.platform.container.ContainerRepository;
 import io.zunvx.platform.container.ContainerStore;
-import io.zunvx.platform.db.TestDatabase;
+import io.zunvx.platform.db.PgSession;
 import io.zunvx.platform.host.ComputeNodeRepository;
 import io.zunvx.platform.image.BlobStore;
 import io.zunvx.platform.image.DockerArchive;
@@ -77,14 +75,12 @@ class ImageCommandsIT {
 
     @TempDir
     static Path dir;
-    private static TestDatabase db;
-    private static Vertx vertx;
+    private static PgSession pg;
     private static Context context;
     private static Pool pool;
     private static Blocking blocking;
     private static DockerContainerDriver driver;
-    private static DockerClient docker;
-    private static LocalRegistry registry;
+    private static RegistryFixture bench;
     private static SimpleMeterRegistry meters;
     private static FilesystemBlobStore blobs;
     private static ContainerStore store;
@@ -94,22 +90,15 @@ class ImageCommandsIT {
     private static HostImageRepository hostImages;
     private static ContainerManager manager;
     private static ImageManager images;
-    private static String busyboxId;
 
     private final String project = "project-" + UUID.randomUUID();
-    /** Local image names a test made; removed after it, once its containers are gone. */
-    private final List<String> localImages = new ArrayList<>();
 
     @BeforeAll
     static void start() {
-        assumeTrue(LocalRegistry.available(), "docker-registry is not installed");
-        docker = TestImages.docker(DOCKER_HOST);
-        busyboxId = docker.inspectImageCmd("busybox:latest").exec().getId();
-        registry = LocalRegistry.start(dir.resolve("registry"), USER, PASSWORD);
-        db = TestDatabase.start(dir);
-        vertx = Vertx.vertx();
-        context = vertx.getOrCreateContext();
-        pool = db.pool(vertx, 16);
+        bench = RegistryFixture.start(DOCKER_HOST, dir.resolve("registry"), USER, PASSWORD);
+        pg = PgSession.start(dir, 16);
+        context = pg.vertx().getOrCreateContext();
+        pool = pg.pool();
         blocking = new Blocking("it-docker", 64);
         driver = new DockerContainerDriver(DOCKER_HOST);
         meters = new SimpleMeterRegistry();
@@ -143,37 +132,25 @@ class ImageCommandsIT {
         if (blocking != null) {
             blocking.close();
         }
-        if (pool != null) {
-            await(pool.close());
+        if (pg != null) {
+            pg.close();
         }
-        if (vertx != null) {
-            await(vertx.close());
-        }
-        if (db != null) {
-            db.close();
-        }
-        if (registry != null) {
-            registry.close();
-        }
-        if (docker != null) {
-            docker.close();
+        if (bench != null) {
+            bench.close();
         }
     }
 
     @AfterEach
     void removeWhatThisTestCreated() {
-        for (var c : docker.listContainersCmd().withShowAll(true)
+        for (var c : bench.docker().listContainersCmd().withShowAll(true)
                 .withLabelFilter(Map.of(Container.LABEL_HOST, HOST)).exec()) {
             try {
-                docker.removeContainerCmd(c.getId()).withForce(true).exec();
+                bench.docker().removeContainerCmd(c.getId()).withForce(true).exec();
             } catch (NotFoundException gone) {
                 // removed meanwhile
             }
         }
-        for (String name : localImages) {
-            LocalRegistry.untag(docker, name);
-        }
-        assertEquals(busyboxId, docker.inspectImageCmd("busybox:latest").exec().getId());
+        bench.removeMade();
     }
 
     // ------------------------------------------------------------------------------------------ private registries
@@ -192,8 +169,8 @@ class ImageCommandsIT {
         // THEN it is Created from the image in that registry
         Container after = row(c.uuid());
         assertEquals(Status.CREATED, after.status(), after.statusReason());
-        assertEquals(registry.address() + "/" + REPOSITORY + ":" + tag,
-                docker.inspectContainerCmd(after.containerId()).exec().getConfig().getImage());
+        assertEquals(bench.registry().address() + "/" + REPOSITORY + ":" + tag,
+                bench.docker().inspectContainerCmd(after.containerId()).exec().getConfig().getImage());
         assertEquals("zunvx/busybox:" + tag, after.image(), "the row keeps the image as the user gave it");
     }
 
@@ -202,7 +179,7 @@ class ImageCommandsIT {
         // GIVEN busybox in the private registry, known to the project, and a container whose image names that host
         String tag = pushedTag();
         registry(project);
-        Container c = insert(container(registry.address() + "/" + REPOSITORY + ":" + tag));
+        Container c = insert(container(bench.registry().address() + "/" + REPOSITORY + ":" + tag));
 
         // WHEN it is created THEN the project's credentials for that registry were used
         handle(new ContainerCommand.CreateContainer(c.uuid(), "req-1"));
@@ -215,7 +192,7 @@ class ImageCommandsIT {
         // GIVEN busybox in the private registry, and a project that has no credentials for it
         String tag = pushedTag();
         registry("another-project");
-        Container c = insert(container(registry.address() + "/" + REPOSITORY + ":" + tag));
+        Container c = insert(container(bench.registry().address() + "/" + REPOSITORY + ":" + tag));
         await(actions.start(pool, c.uuid(), "req-1", "create", project, null, java.time.Instant.now()));
 
         // WHEN it is created
@@ -264,7 +241,7 @@ class ImageCommandsIT {
             assertEquals(Status.CREATED, after.status(), after.statusReason());
         }
         assertEquals(pulls + 1, pulls());
-        assertEquals(1, registry.manifestFetches(REPOSITORY, tag), registry.requests().toString());
+        assertEquals(1, bench.registry().manifestFetches(REPOSITORY, tag), bench.registry().requests().toString());
     }
 
     // ------------------------------------------------------------------------------------------------ image store
@@ -277,8 +254,8 @@ class ImageCommandsIT {
         StoreImage image = await(storeImages.create(pool, StoreImage.queued(UUID.randomUUID(), name, "docker",
                 "raw", "private", project, List.of(), 0, 0, false, null)));
         activate(image.id(), s);
-        localImages.add(name + ":latest");
-        localImages.add(image.id() + ":latest");
+        bench.made(name + ":latest");
+        bench.made(image.id() + ":latest");
         long loads = loads();
 
         // WHEN containers are created and started from it by name and by id
@@ -297,7 +274,7 @@ class ImageCommandsIT {
             assertEquals(s.marker() + "\n", awaitLogs(after.containerId()));
         }
         assertEquals(loads + 1, loads());
-        assertEquals(s.imageId(), docker.inspectImageCmd(name + ":latest").exec().getId());
+        assertEquals(s.imageId(), bench.docker().inspectImageCmd(name + ":latest").exec().getId());
     }
 
     @Test
@@ -334,7 +311,7 @@ class ImageCommandsIT {
         awaitLogs(row(c.uuid()).containerId());
         UUID imageUuid = UUID.randomUUID();
         String repository = "zunvx-it/commit-" + UUID.randomUUID().toString().substring(0, 8);
-        localImages.add(repository + ":v1");
+        bench.made(repository + ":v1");
         await(storeImages.create(pool, StoreImage.queued(imageUuid, repository, "docker", "raw", "private", project,
                 List.of("v1"), 0, 0, false, null)));
         await(actions.start(pool, c.uuid(), "req-commit", "commit", project, null, java.time.Instant.now()));
@@ -345,7 +322,7 @@ class ImageCommandsIT {
         // THEN the record is active with the archive's size, digests and Docker id, and the action succeeded
         StoreImage stored = await(storeImages.find(pool, imageUuid)).orElseThrow();
         assertEquals(StoreImage.ACTIVE, stored.status());
-        String committedId = docker.inspectImageCmd(repository + ":v1").exec().getId();
+        String committedId = bench.docker().inspectImageCmd(repository + ":v1").exec().getId();
         assertEquals(committedId, stored.dockerImageId());
         assertEquals(List.of(repository + ":v1"), stored.repoTags());
         assertTrue(stored.size() > 0);
@@ -360,11 +337,11 @@ class ImageCommandsIT {
         }
 
         // AND once the local image is gone, a glance container from the stored image runs the committed filesystem
-        docker.removeImageCmd(repository + ":v1").exec();
+        bench.docker().removeImageCmd(repository + ":v1").exec();
         assertTrue(driver.inspectImage(committedId).isEmpty());
         Container fromStore = insert(container(imageUuid.toString()).imageDriver("glance").run(true)
                 .command(List.of("cat", "/marker")));
-        localImages.add(imageUuid + ":latest");
+        bench.made(imageUuid + ":latest");
         handle(new ContainerCommand.CreateContainer(fromStore.uuid(), "req-2"));
         Container after = row(fromStore.uuid());
         assertNotNull(after.containerId(), after.statusReason());
@@ -378,7 +355,7 @@ class ImageCommandsIT {
         handle(new ContainerCommand.CreateContainer(c.uuid(), "req-1"));
         UUID imageUuid = UUID.randomUUID();
         String repository = "zunvx-it/big-" + UUID.randomUUID().toString().substring(0, 8);
-        localImages.add(repository + ":v1");
+        bench.made(repository + ":v1");
         await(storeImages.create(pool, StoreImage.queued(imageUuid, repository, "docker", "raw", "private", project,
                 List.of("v1"), 0, 0, false, null)));
         await(actions.start(pool, c.uuid(), "req-commit", "commit", project, null, java.time.Instant.now()));
@@ -407,7 +384,7 @@ class ImageCommandsIT {
         // for a tag that does not exist
         String tag = pushedTag();
         registry(project);
-        String repo = registry.address() + "/" + REPOSITORY;
+        String repo = bench.registry().address() + "/" + REPOSITORY;
         HostImage good = await(hostImages.create(pool, hostImage(repo, tag)));
         HostImage missing = await(hostImages.create(pool, hostImage(repo, "missing-" + UUID.randomUUID())));
 
@@ -418,7 +395,7 @@ class ImageCommandsIT {
         // THEN the first is ready with busybox's id and size, the second is error with the registry's reason
         HostImage ready = await(hostImages.find(pool, good.uuid())).orElseThrow();
         assertEquals(HostImage.READY, ready.status(), ready.statusReason());
-        assertEquals(busyboxId, ready.imageId());
+        assertEquals(bench.busyboxId(), ready.imageId());
         assertTrue(ready.size() > 0);
         HostImage failed = await(hostImages.find(pool, missing.uuid())).orElseThrow();
         assertEquals(HostImage.ERROR, failed.status());
@@ -435,7 +412,7 @@ class ImageCommandsIT {
         // GIVEN a pulled image, and another one a container uses
         String tag = pushedTag();
         registry(project);
-        String repo = registry.address() + "/" + REPOSITORY;
+        String repo = bench.registry().address() + "/" + REPOSITORY;
         HostImage free = await(hostImages.create(pool, hostImage(repo, tag)));
         onContext(() -> images.handle(new ImageCommand.PullImage(free.uuid(), "req-1")));
         String ref = repo + ":" + tag;
@@ -448,7 +425,7 @@ class ImageCommandsIT {
 
         // WHEN both are deleted
         onContext(() -> images.handle(new ImageCommand.DeleteImage(UUID.randomUUID(), "req-3", repo, tag,
-                busyboxId)));
+                bench.busyboxId())));
         String[] parts = s.reference().split(":");
         onContext(() -> images.handle(new ImageCommand.DeleteImage(UUID.randomUUID(), "req-4", parts[0], parts[1],
                 s.imageId())));
@@ -477,8 +454,9 @@ class ImageCommandsIT {
     /** An image of its own under a unique local name (removed after the test). */
     private Stored storedUnique() {
         String tag = "u-" + UUID.randomUUID();
-        localImages.add("zunvx-it/unique:" + tag);
-        TestImages.Unique u = TestImages.commit(docker, "zunvx-it/unique", tag, Map.of(Container.LABEL_HOST, HOST));
+        bench.made("zunvx-it/unique:" + tag);
+        TestImages.Unique u = TestImages.commit(bench.docker(), "zunvx-it/unique", tag,
+                Map.of(Container.LABEL_HOST, HOST));
         return new Stored(u.id(), u.reference(), u.marker(), null);
     }
 
@@ -499,13 +477,13 @@ class ImageCommandsIT {
 
     private String pushedTag() {
         String tag = "t-" + UUID.randomUUID();
-        localImages.add(registry.push(docker, "busybox:latest", REPOSITORY, tag));
+        bench.pushBusybox(REPOSITORY, tag);
         return tag;
     }
 
     private static Registry registry(String projectId) {
         return await(registries.create(pool, new Registry(UUID.randomUUID(), "it-" + UUID.randomUUID(),
-                registry.address(), USER, true, projectId, "user", null, null), PASSWORD));
+                bench.registry().address(), USER, true, projectId, "user", null, null), PASSWORD));
     }
 
     private Container.Builder container(String image) {
@@ -547,7 +525,7 @@ class ImageCommandsIT {
     /** The output of a container once it has exited. */
     private static String awaitLogs(String containerId) {
         try {
-            docker.waitContainerCmd(containerId).start().awaitStatusCode(60, TimeUnit.SECONDS);
+            bench.docker().waitContainerCmd(containerId).start().awaitStatusCode(60, TimeUnit.SECONDS);
         } catch (NotFoundException gone) {
             // exited and removed: its log is gone too
         }

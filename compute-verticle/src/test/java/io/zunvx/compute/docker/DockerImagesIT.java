@@ -1,7 +1,7 @@
 package io.zunvx.compute.docker;
 
-import com.github.dockerjava.api.DockerClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.zunvx.compute.RegistryFixture;
 import io.zunvx.compute.LocalRegistry;
 import io.zunvx.compute.TestImages;
 import io.zunvx.compute.TestImages.Unique;
@@ -34,7 +34,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The image side of {@link DockerContainerDriver} against the real engine and a real registry on 127.0.0.1
@@ -53,22 +52,14 @@ class DockerImagesIT {
 
     @TempDir
     static Path dir;
-    private static LocalRegistry registry;
+    private static RegistryFixture bench;
     private static DockerContainerDriver driver;
-    private static DockerClient docker;
     private static SimpleMeterRegistry meters;
     private static FilesystemBlobStore blobs;
-    private static String busyboxId;
-
-    /** Local image names a test made; removed after it. */
-    private final List<String> created = new ArrayList<>();
 
     @BeforeAll
     static void start() {
-        assumeTrue(LocalRegistry.available(), "docker-registry is not installed");
-        docker = TestImages.docker(DOCKER_HOST);
-        busyboxId = docker.inspectImageCmd("busybox:latest").exec().getId();
-        registry = LocalRegistry.start(dir.resolve("registry"), USER, PASSWORD);
+        bench = RegistryFixture.start(DOCKER_HOST, dir.resolve("registry"), USER, PASSWORD);
         driver = new DockerContainerDriver(DOCKER_HOST);
         blobs = new FilesystemBlobStore(dir.resolve("store"));
         meters = new SimpleMeterRegistry();
@@ -80,21 +71,14 @@ class DockerImagesIT {
         if (driver != null) {
             driver.close();
         }
-        if (registry != null) {
-            registry.close();
-        }
-        if (docker != null) {
-            docker.close();
+        if (bench != null) {
+            bench.close();
         }
     }
 
     @AfterEach
     void removeWhatThisTestCreated() {
-        for (String name : created) {
-            LocalRegistry.untag(docker, name);
-        }
-        // busybox itself is never touched
-        assertEquals(busyboxId, docker.inspectImageCmd("busybox:latest").exec().getId());
+        bench.removeMade();
     }
 
     // ------------------------------------------------------------------------------------------------ registry pulls
@@ -108,7 +92,7 @@ class DockerImagesIT {
         LocalImage image = driver.ensureImage(ref, "always", auth());
 
         // THEN the engine has it: the same image as busybox, with its size
-        assertEquals(busyboxId, image.id());
+        assertEquals(bench.busyboxId(), image.id());
         assertTrue(image.size() > 0, image.toString());
         assertTrue(image.repoTags().contains(ref), image.toString());
     }
@@ -122,7 +106,7 @@ class DockerImagesIT {
         DriverException anonymous = assertThrows(DriverException.class,
                 () -> driver.ensureImage(ref, "always", null));
         DriverException wrong = assertThrows(DriverException.class,
-                () -> driver.ensureImage(ref, "always", new RegistryAuth(registry.address(), USER, "wrong")));
+                () -> driver.ensureImage(ref, "always", new RegistryAuth(bench.registry().address(), USER, "wrong")));
 
         // THEN both fail for good, saying that the registry wants (other) credentials, and nothing was pulled
         for (DriverException e : List.of(anonymous, wrong)) {
@@ -138,7 +122,7 @@ class DockerImagesIT {
     @Test
     void pullOfAMissingTagCarriesTheRegistrysReason() {
         // GIVEN a tag nobody pushed
-        String ref = registry.address() + "/" + REPOSITORY + ":missing-" + UUID.randomUUID();
+        String ref = bench.registry().address() + "/" + REPOSITORY + ":missing-" + UUID.randomUUID();
 
         // WHEN pulled with good credentials THEN the registry's "manifest unknown" is the reason
         DriverException e = assertThrows(DriverException.class, () -> driver.ensureImage(ref, "always", auth()));
@@ -157,22 +141,22 @@ class DockerImagesIT {
         DriverException never = assertThrows(DriverException.class, () -> driver.ensureImage(ref, "never", auth()));
         assertEquals(DriverException.Kind.NOT_FOUND, never.kind());
         assertEquals("Image " + ref + " not present with pull policy of Never", never.getMessage());
-        assertEquals(0, registry.manifestFetches(REPOSITORY, tag));
+        assertEquals(0, bench.registry().manifestFetches(REPOSITORY, tag));
 
         // WHEN ensured with ifnotpresent THEN it is pulled once; a second ifnotpresent and a never find it there
         driver.ensureImage(ref, "IfNotPresent", auth());
         assertEquals(pulls + 1, pulls());
-        assertEquals(1, registry.manifestFetches(REPOSITORY, tag));
-        assertEquals(busyboxId, driver.ensureImage(ref, "ifnotpresent", auth()).id());
-        assertEquals(busyboxId, driver.ensureImage(ref, "never", null).id());
-        assertEquals(busyboxId, driver.ensureImage(ref, null, null).id());
+        assertEquals(1, bench.registry().manifestFetches(REPOSITORY, tag));
+        assertEquals(bench.busyboxId(), driver.ensureImage(ref, "ifnotpresent", auth()).id());
+        assertEquals(bench.busyboxId(), driver.ensureImage(ref, "never", null).id());
+        assertEquals(bench.busyboxId(), driver.ensureImage(ref, null, null).id());
         assertEquals(pulls + 1, pulls());
-        assertEquals(1, registry.manifestFetches(REPOSITORY, tag));
+        assertEquals(1, bench.registry().manifestFetches(REPOSITORY, tag));
 
         // WHEN ensured with always THEN the registry is asked again although the image is present
         driver.ensureImage(ref, "Always", auth());
         assertEquals(pulls + 2, pulls());
-        assertEquals(2, registry.manifestFetches(REPOSITORY, tag));
+        assertEquals(2, bench.registry().manifestFetches(REPOSITORY, tag));
 
         // AND an unknown policy is refused
         DriverException bad = assertThrows(DriverException.class, () -> driver.ensureImage(ref, "sometimes", null));
@@ -199,13 +183,13 @@ class DockerImagesIT {
             go.countDown();
             for (Future<LocalImage> r : results) {
                 // THEN every one of them has the image
-                assertEquals(busyboxId, r.get(2, TimeUnit.MINUTES).id());
+                assertEquals(bench.busyboxId(), r.get(2, TimeUnit.MINUTES).id());
             }
         }
 
         // AND the engine was asked for one pull, and the registry served the manifest once
         assertEquals(pulls + 1, pulls());
-        assertEquals(1, registry.manifestFetches(REPOSITORY, tag), registry.requests().toString());
+        assertEquals(1, bench.registry().manifestFetches(REPOSITORY, tag), bench.registry().requests().toString());
     }
 
     @Test
@@ -227,7 +211,7 @@ class DockerImagesIT {
             go.countDown();
 
             // THEN the authenticated one succeeds and the anonymous one fails: no one borrows another's login
-            assertEquals(busyboxId, withAuth.get(2, TimeUnit.MINUTES).id());
+            assertEquals(bench.busyboxId(), withAuth.get(2, TimeUnit.MINUTES).id());
             var failure = assertThrows(java.util.concurrent.ExecutionException.class,
                     () -> anonymous.get(2, TimeUnit.MINUTES));
             assertTrue(failure.getCause() instanceof DriverException, failure.toString());
@@ -277,8 +261,8 @@ class DockerImagesIT {
 
         // WHEN loaded under a new name, twice
         String name = "zunvx-it/loaded-" + UUID.randomUUID();
-        created.add(name + ":latest");
-        created.add(image.reference());
+        bench.made(name + ":latest");
+        bench.made(image.reference());
         long loads = loads();
         LocalImage loaded = driver.loadImage(image.id(), name, false, () -> blobs.open(blob.location()));
         LocalImage again = driver.loadImage(image.id(), name, false, () -> {
@@ -310,8 +294,8 @@ class DockerImagesIT {
         }
         driver.removeImage(image.reference(), false);
         String name = "zunvx-it/loaded-" + UUID.randomUUID();
-        created.add(name + ":latest");
-        created.add(image.reference());
+        bench.made(name + ":latest");
+        bench.made(image.reference());
         long loads = loads();
 
         // WHEN ten containers want it at the same moment
@@ -343,13 +327,13 @@ class DockerImagesIT {
             tar = archive.readAllBytes();
         }
         driver.removeImage(image.reference(), false);
-        created.add(image.reference());
+        bench.made(image.reference());
         assertTrue(Tars.corruptLayers(tar) > 0, "the archive has layers");
         BlobStore.Written blob = blobs.write("corrupt", new java.io.ByteArrayInputStream(tar), 1L << 30);
 
         // WHEN loaded
         String name = "zunvx-it/corrupt-" + UUID.randomUUID();
-        created.add(name + ":latest");
+        bench.made(name + ":latest");
         DriverException e = assertThrows(DriverException.class,
                 () -> driver.loadImage(image.id(), name, false, () -> blobs.open(blob.location())));
 
@@ -374,29 +358,27 @@ class DockerImagesIT {
 
     /** Pushes busybox to the registry under a new tag; the pulled name is removed after the test. */
     private String pushed() {
-        String ref = registry.push(docker, "busybox:latest", REPOSITORY, "t-" + UUID.randomUUID());
-        created.add(ref);
-        return ref;
+        return bench.pushBusybox(REPOSITORY, "t-" + UUID.randomUUID());
     }
 
     /** An image of its own under a unique name (removed after the test). */
     private Unique uniqueImage(String tag) {
         String repository = "zunvx-it/unique";
-        created.add(repository + ":" + tag);
-        return TestImages.commit(docker, repository, tag, java.util.Map.of("zunvx.it", tag));
+        bench.made(repository + ":" + tag);
+        return TestImages.commit(bench.docker(), repository, tag, java.util.Map.of("zunvx.it", tag));
     }
 
     /** Runs a command in a new container from {@code image} and returns its output; the container is removed. */
     private String run(String image, String... command) throws InterruptedException {
-        String containerId = docker.createContainerCmd(image).withCmd(command)
+        String containerId = bench.docker().createContainerCmd(image).withCmd(command)
                 .withHostConfig(com.github.dockerjava.api.model.HostConfig.newHostConfig().withNetworkMode("none"))
                 .exec().getId();
         try {
-            docker.startContainerCmd(containerId).exec();
-            docker.waitContainerCmd(containerId).start().awaitStatusCode(60, TimeUnit.SECONDS);
+            bench.docker().startContainerCmd(containerId).exec();
+            bench.docker().waitContainerCmd(containerId).start().awaitStatusCode(60, TimeUnit.SECONDS);
             return driver.logs(containerId, io.zunvx.compute.driver.LogOptions.ALL);
         } finally {
-            docker.removeContainerCmd(containerId).withForce(true).exec();
+            bench.docker().removeContainerCmd(containerId).withForce(true).exec();
         }
     }
 
@@ -405,7 +387,7 @@ class DockerImagesIT {
     }
 
     private static RegistryAuth auth() {
-        return new RegistryAuth(registry.address(), USER, PASSWORD);
+        return new RegistryAuth(bench.registry().address(), USER, PASSWORD);
     }
 
     private static long pulls() {

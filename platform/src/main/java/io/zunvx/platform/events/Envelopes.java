@@ -39,14 +39,17 @@ public final class Envelopes {
      * command's arguments in name order.
      */
     public static OutboxMessage command(String topic, ContainerCommand c) {
-        Map<String, Object> fields = ContainerCommand.toFields(c);
+        return command(topic, c.uuid().toString(), c.type(), ContainerCommand.toFields(c));
+    }
+
+    /** A command keyed and subjected by {@code uuid}: uuid, request id, then the arguments in name order. */
+    private static OutboxMessage command(String topic, String uuid, String type, Map<String, Object> fields) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("uuid", fields.remove("uuid"));
         data.put("request_id", fields.remove("request_id"));
         // Arguments come from Map.of, whose iteration order changes from one JVM run to the next.
         data.putAll(new TreeMap<>(fields));
-        String uuid = c.uuid().toString();
-        return of(topic, uuid, c.type(), uuid, null, new JsonObject(data));
+        return of(topic, uuid, type, uuid, null, new JsonObject(data));
     }
 
     /**
@@ -113,13 +116,7 @@ public final class Envelopes {
      * {@code request_id}, then the command's arguments in name order.
      */
     public static OutboxMessage imageCommand(String topic, ImageCommand c) {
-        Map<String, Object> fields = ImageCommand.toFields(c);
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("uuid", fields.remove("uuid"));
-        data.put("request_id", fields.remove("request_id"));
-        data.putAll(new TreeMap<>(fields));
-        String uuid = c.uuid().toString();
-        return of(topic, uuid, c.type(), uuid, null, new JsonObject(data));
+        return command(topic, c.uuid().toString(), c.type(), ImageCommand.toFields(c));
     }
 
     /**

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
@@ -17,12 +16,10 @@ import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.zunvx.platform.db.Database;
-import io.zunvx.platform.db.TestDatabase;
+import io.zunvx.platform.db.PgSession;
 import io.zunvx.platform.error.ZunException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.AlgorithmParameters;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -42,15 +39,12 @@ import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@link TokenService} with its keys in a real PostgreSQL: what it issues verifies, and anything forged, foreign,
@@ -63,29 +57,10 @@ class TokenServiceIT {
     private static final Identity ALICE = new Identity("user-alice", "alice", "project-demo", "demo",
             List.of("member", "reader"), null);
 
-    @TempDir
-    static Path dir;
-
-    private static TestDatabase db;
-    private static Vertx vertx;
+    @RegisterExtension
+    static final PgSession pg = PgSession.perClass();
 
     private final List<Pool> pools = new CopyOnWriteArrayList<>();
-
-    @BeforeAll
-    static void startDatabase() {
-        db = TestDatabase.start(dir);
-        vertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void stopDatabase() {
-        if (vertx != null) {
-            await(vertx.close());
-        }
-        if (db != null) {
-            db.close();
-        }
-    }
 
     @AfterEach
     void closePools() {
@@ -180,7 +155,7 @@ class TokenServiceIT {
         // GIVEN a token issued an hour ago for one second
         Pool pool = freshPool();
         Clock anHourAgo = Clock.fixed(Instant.now().minus(Duration.ofHours(1)), ZoneOffset.UTC);
-        TokenService past = await(TokenService.load(vertx, pool, ISSUER, Duration.ofSeconds(1), anHourAgo));
+        TokenService past = await(TokenService.load(pg.vertx(), pool, ISSUER, Duration.ofSeconds(1), anHourAgo));
         String token = past.issue(ALICE).value();
 
         // WHEN it is verified now
@@ -445,14 +420,13 @@ class TokenServiceIT {
     // ---- helpers --------------------------------------------------------------------------------------------------
 
     private Pool freshPool() {
-        Database fresh = db.freshDatabase();
-        Pool pool = fresh.pool(vertx, 4, "tokens-" + UUID.randomUUID());
+        Pool pool = pg.freshPool(4);
         pools.add(pool);
         return pool;
     }
 
     private static TokenService load(Pool pool, String issuer, Clock clock) {
-        return await(TokenService.load(vertx, pool, issuer, TTL, clock));
+        return await(TokenService.load(pg.vertx(), pool, issuer, TTL, clock));
     }
 
     private static List<Row> signingKeys(Pool pool) {
@@ -487,7 +461,7 @@ class TokenServiceIT {
     /** A token signed outside the service with {@code privatePem}, as a forger or a misconfigured peer would. */
     private static String sign(String privatePem, String kid, String issuer, List<String> audience,
                                JsonObject claims) {
-        JWTAuth signer = JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions()
+        JWTAuth signer = JWTAuth.create(pg.vertx(), new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions()
                 .setAlgorithm(TokenService.ALGORITHM).setId(kid).setBuffer(privatePem)));
         JWTOptions options = new JWTOptions().setAlgorithm(TokenService.ALGORITHM).setIssuer(issuer)
                 .setNoTimestamp(true).setHeader(new JsonObject().put("kid", kid));

@@ -7,17 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vertx.core.Vertx;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import io.zunvx.model.ComputeNode;
 import io.zunvx.model.Container;
 import io.zunvx.model.Status;
-import io.zunvx.platform.db.TestDatabase;
+import io.zunvx.platform.db.PgSession;
 import io.zunvx.platform.host.ComputeNodeRepository;
 import io.zunvx.platform.outbox.OutboxMessage;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,45 +22,24 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The multi-row writes a scheduler batch is made of, on a real PostgreSQL: claims summed and tested per host, rows
  * locked and saved together with their events, outbox rows and action events inserted in list order.
  */
 class BatchWritesIT {
-    @TempDir
-    static Path dir;
-
-    private static TestDatabase db;
-    private static Vertx vertx;
-    private static Pool pool;
+    @RegisterExtension
+    static final PgSession pg = PgSession.perClass(8);
     private static ContainerStore store;
     private final ComputeNodeRepository nodes = new ComputeNodeRepository();
     private final ContainerActionRepository actions = new ContainerActionRepository();
 
     @BeforeAll
-    static void startDatabase() {
-        db = TestDatabase.start(dir);
-        vertx = Vertx.vertx();
-        pool = db.pool(vertx, 8);
-        store = new ContainerStore(pool, new ContainerRepository(), Clock.systemUTC());
-    }
-
-    @AfterAll
-    static void stopDatabase() {
-        if (pool != null) {
-            await(pool.close());
-        }
-        if (vertx != null) {
-            await(vertx.close());
-        }
-        if (db != null) {
-            db.close();
-        }
+    static void createStore() {
+        store = new ContainerStore(pg.pool(), new ContainerRepository(), Clock.systemUTC());
     }
 
     @Test
@@ -71,7 +47,7 @@ class BatchWritesIT {
         // GIVEN two hosts with 4 CPUs, one of them with 3 claimed already
         String roomy = host(4);
         String tight = host(4);
-        await(pool.withTransaction(tx -> nodes.claim(tx, tight, -1, 0, 3, 0, 1, 1, 1)));
+        await(pg.pool().withTransaction(tx -> nodes.claim(tx, tight, -1, 0, 3, 0, 1, 1, 1)));
 
         // WHEN a batch claims 3 × 0.5 CPU on each, and something on an unknown host
         var claims = new ArrayList<ComputeNodeRepository.Claim>();
@@ -80,24 +56,24 @@ class BatchWritesIT {
             claims.add(new ComputeNodeRepository.Claim(tight, 10, 0.5, 1));
         }
         claims.add(new ComputeNodeRepository.Claim("no-such-host", 1, 0.1, 0));
-        Map<String, ComputeNode> claimed = await(pool.withTransaction(tx -> nodes.claimAll(tx, claims, 1, 1, 1)));
+        Map<String, ComputeNode> claimed = await(pg.pool().withTransaction(tx -> nodes.claimAll(tx, claims, 1, 1, 1)));
 
         // THEN the roomy host took all three at once, the tight one none (1.5 > 1 left), the unknown one is missing
         assertEquals(List.of(roomy), List.copyOf(claimed.keySet()));
-        ComputeNode r = await(nodes.find(pool, roomy)).orElseThrow();
+        ComputeNode r = await(nodes.find(pg.pool(), roomy)).orElseThrow();
         assertEquals(r, claimed.get(roomy));
         assertEquals(List.of(30L, 1.5, 3L, 1L), List.of(r.memUsed(), r.cpuUsed(), r.diskUsed(), r.version()));
-        ComputeNode t = await(nodes.find(pool, tight)).orElseThrow();
+        ComputeNode t = await(nodes.find(pg.pool(), tight)).orElseThrow();
         assertEquals(List.of(0L, 3.0, 1L), List.of(t.memUsed(), t.cpuUsed(), t.version()));
         // AND sums of tenths fill a host exactly, without a floating-point remainder
         var tenths = new ArrayList<ComputeNodeRepository.Claim>();
         for (int i = 0; i < 10; i++) {
             tenths.add(new ComputeNodeRepository.Claim(tight, 0, 0.1, 0));
         }
-        assertEquals(4.0, await(pool.withTransaction(tx -> nodes.claimAll(tx, tenths, 1, 1, 1))).get(tight)
+        assertEquals(4.0, await(pg.pool().withTransaction(tx -> nodes.claimAll(tx, tenths, 1, 1, 1))).get(tight)
                 .cpuUsed());
-        assertEquals(Map.of(roomy, r, tight, await(nodes.find(pool, tight)).orElseThrow()),
-                await(nodes.findAll(pool, List.of(roomy, tight, "no-such-host"))));
+        assertEquals(Map.of(roomy, r, tight, await(nodes.find(pg.pool(), tight)).orElseThrow()),
+                await(nodes.findAll(pg.pool(), List.of(roomy, tight, "no-such-host"))));
     }
 
     @Test
@@ -130,7 +106,7 @@ class BatchWritesIT {
         }
         // AND the outbox has each state event (sequence 2) before every command
         List<Row> rows = new ArrayList<>();
-        await(pool.preparedQuery("SELECT key, type, sequence FROM outbox WHERE key = ANY($1) AND "
+        await(pg.pool().preparedQuery("SELECT key, type, sequence FROM outbox WHERE key = ANY($1) AND "
                         + "(sequence IS NULL OR sequence = 2) ORDER BY id")
                 .execute(Tuple.tuple().addArrayOfString(ids.stream().map(UUID::toString).toArray(String[]::new))))
                 .forEach(rows::add);
@@ -160,16 +136,16 @@ class BatchWritesIT {
         UUID a = UUID.randomUUID();
         UUID b = UUID.randomUUID();
         Instant t = Instant.parse("2030-01-01T00:00:00Z");
-        await(actions.start(pool, a, "req-a", "create", "p", "u", t));
-        await(actions.start(pool, b, "req-b", "create", "p", "u", t));
+        await(actions.start(pg.pool(), a, "req-a", "create", "p", "u", t));
+        await(actions.start(pg.pool(), b, "req-b", "create", "p", "u", t));
 
         // WHEN one step is recorded for all three
-        await(actions.events(pool, List.of(a, b, UUID.randomUUID()), java.util.Arrays.asList("req-a", "req-b", null),
-                "scheduler__select_destinations", t, t, "Success"));
+        await(actions.events(pg.pool(), List.of(a, b, UUID.randomUUID()),
+                java.util.Arrays.asList("req-a", "req-b", null), "scheduler__select_destinations", t, t, "Success"));
 
         // THEN each action has it, and stays open
         for (var pair : List.of(List.of(a, "req-a"), List.of(b, "req-b"))) {
-            var action = await(actions.get(pool, (UUID) pair.get(0), (String) pair.get(1), false)).orElseThrow();
+            var action = await(actions.get(pg.pool(), (UUID) pair.get(0), (String) pair.get(1), false)).orElseThrow();
             assertEquals(1, action.getJsonArray("events").size());
             assertEquals("Success", action.getJsonArray("events").getJsonObject(0).getString("result"));
             assertNull(action.getString("finish_time"));
@@ -178,8 +154,8 @@ class BatchWritesIT {
 
     private String host(int cpus) {
         String name = "bw-" + UUID.randomUUID().toString().substring(0, 8);
-        await(nodes.report(pool, new ComputeNode(ComputeNodeRepository.newId(), name, 1024, 0, cpus, 0, 100, 0, 0, 0,
-                0, 0, "x86_64", "linux", "Linux", "6.1", Map.of(), List.of("runc"), false, "nova",
+        await(nodes.report(pg.pool(), new ComputeNode(ComputeNodeRepository.newId(), name, 1024, 0, cpus, 0, 100, 0,
+                0, 0, 0, 0, "x86_64", "linux", "Linux", "6.1", Map.of(), List.of("runc"), false, "nova",
                 "http://" + name, null, null, 0), Instant.now()));
         return name;
     }

@@ -4,67 +4,38 @@ import static io.zunvx.platform.db.TestWaits.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
-import io.zunvx.platform.db.TestDatabase;
-import java.nio.file.Path;
+import io.zunvx.platform.db.PgSession;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Container actions and their events on a real PostgreSQL, rendered in Zun's shapes. */
 class ContainerActionRepositoryIT {
     private static final Instant T0 = Instant.parse("2030-01-01T10:00:00Z");
 
-    @TempDir
-    static Path dir;
-
-    private static TestDatabase db;
-    private static Vertx vertx;
-    private static Pool pool;
+    @RegisterExtension
+    static final PgSession pg = PgSession.perClass(4);
     private final ContainerActionRepository actions = new ContainerActionRepository();
-
-    @BeforeAll
-    static void startDatabase() {
-        db = TestDatabase.start(dir);
-        vertx = Vertx.vertx();
-        pool = db.pool(vertx, 4);
-    }
-
-    @AfterAll
-    static void stopDatabase() {
-        if (pool != null) {
-            await(pool.close());
-        }
-        if (vertx != null) {
-            await(vertx.close());
-        }
-        if (db != null) {
-            db.close();
-        }
-    }
 
     @Test
     void actionWithStepsReadsBackInZunsShape() {
         // GIVEN a started "create" action
         UUID c = UUID.randomUUID();
-        await(actions.start(pool, c, "req-create", "create", "project-1", "user-1", T0));
+        await(actions.start(pg.pool(), c, "req-create", "create", "project-1", "user-1", T0));
 
         // WHEN the agent records two steps, the second closing the action with an error
-        await(actions.event(pool, c, "req-create", "compute__do_container_create", T0.plusSeconds(1),
+        await(actions.event(pg.pool(), c, "req-create", "compute__do_container_create", T0.plusSeconds(1),
                 T0.plusSeconds(2), "Success", null, false, null));
-        await(actions.event(pool, c, "req-create", "compute__do_container_start", T0.plusSeconds(2),
+        await(actions.event(pg.pool(), c, "req-create", "compute__do_container_start", T0.plusSeconds(2),
                 T0.plusMillis(3500), "Error", "Traceback: boom", true, "boom"));
 
         // THEN the action carries its times and message, and its steps in order, with or without tracebacks
-        JsonObject full = await(actions.get(pool, c, "req-create", true)).orElseThrow();
+        JsonObject full = await(actions.get(pg.pool(), c, "req-create", true)).orElseThrow();
         assertEquals("create", full.getString("action"));
         assertEquals(c.toString(), full.getString("container_uuid"));
         assertEquals("req-create", full.getString("request_id"));
@@ -81,7 +52,7 @@ class ContainerActionRepositoryIT {
         assertEquals("Traceback: boom", events.getJsonObject(1).getString("traceback"));
         assertEquals("2030-01-01T10:00:01.000000", events.getJsonObject(0).getString("start_time"));
 
-        JsonObject redacted = await(actions.get(pool, c, "req-create", false)).orElseThrow();
+        JsonObject redacted = await(actions.get(pg.pool(), c, "req-create", false)).orElseThrow();
         assertNull(redacted.getJsonArray("events").getJsonObject(1).getValue("traceback"));
     }
 
@@ -89,11 +60,11 @@ class ContainerActionRepositoryIT {
     void repeatedStartOfTheSameRequestIsIgnored() {
         // GIVEN an action started twice with the same request id (a redelivered command)
         UUID c = UUID.randomUUID();
-        await(actions.start(pool, c, "req-1", "stop", "p", "u", T0));
-        await(actions.start(pool, c, "req-1", "stop", "p", "u", T0.plusSeconds(5)));
+        await(actions.start(pg.pool(), c, "req-1", "stop", "p", "u", T0));
+        await(actions.start(pg.pool(), c, "req-1", "stop", "p", "u", T0.plusSeconds(5)));
 
         // THEN there is one action, with the first start time
-        JsonArray list = await(actions.list(pool, c));
+        JsonArray list = await(actions.list(pg.pool(), c));
         assertEquals(1, list.size());
         assertEquals("2030-01-01T10:00:00.000000", list.getJsonObject(0).getString("start_time"));
     }
@@ -102,13 +73,13 @@ class ContainerActionRepositoryIT {
     void listIsNewestFirstAndPerContainer() {
         // GIVEN three actions on one container and one on another
         UUID c = UUID.randomUUID();
-        await(actions.start(pool, c, "req-a", "create", "p", "u", T0));
-        await(actions.start(pool, c, "req-c", "stop", "p", "u", T0.plusSeconds(20)));
-        await(actions.start(pool, c, "req-b", "start", "p", "u", T0.plusSeconds(10)));
-        await(actions.start(pool, UUID.randomUUID(), "req-x", "create", "p", "u", T0));
+        await(actions.start(pg.pool(), c, "req-a", "create", "p", "u", T0));
+        await(actions.start(pg.pool(), c, "req-c", "stop", "p", "u", T0.plusSeconds(20)));
+        await(actions.start(pg.pool(), c, "req-b", "start", "p", "u", T0.plusSeconds(10)));
+        await(actions.start(pg.pool(), UUID.randomUUID(), "req-x", "create", "p", "u", T0));
 
         // THEN the container's list has its three, newest first, still open
-        JsonArray list = await(actions.list(pool, c));
+        JsonArray list = await(actions.list(pg.pool(), c));
         assertEquals(List.of("stop", "start", "create"),
                 list.stream().map(a -> ((JsonObject) a).getString("action")).toList());
         assertNull(list.getJsonObject(0).getValue("finish_time"));
@@ -118,16 +89,16 @@ class ContainerActionRepositoryIT {
     void stepsOfUnknownOrMissingRequestsAreDropped() {
         // GIVEN a container with one action
         UUID c = UUID.randomUUID();
-        await(actions.start(pool, c, "req-known", "create", "p", "u", T0));
+        await(actions.start(pg.pool(), c, "req-known", "create", "p", "u", T0));
 
         // WHEN steps arrive for a request never started, and for no request at all
-        await(actions.event(pool, c, "req-unknown", "compute__x", T0, T0, "Success", null, true, null));
-        await(actions.event(pool, c, null, "compute__y", T0, T0, "Success", null, true, null));
+        await(actions.event(pg.pool(), c, "req-unknown", "compute__x", T0, T0, "Success", null, true, null));
+        await(actions.event(pg.pool(), c, null, "compute__y", T0, T0, "Success", null, true, null));
 
         // THEN nothing is recorded, and asking for the unknown request finds nothing
-        JsonObject known = await(actions.get(pool, c, "req-known", true)).orElseThrow();
+        JsonObject known = await(actions.get(pg.pool(), c, "req-known", true)).orElseThrow();
         assertEquals(0, known.getJsonArray("events").size());
         assertNull(known.getValue("finish_time"));
-        assertEquals(Optional.empty(), await(actions.get(pool, c, "req-unknown", true)));
+        assertEquals(Optional.empty(), await(actions.get(pg.pool(), c, "req-unknown", true)));
     }
 }

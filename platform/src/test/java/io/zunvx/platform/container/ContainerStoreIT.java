@@ -8,9 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import io.zunvx.model.Address;
@@ -21,8 +19,7 @@ import io.zunvx.model.RestartPolicy;
 import io.zunvx.model.Status;
 import io.zunvx.model.TaskState;
 import io.zunvx.model.Topics;
-import io.zunvx.platform.db.TestDatabase;
-import java.nio.file.Path;
+import io.zunvx.platform.db.PgSession;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -33,43 +30,22 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@link ContainerStore} and {@link ContainerRepository} on a real PostgreSQL: every row change and its outbox event
  * commit or roll back together, versions guard concurrent writes, and listing pages with keyset markers.
  */
 class ContainerStoreIT {
-    @TempDir
-    static Path dir;
-
-    private static TestDatabase db;
-    private static Vertx vertx;
-    private static Pool pool;
+    @RegisterExtension
+    static final PgSession pg = PgSession.perClass(8);
     private static ContainerStore store;
 
     @BeforeAll
-    static void startDatabase() {
-        db = TestDatabase.start(dir);
-        vertx = Vertx.vertx();
-        pool = db.pool(vertx, 8);
-        store = new ContainerStore(pool, new ContainerRepository(), Clock.systemUTC());
-    }
-
-    @AfterAll
-    static void stopDatabase() {
-        if (pool != null) {
-            await(pool.close());
-        }
-        if (vertx != null) {
-            await(vertx.close());
-        }
-        if (db != null) {
-            db.close();
-        }
+    static void createStore() {
+        store = new ContainerStore(pg.pool(), new ContainerRepository(), Clock.systemUTC());
     }
 
     // ---- insert, save, delete and their events -------------------------------------------------------------------
@@ -283,7 +259,7 @@ class ContainerStoreIT {
         insert(container(other, "a").toBuilder().image("busybox").memory(256).build());
 
         // WHEN the project's containers are listed with filters
-        Function<Map<String, Object>, List<String>> names = filters -> await(store.repository().list(pool,
+        Function<Map<String, Object>, List<String>> names = filters -> await(store.repository().list(pg.pool(),
                 new ContainerQuery(p, filters, "name", true, null, 100))).stream().map(Container::name).toList();
 
         // THEN only the project's matching containers come back
@@ -294,7 +270,7 @@ class ContainerStoreIT {
         assertEquals(List.of("c"), names.apply(Map.of("host", "h1")));
         assertEquals(List.of("a", "b", "c"), names.apply(Map.of("status", "Creating")));
         assertEquals(List.of(), names.apply(Map.of("status", "Running")));
-        assertEquals(List.of(a.uuid(), b.uuid(), c.uuid()), await(store.repository().list(pool,
+        assertEquals(List.of(a.uuid(), b.uuid(), c.uuid()), await(store.repository().list(pg.pool(),
                 new ContainerQuery(p, Map.of(), "id", true, null, 100))).stream().map(Container::uuid).toList());
     }
 
@@ -382,13 +358,13 @@ class ContainerStoreIT {
         ContainerRepository repo = store.repository();
 
         // THEN a project sees only its own, a null project sees both, and a third project sees none
-        assertEquals(List.of(in1), await(repo.findByName(pool, name, p1)));
-        assertEquals(List.of(in2), await(repo.findByName(pool, name, p2)));
-        assertEquals(List.of(in1, in2), await(repo.findByName(pool, name, null)));
-        assertEquals(List.of(), await(repo.findByName(pool, name, project())));
-        assertTrue(await(repo.nameTaken(pool, name, p1)));
-        assertTrue(await(repo.nameTaken(pool, name, null)));
-        assertEquals(false, await(repo.nameTaken(pool, name, project())));
+        assertEquals(List.of(in1), await(repo.findByName(pg.pool(), name, p1)));
+        assertEquals(List.of(in2), await(repo.findByName(pg.pool(), name, p2)));
+        assertEquals(List.of(in1, in2), await(repo.findByName(pg.pool(), name, null)));
+        assertEquals(List.of(), await(repo.findByName(pg.pool(), name, project())));
+        assertTrue(await(repo.nameTaken(pg.pool(), name, p1)));
+        assertTrue(await(repo.nameTaken(pg.pool(), name, null)));
+        assertEquals(false, await(repo.nameTaken(pg.pool(), name, project())));
     }
 
     @Test
@@ -402,7 +378,7 @@ class ContainerStoreIT {
         Container d = insert(container(p, "d").toBuilder().host(host).build());
 
         // THEN only that host's containers come back, in insertion order
-        assertEquals(List.of(a, d), await(store.repository().byHost(pool, host)));
+        assertEquals(List.of(a, d), await(store.repository().byHost(pg.pool(), host)));
     }
 
     // ---- helpers --------------------------------------------------------------------------------------------------
@@ -411,7 +387,7 @@ class ContainerStoreIT {
     }
 
     private static List<OutboxRow> outbox(UUID uuid) {
-        return await(pool.preparedQuery("SELECT * FROM outbox WHERE key = $1 ORDER BY id")
+        return await(pg.pool().preparedQuery("SELECT * FROM outbox WHERE key = $1 ORDER BY id")
                 .execute(Tuple.of(uuid.toString()))
                 .map(rs -> {
                     List<OutboxRow> out = new ArrayList<>();
@@ -429,7 +405,7 @@ class ContainerStoreIT {
         List<List<T>> pages = new ArrayList<>();
         UUID marker = null;
         for (int guard = 0; guard < 100; guard++) {
-            List<Container> page = await(store.repository().list(pool,
+            List<Container> page = await(store.repository().list(pg.pool(),
                     new ContainerQuery(project, new HashMap<>(filters), sortKey, ascending, marker, limit)));
             if (page.isEmpty()) {
                 return pages;

@@ -9,17 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import io.zunvx.model.HostImage;
 import io.zunvx.model.Topics;
-import io.zunvx.platform.db.TestDatabase;
+import io.zunvx.platform.db.PgSession;
 import io.zunvx.platform.events.Envelopes;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -27,10 +24,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Host images on a real PostgreSQL: every state change leaves exactly one numbered event in the outbox, written in
@@ -40,33 +35,9 @@ class HostImageRepositoryIT {
     private static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
     private static final Instant T1 = Instant.parse("2030-01-01T00:01:00Z");
 
-    @TempDir
-    static Path dir;
-
-    private static TestDatabase db;
-    private static Vertx vertx;
-    private static Pool pool;
+    @RegisterExtension
+    static final PgSession pg = PgSession.perClass(4);
     private final HostImageRepository repo = new HostImageRepository(Clock.fixed(T1, ZoneOffset.UTC));
-
-    @BeforeAll
-    static void startDatabase() {
-        db = TestDatabase.start(dir);
-        vertx = Vertx.vertx();
-        pool = db.pool(vertx, 4);
-    }
-
-    @AfterAll
-    static void stopDatabase() {
-        if (pool != null) {
-            await(pool.close());
-        }
-        if (vertx != null) {
-            await(vertx.close());
-        }
-        if (db != null) {
-            db.close();
-        }
-    }
 
     @Test
     void lifeOfAnImageLeavesOneEventPerChange() {
@@ -74,10 +45,10 @@ class HostImageRepositoryIT {
         HostImage img = pulling("busybox", "latest", host());
 
         // WHEN it is created, pulled, and deleted
-        HostImage created = await(repo.create(pool, img));
-        HostImage ready = await(repo.markReady(pool, img.uuid(), "sha256:" + "c".repeat(64), 4_400_000))
+        HostImage created = await(repo.create(pg.pool(), img));
+        HostImage ready = await(repo.markReady(pg.pool(), img.uuid(), "sha256:" + "c".repeat(64), 4_400_000))
                 .orElseThrow();
-        HostImage deleted = await(repo.delete(pool, img.uuid())).orElseThrow();
+        HostImage deleted = await(repo.delete(pg.pool(), img.uuid())).orElseThrow();
 
         // THEN each step is stored as expected
         assertEquals(img, created);
@@ -85,7 +56,7 @@ class HostImageRepositoryIT {
         assertEquals(4_400_000L, ready.size());
         assertEquals(T1, ready.updatedAt());
         assertEquals(ready, deleted);
-        assertEquals(Optional.empty(), await(repo.find(pool, img.uuid())));
+        assertEquals(Optional.empty(), await(repo.find(pg.pool(), img.uuid())));
 
         // AND the outbox holds three events for the image topic, numbered 1..3, the last one marking the deletion
         List<Row> events = events(img.uuid());
@@ -106,13 +77,13 @@ class HostImageRepositoryIT {
 
     @Test
     void aFailedPullRecordsItsReasonAndAnotherPullClearsIt() {
-        HostImage img = await(repo.create(pool, pulling("private/app", "v1", host())));
+        HostImage img = await(repo.create(pg.pool(), pulling("private/app", "v1", host())));
 
-        HostImage failed = await(repo.markError(pool, img.uuid(), "pull access denied")).orElseThrow();
+        HostImage failed = await(repo.markError(pg.pool(), img.uuid(), "pull access denied")).orElseThrow();
         assertEquals(HostImage.ERROR, failed.status());
         assertEquals("pull access denied", failed.statusReason());
 
-        HostImage again = await(repo.markPulling(pool, img.uuid())).orElseThrow();
+        HostImage again = await(repo.markPulling(pg.pool(), img.uuid())).orElseThrow();
         assertEquals(HostImage.PULLING, again.status());
         assertNull(again.statusReason());
         assertEquals(3, events(img.uuid()).size());
@@ -122,24 +93,24 @@ class HostImageRepositoryIT {
     void changesToAMissingImageAreEmptyAndWriteNoEvent() {
         UUID missing = UUID.randomUUID();
 
-        assertEquals(Optional.empty(), await(repo.markReady(pool, missing, "sha256:x", 1)));
-        assertEquals(Optional.empty(), await(repo.markError(pool, missing, "x")));
-        assertEquals(Optional.empty(), await(repo.delete(pool, missing)));
+        assertEquals(Optional.empty(), await(repo.markReady(pg.pool(), missing, "sha256:x", 1)));
+        assertEquals(Optional.empty(), await(repo.markError(pg.pool(), missing, "x")));
+        assertEquals(Optional.empty(), await(repo.delete(pg.pool(), missing)));
         assertEquals(0, events(missing).size());
     }
 
     @Test
     void aChangeRolledBackByTheCallerLeavesNoEvent() {
         // GIVEN an image
-        HostImage img = await(repo.create(pool, pulling("rollback", "latest", host())));
+        HostImage img = await(repo.create(pg.pool(), pulling("rollback", "latest", host())));
 
         // WHEN it is marked ready inside a caller's transaction that then fails
-        Throwable t = awaitFailure(pool.withTransaction(conn -> repo.markReady(conn, img.uuid(), "sha256:y", 5)
+        Throwable t = awaitFailure(pg.pool().withTransaction(conn -> repo.markReady(conn, img.uuid(), "sha256:y", 5)
                 .compose(x -> Future.failedFuture(new IllegalStateException("caller gave up")))));
 
         // THEN neither the change nor its event is kept
         assertInstanceOf(IllegalStateException.class, t);
-        assertEquals(HostImage.PULLING, await(repo.find(pool, img.uuid())).orElseThrow().status());
+        assertEquals(HostImage.PULLING, await(repo.find(pg.pool(), img.uuid())).orElseThrow().status());
         assertEquals(1, events(img.uuid()).size());
     }
 
@@ -147,16 +118,16 @@ class HostImageRepositoryIT {
     void oneRecordPerRepoTagAndHost() {
         // GIVEN busybox:latest on a host
         String host = host();
-        await(repo.create(pool, pulling("busybox", "latest", host)));
+        await(repo.create(pg.pool(), pulling("busybox", "latest", host)));
 
         // WHEN it is asked for again on that host THEN the unique violation surfaces, and no second event is left
-        Throwable t = awaitFailure(repo.create(pool, pulling("busybox", "latest", host)));
+        Throwable t = awaitFailure(repo.create(pg.pool(), pulling("busybox", "latest", host)));
         assertInstanceOf(PgException.class, t);
         assertEquals("23505", ((PgException) t).getSqlState());
 
         // AND another host or tag is fine
-        await(repo.create(pool, pulling("busybox", "latest", host())));
-        await(repo.create(pool, pulling("busybox", "1.36", host)));
+        await(repo.create(pg.pool(), pulling("busybox", "latest", host())));
+        await(repo.create(pg.pool(), pulling("busybox", "1.36", host)));
     }
 
     @Test
@@ -165,28 +136,28 @@ class HostImageRepositoryIT {
         String host = host();
         List<UUID> ids = new ArrayList<>();
         for (String repoName : List.of("zeta-" + host, "alpha-" + host, "mid-" + host)) {
-            ids.add(await(repo.create(pool, pulling(repoName, "latest", host))).uuid());
+            ids.add(await(repo.create(pg.pool(), pulling(repoName, "latest", host))).uuid());
         }
 
         // WHEN listed by repo, one at a time after a marker
-        List<HostImage> all = await(repo.list(pool, 1000, null, "repo", "asc")).stream()
+        List<HostImage> all = await(repo.list(pg.pool(), 1000, null, "repo", "asc")).stream()
                 .filter(i -> host.equals(i.host())).toList();
         HostImage first = all.getFirst();
-        List<HostImage> next = await(repo.list(pool, 1, first.uuid(), "repo", "asc"));
+        List<HostImage> next = await(repo.list(pg.pool(), 1, first.uuid(), "repo", "asc"));
 
         // THEN the order is by repo and the page after the first is the second
         assertEquals(List.of("alpha-", "mid-", "zeta-"), all.stream().map(i -> i.repo().substring(0,
                 i.repo().indexOf('-') + 1)).toList());
         assertEquals(all.get(1).uuid(), next.getFirst().uuid());
-        assertEquals(ids.getLast(), await(repo.list(pool, 1000, null, null, "desc")).stream()
+        assertEquals(ids.getLast(), await(repo.list(pg.pool(), 1000, null, null, "desc")).stream()
                 .filter(i -> host.equals(i.host())).findFirst().orElseThrow().uuid());
-        assertThrows(IllegalArgumentException.class, () -> repo.list(pool, 10, null, "nope", "asc"));
+        assertThrows(IllegalArgumentException.class, () -> repo.list(pg.pool(), 10, null, "nope", "asc"));
     }
 
     private static List<Row> events(UUID uuid) {
         List<Row> out = new ArrayList<>();
-        await(pool.preparedQuery("SELECT * FROM outbox WHERE key = $1 ORDER BY id").execute(Tuple.of(uuid.toString())))
-                .forEach(out::add);
+        await(pg.pool().preparedQuery("SELECT * FROM outbox WHERE key = $1 ORDER BY id")
+                .execute(Tuple.of(uuid.toString()))).forEach(out::add);
         return out;
     }
 

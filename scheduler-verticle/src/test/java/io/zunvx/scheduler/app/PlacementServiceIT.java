@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -20,12 +19,11 @@ import io.zunvx.model.ZunService;
 import io.zunvx.platform.container.ContainerActionRepository;
 import io.zunvx.platform.container.ContainerRepository;
 import io.zunvx.platform.container.ContainerStore;
-import io.zunvx.platform.db.TestDatabase;
+import io.zunvx.platform.db.PgSession;
 import io.zunvx.platform.host.ComputeNodeRepository;
 import io.zunvx.platform.host.ServiceRepository;
 import io.zunvx.scheduler.placement.FilterScheduler;
 import io.zunvx.scheduler.placement.SchedulerPolicy;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,12 +36,10 @@ import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@link PlacementService}'s group commit on a real PostgreSQL: batches are placed on the snapshot and committed in
@@ -53,11 +49,8 @@ import org.junit.jupiter.api.io.TempDir;
 class PlacementServiceIT {
     private static final String REQ = "req-it";
 
-    @TempDir
-    static Path dir;
-
-    private static TestDatabase db;
-    private static Vertx vertx;
+    @RegisterExtension
+    static final PgSession pg = PgSession.perClass();
 
     private Pool pool;
     private ContainerStore store;
@@ -65,25 +58,9 @@ class PlacementServiceIT {
     private final ServiceRepository services = new ServiceRepository();
     private final ContainerActionRepository actions = new ContainerActionRepository();
 
-    @BeforeAll
-    static void startDatabase() {
-        db = TestDatabase.start(dir);
-        vertx = Vertx.vertx();
-    }
-
-    @AfterAll
-    static void stopDatabase() {
-        if (vertx != null) {
-            await(vertx.close());
-        }
-        if (db != null) {
-            db.close();
-        }
-    }
-
     @BeforeEach
     void freshDatabase() {
-        pool = db.freshDatabase().pool(vertx, 12, "it-" + UUID.randomUUID());
+        pool = pg.freshPool(12);
         store = new ContainerStore(pool, new ContainerRepository(), Clock.systemUTC());
     }
 
@@ -161,7 +138,7 @@ class PlacementServiceIT {
         host("b", 8, 8192, false);
         host("c", 8, 8192, false);
         PlacementService svc = service(SchedulerPolicy.defaults(), 1);
-        Context ctx = vertx.getOrCreateContext();
+        Context ctx = pg.vertx().getOrCreateContext();
         on(ctx, svc::reload);
         await(pool.query("UPDATE compute_nodes SET cpu_used = 64, mem_used = 65536, version = version + 1 "
                 + "WHERE hostname = 'big'").execute());
@@ -201,8 +178,8 @@ class PlacementServiceIT {
         SchedulerPolicy policy = SchedulerPolicy.defaults().withAllocationRatios(2.5, 1, 1);
         PlacementService one = service(policy, 1);
         PlacementService two = service(policy, 2);
-        Context ctx1 = vertx.getOrCreateContext();
-        Context ctx2 = vertx.getOrCreateContext();
+        Context ctx1 = pg.vertx().getOrCreateContext();
+        Context ctx2 = pg.vertx().getOrCreateContext();
         assertNotSame(ctx1, ctx2);
         on(ctx1, one::reload);
         on(ctx2, two::reload);
@@ -252,7 +229,7 @@ class PlacementServiceIT {
         // GIVEN one host and one container
         host("solo", 4, 4096, false);
         PlacementService svc = service(SchedulerPolicy.defaults(), 3);
-        Context ctx = vertx.getOrCreateContext();
+        Context ctx = pg.vertx().getOrCreateContext();
         on(ctx, svc::reload);
         UUID id = containers(1, b -> b.cpu(0.5).memory(64)).getFirst();
 
@@ -286,7 +263,7 @@ class PlacementServiceIT {
         // GIVEN a placed container
         host("once", 4, 4096, false);
         PlacementService svc = service(SchedulerPolicy.defaults(), 4);
-        Context ctx = vertx.getOrCreateContext();
+        Context ctx = pg.vertx().getOrCreateContext();
         on(ctx, svc::reload);
         UUID id = containers(1, b -> b.cpu(1).memory(64)).getFirst();
         scheduleAll(ctx, svc, List.of(id));
@@ -310,7 +287,7 @@ class PlacementServiceIT {
         // GIVEN a host with 4 pinnable CPUs, and three dedicated and three shared requests arriving together
         host("pins", 4, 8192, true);
         PlacementService svc = service(SchedulerPolicy.defaults().withAllocationRatios(4, 1, 1), 5);
-        Context ctx = vertx.getOrCreateContext();
+        Context ctx = pg.vertx().getOrCreateContext();
         on(ctx, svc::reload);
         List<UUID> dedicated = containers(3, b -> b.cpu(1).memory(64).cpuPolicy("dedicated"));
         List<UUID> shared = containers(3, b -> b.cpu(0.5).memory(64));
