@@ -97,6 +97,19 @@ public final class GlanceApi implements AutoCloseable {
     }
 
     public void mount(Router r) {
+        if (blobs instanceof io.zunvx.platform.image.FilesystemBlobStore files) {
+            // Temporary files of writes whose process died; a live write touches its file with every chunk.
+            Thread.ofVirtual().name("image-store-sweep").start(() -> {
+                try {
+                    int n = files.sweep(StoreImageRepository.UPLOAD_LEASE);
+                    if (n > 0) {
+                        LOG.info("image store: removed {} unfinished upload(s) left by a stopped process", n);
+                    }
+                } catch (java.io.IOException e) {
+                    LOG.warn("image store: could not sweep {}: {}", files.directory(), e.toString());
+                }
+            });
+        }
         r.get("/image").handler(this::versions);
         r.get("/image/").handler(this::versions);
         r.get("/image/versions").handler(this::versions);
@@ -307,7 +320,7 @@ public final class GlanceApi implements AutoCloseable {
                         throw GlanceException.badRequest("Properties container_format and disk_format must be set"
                                 + " prior to saving data.");
                     }
-                    if (!StoreImage.QUEUED.equals(image.status())) {
+                    if (!StoreImage.QUEUED.equals(image.status()) && !images.uploadAbandoned(image)) {
                         throw GlanceException.conflict("Image status transition from " + image.status()
                                 + " to saving is not allowed");
                     }
@@ -321,10 +334,15 @@ public final class GlanceApi implements AutoCloseable {
                         ctx.response().writeContinue();
                     }
                     ReadStreamInputStream in = new ReadStreamInputStream(req, declared);
+                    // The lease: while this runs, the image's updated_at stays fresh, so that only an upload
+                    // whose process died leaves an image that another upload may take over.
+                    long lease = context.owner().setPeriodic(
+                            StoreImageRepository.UPLOAD_LEASE_RENEWAL.toMillis(), t -> images.touchSaving(pool, id));
                     return blocking.run(context, () -> store(image, in, declared, expected))
                             .compose(stored -> record(context, id, stored))
                             .recover(err -> images.abortUpload(pool, id, StoreImage.QUEUED)
-                                    .transform(x -> Future.failedFuture(uploadFailure(id, err))));
+                                    .transform(x -> Future.failedFuture(uploadFailure(id, err))))
+                            .onComplete(x -> context.owner().cancelTimer(lease));
                 })
                 .onSuccess(v -> ctx.response().setStatusCode(204).end())
                 .onFailure(ctx::fail);

@@ -223,6 +223,25 @@ class GlanceIT {
     // ---- bad uploads leave no half image --------------------------------------------------------------------------
 
     @Test
+    void anUploadCutOffByACrashDoesNotHoldItsImageForEver() throws Exception {
+        // GIVEN an image left in saving by an upload whose process died (its lease not renewed for long)
+        String token = api.memberToken(newProject());
+        String id = dockerImage(token, "orphaned");
+        io.vertx.sqlclient.Tuple args = io.vertx.sqlclient.Tuple.of(java.util.UUID.fromString(id));
+        io.zunvx.platform.db.TestWaits.await(api.pool().preparedQuery("UPDATE store_images SET status = 'saving' WHERE id = $1").execute(args));
+        byte[] archive = DockerArchives.build("demo/orphaned:1", 1 << 20, 1);
+
+        // WHEN the upload is tried again at once THEN it is refused: the first might still be running
+        assertGlanceError(upload(id, token, archive, Map.of()), 409, "saving");
+
+        // WHEN its lease has run out THEN a new upload takes the image over and completes it
+        io.zunvx.platform.db.TestWaits.await(api.pool().preparedQuery("UPDATE store_images SET updated_at = now() - interval '1 hour' "
+                + "WHERE id = $1").execute(args));
+        assertEquals(204, upload(id, token, archive, Map.of()).status());
+        assertEquals("active", show(id, token).getString("status"));
+    }
+
+    @Test
     void corruptTruncatedOrMisdeclaredUploadsLeaveTheImageQueuedWithoutData() throws Exception {
         String token = api.memberToken(newProject());
         byte[] archive = DockerArchives.build("demo/corrupt:1", 2 << 20, 2);

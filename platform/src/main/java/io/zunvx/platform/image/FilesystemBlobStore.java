@@ -33,6 +33,32 @@ public final class FilesystemBlobStore implements BlobStore {
         return dir;
     }
 
+    /**
+     * Removes temporary files that no write has touched for {@code idle}: what a process that died mid-write left
+     * behind (a running write modifies its file with every chunk). Safe while other processes share the directory.
+     *
+     * @return how many were removed
+     */
+    public int sweep(java.time.Duration idle) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        java.time.Instant cutoff = java.time.Instant.now().minus(idle);
+        int removed = 0;
+        try (var files = Files.newDirectoryStream(dir, TMP_PREFIX + "*")) {
+            for (Path f : files) {
+                try {
+                    if (Files.getLastModifiedTime(f).toInstant().isBefore(cutoff) && Files.deleteIfExists(f)) {
+                        removed++;
+                    }
+                } catch (NoSuchFileException gone) {
+                    // finished or removed by its writer meanwhile
+                }
+            }
+        }
+        return removed;
+    }
+
     @Override
     public Written write(String key, InputStream in, long maxBytes) throws IOException {
         Files.createDirectories(dir);

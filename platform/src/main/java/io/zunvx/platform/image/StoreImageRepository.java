@@ -9,6 +9,7 @@ import io.vertx.sqlclient.Tuple;
 import io.zunvx.model.StoreImage;
 import io.zunvx.platform.db.Keyset;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
@@ -30,6 +31,11 @@ import java.util.UUID;
  * filtered on {@code visibility=community}, as Glance does.
  */
 public final class StoreImageRepository {
+    /** How long an upload may go without renewing its lease before its image counts as abandoned. */
+    public static final Duration UPLOAD_LEASE = Duration.ofMinutes(2);
+    /** How often a running upload renews its lease. */
+    public static final Duration UPLOAD_LEASE_RENEWAL = Duration.ofSeconds(30);
+
     /** Columns a list may be sorted on. */
     public static final Set<String> SORT_KEYS = Set.of("id", "name", "status", "container_format", "disk_format",
             "visibility", "owner", "size", "min_disk", "min_ram", "created_at", "updated_at");
@@ -132,10 +138,25 @@ public final class StoreImageRepository {
 
     /** {@code queued → saving}; false if the image is missing or not {@code queued} (another upload, or data). */
     public Future<Boolean> startUpload(SqlClient db, UUID id) {
+        // An upload keeps its image's updated_at fresh (touchSaving); one silent for UPLOAD_LEASE died with its
+        // process, and the image may be uploaded again instead of staying in saving for ever.
+        Instant now = now();
         return db.preparedQuery("""
                         UPDATE store_images SET status = 'saving', updated_at = $2
-                        WHERE id = $1 AND status = 'queued'""")
-                .execute(Tuple.of(id, utc(now()))).map(rs -> rs.rowCount() == 1);
+                        WHERE id = $1 AND (status = 'queued' OR (status = 'saving' AND updated_at < $3))""")
+                .execute(Tuple.of(id, utc(now), utc(now.minus(UPLOAD_LEASE)))).map(rs -> rs.rowCount() == 1);
+    }
+
+    /** Whether an image in {@code saving} has been silent longer than {@link #UPLOAD_LEASE}: its upload died. */
+    public boolean uploadAbandoned(StoreImage image) {
+        return StoreImage.SAVING.equals(image.status()) && image.updatedAt() != null
+                && image.updatedAt().isBefore(now().minus(UPLOAD_LEASE));
+    }
+
+    /** Renews the lease of a running upload ({@code updated_at} of an image in {@code saving}). */
+    public Future<Void> touchSaving(SqlClient db, UUID id) {
+        return db.preparedQuery("UPDATE store_images SET updated_at = $2 WHERE id = $1 AND status = 'saving'")
+                .execute(Tuple.of(id, utc(now()))).mapEmpty();
     }
 
     /**

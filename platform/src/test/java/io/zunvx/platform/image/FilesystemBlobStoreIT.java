@@ -1,6 +1,7 @@
 package io.zunvx.platform.image;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -49,5 +50,25 @@ class FilesystemBlobStoreIT extends BlobStoreContract {
         Path file = dir.resolve("images").resolve(w.location().substring("file:".length()));
         assertEquals(10, Files.size(file));
         assertEquals(dir.resolve("images"), file.getParent());
+    }
+
+    @Test
+    void aSweepRemovesOnlyTemporaryFilesNoWriteTouchedLately() throws Exception {
+        // GIVEN a blob, a temporary file a dead process left an hour ago, and one a live write just touched
+        BlobStore.Written w = call(() -> store.write("kept", new Trickle(random(10), 10, -1), 100));
+        Path d = dir.resolve("images");
+        Path dead = Files.write(d.resolve(".tmp-dead"), new byte[5]);
+        Files.setLastModifiedTime(dead, java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minus(java.time.Duration.ofHours(1))));
+        Path live = Files.write(d.resolve(".tmp-live"), new byte[5]);
+
+        // WHEN the store is swept for files idle longer than two minutes
+        int removed = store.sweep(java.time.Duration.ofMinutes(2));
+
+        // THEN only the dead one is gone
+        assertEquals(1, removed);
+        assertFalse(Files.exists(dead));
+        assertTrue(Files.exists(live));
+        assertTrue(Files.exists(d.resolve(w.location().substring("file:".length()))));
     }
 }

@@ -76,6 +76,31 @@ class StoreImageRepositoryIT {
     }
 
     @Test
+    void anUploadWhoseLeaseRanOutMayBeTakenOverAndARenewedOneMayNot() {
+        // GIVEN an upload that started, seen from a clock running ahead
+        java.time.Instant start = java.time.Instant.now();
+        StoreImageRepository at = new StoreImageRepository(java.time.Clock.fixed(start, java.time.ZoneOffset.UTC));
+        StoreImage img = await(at.create(pg.pool(), queued("lease", "private", project(), List.of())));
+        assertTrue(await(at.startUpload(pg.pool(), img.id())));
+        java.time.Instant later = start.plus(StoreImageRepository.UPLOAD_LEASE).plusSeconds(1);
+        StoreImageRepository afterLease = new StoreImageRepository(
+                java.time.Clock.fixed(later, java.time.ZoneOffset.UTC));
+
+        // WHEN it renewed its lease THEN nobody may take it over
+        StoreImageRepository renewing = new StoreImageRepository(java.time.Clock.fixed(
+                later.minus(StoreImageRepository.UPLOAD_LEASE_RENEWAL), java.time.ZoneOffset.UTC));
+        await(renewing.touchSaving(pg.pool(), img.id()));
+        assertFalse(await(afterLease.startUpload(pg.pool(), img.id())));
+        assertFalse(afterLease.uploadAbandoned(await(at.find(pg.pool(), img.id())).orElseThrow()));
+
+        // WHEN it went silent for longer than the lease (its process died) THEN a new upload may start
+        StoreImageRepository muchLater = new StoreImageRepository(java.time.Clock.fixed(
+                later.plus(StoreImageRepository.UPLOAD_LEASE), java.time.ZoneOffset.UTC));
+        assertTrue(muchLater.uploadAbandoned(await(at.find(pg.pool(), img.id())).orElseThrow()));
+        assertTrue(await(muchLater.startUpload(pg.pool(), img.id())));
+    }
+
+    @Test
     void anAbortedUploadGoesBackToQueuedOrKilledWithNothingKept() {
         StoreImage img = await(repo.create(pg.pool(), queued("abort", "private", project(), List.of())));
         assertTrue(await(repo.startUpload(pg.pool(), img.id())));
