@@ -177,9 +177,9 @@ public final class AllInOne implements AutoCloseable {
         extraSchedulers.remove(deploymentId);
     }
 
-    /** A token for the bootstrap admin. */
+    /** A token for the bootstrap admin, checked against the identity tables like one it got by logging in. */
     public String adminToken() {
-        return platform.tokens().issue(new Identity(bootstrap.userId(), config.identity().adminUser(),
+        return platform.tokens().issueForAccount(new Identity(bootstrap.userId(), config.identity().adminUser(),
                 bootstrap.projectId(), config.identity().adminProject(), List.of("admin", "member"), null)).value();
     }
 

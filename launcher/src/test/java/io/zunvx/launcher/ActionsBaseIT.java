@@ -259,32 +259,39 @@ abstract class ActionsBaseIT {
     /** A ustar archive of regular files (name → content), as put_archive takes it. */
     static byte[] tar(Map<String, String> files) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (Map.Entry<String, String> f : files.entrySet()) {
-            byte[] content = f.getValue().getBytes(StandardCharsets.UTF_8);
-            byte[] header = new byte[512];
-            put(header, 0, f.getKey(), 100);
-            put(header, 100, "0000644", 8);
-            put(header, 108, "0000000", 8);
-            put(header, 116, "0000000", 8);
-            put(header, 124, String.format("%011o", content.length), 12);
-            put(header, 136, String.format("%011o", 1_700_000_000L), 12);
-            for (int i = 148; i < 156; i++) {
-                header[i] = ' ';
-            }
-            header[156] = '0';
-            put(header, 257, "ustar", 6);
-            put(header, 263, "00", 2);
-            long sum = 0;
-            for (byte b : header) {
-                sum += b & 0xff;
-            }
-            put(header, 148, String.format("%06o", sum), 7);
-            out.writeBytes(header);
-            out.writeBytes(content);
-            out.writeBytes(new byte[(512 - content.length % 512) % 512]);
-        }
+        files.forEach((name, text) -> tarEntry(out, name, text.getBytes(StandardCharsets.UTF_8)));
         out.writeBytes(new byte[1024]);
         return out.toByteArray();
+    }
+
+    /** A ustar archive of one regular file of any bytes. */
+    static byte[] tar(String name, byte[] content) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(content.length + 2048);
+        tarEntry(out, name, content);
+        out.writeBytes(new byte[1024]);
+        return out.toByteArray();
+    }
+
+    private static void tarEntry(ByteArrayOutputStream out, String name, byte[] content) {
+        byte[] header = new byte[512];
+        put(header, 0, name, 100);
+        put(header, 100, "0000644", 8);
+        put(header, 108, "0000000", 8);
+        put(header, 116, "0000000", 8);
+        put(header, 124, String.format("%011o", content.length), 12);
+        put(header, 136, String.format("%011o", 1_700_000_000L), 12);
+        java.util.Arrays.fill(header, 148, 156, (byte) ' ');
+        header[156] = '0';
+        put(header, 257, "ustar", 6);
+        put(header, 263, "00", 2);
+        long sum = 0;
+        for (byte b : header) {
+            sum += b & 0xff;
+        }
+        put(header, 148, String.format("%06o", sum), 7);
+        out.writeBytes(header);
+        out.writeBytes(content);
+        out.writeBytes(new byte[(512 - content.length % 512) % 512]);
     }
 
     private static void put(byte[] header, int offset, String value, int length) {
@@ -295,18 +302,25 @@ abstract class ActionsBaseIT {
     /** The regular files of a tar archive, name → content. */
     static Map<String, String> untar(byte[] tar) {
         Map<String, String> files = new LinkedHashMap<>();
+        untarBytes(tar).forEach((name, content) -> files.put(name, new String(content, StandardCharsets.UTF_8)));
+        return files;
+    }
+
+    /** The regular files of a tar archive (name → bytes), skipping any other entries (PAX headers, directories). */
+    static Map<String, byte[]> untarBytes(byte[] tar) {
+        Map<String, byte[]> files = new LinkedHashMap<>();
         int pos = 0;
         while (pos + 512 <= tar.length) {
             String name = field(tar, pos, 100);
             if (name.isEmpty()) {
                 break;
             }
-            long size = Long.parseLong(field(tar, pos + 124, 12).trim().isEmpty() ? "0" : field(tar, pos + 124, 12)
-                    .trim(), 8);
+            String octal = field(tar, pos + 124, 12).trim();
+            long size = octal.isEmpty() ? 0 : Long.parseLong(octal, 8);
             char type = (char) tar[pos + 156];
             pos += 512;
             if (type == '0' || type == 0) {
-                files.put(name, new String(tar, pos, (int) size, StandardCharsets.UTF_8));
+                files.put(name, java.util.Arrays.copyOfRange(tar, pos, pos + (int) size));
             }
             pos += (int) ((size + 511) / 512 * 512);
         }

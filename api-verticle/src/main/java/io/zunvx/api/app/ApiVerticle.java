@@ -62,7 +62,8 @@ public final class ApiVerticle extends VerticleBase {
     public Future<?> start() {
         Platform platform = trustingOidc(vertx, this.platform);
         ZunvxConfig.Api cfg = platform.config().api();
-        Router router = ApiRouter.create(vertx, cfg.publicUrl(), platform.tokens(), platform.readiness());
+        Router router = ApiRouter.create(vertx, cfg.publicUrl(), platform.tokens(),
+                io.zunvx.api.identity.AccountCheck.of(vertx, platform.pool()), platform.readiness());
         compute = new ComputeClient(vertx, platform.pool(), platform.tokens(), platform.clock());
         ContainerStore store = new ContainerStore(platform.pool(), new ContainerRepository(), platform.clock());
         Policy policy = Policy.load(cfg.policyFile());

@@ -1,11 +1,15 @@
 package io.zunvx.api.compute;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.json.jackson.JacksonCodec;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -14,6 +18,9 @@ import io.zunvx.platform.auth.Identity;
 import io.zunvx.platform.auth.TokenService;
 import io.zunvx.platform.error.ZunException;
 import io.zunvx.platform.host.ComputeNodeRepository;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -22,8 +29,30 @@ import java.util.Map;
 /**
  * Synchronous calls from the API to a compute agent's internal endpoint (logs, exec, terminal resizes, top, stats,
  * archives, live resource updates, networks), authenticated with a short-lived platform service token.
+ *
+ * <p>Archives are the one large payload: up to {@link #MAX_ARCHIVE_BYTES} of tar each way, as the agent accepts
+ * them, so the agent's answers are read without Jackson's default 20 million character limit on one string (a
+ * get_archive answer carries the archive as one Base64 string).
  */
 public final class ComputeClient {
+    /**
+     * The largest tar archive copied into or out of a container: the agent's limit
+     * ({@code InternalEndpoint.MAX_ARCHIVE_BYTES} in compute-verticle, which this module cannot see; a launcher test
+     * checks the two agree). The API's put_archive body limit is derived from it.
+     */
+    public static final long MAX_ARCHIVE_BYTES = 64L * 1024 * 1024;
+    /** The length of the Base64 text of the largest archive (padded, no line breaks). */
+    public static final long MAX_ARCHIVE_BASE64_CHARS = base64Length(MAX_ARCHIVE_BYTES);
+    /** Parses the agent's answers: one string may hold the Base64 of the largest archive. */
+    private static final JsonFactory ANSWERS = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxStringLength(Math.toIntExact(MAX_ARCHIVE_BASE64_CHARS)).build())
+            .build();
+
+    /** An answer larger than this is parsed off the event loop. */
+    private static final int LARGE_ANSWER = 1024 * 1024;
+
+    private final Vertx vertx;
     private final WebClient http;
     private final Pool pool;
     private final ComputeNodeRepository nodes = new ComputeNodeRepository();
@@ -32,6 +61,7 @@ public final class ComputeClient {
     private volatile TokenService.Token serviceToken;
 
     public ComputeClient(Vertx vertx, Pool pool, TokenService tokens, Clock clock) {
+        this.vertx = vertx;
         this.http = WebClient.create(vertx, new WebClientOptions().setConnectTimeout(5000).setIdleTimeout(60)
                 .setKeepAlive(true));
         this.pool = pool;
@@ -100,7 +130,9 @@ public final class ComputeClient {
             }
             return sent.recover(err -> Future.failedFuture(ZunException.unavailable(
                             "The compute service on host " + host + " is not reachable.", err)))
-                    .compose(r -> json(host, r));
+                    .compose(r -> r.body() != null && r.body().length() > LARGE_ANSWER
+                            ? vertx.executeBlocking(() -> json(host, r), false).compose(f -> f)
+                            : json(host, r));
         });
     }
 
@@ -108,7 +140,7 @@ public final class ComputeClient {
         if (r.statusCode() == 200) {
             try {
                 Buffer b = r.body();
-                return Future.succeededFuture(b == null || b.length() == 0 ? new JsonObject() : b.toJsonObject());
+                return Future.succeededFuture(b == null || b.length() == 0 ? new JsonObject() : object(b));
             } catch (RuntimeException e) {
                 return Future.failedFuture(new IllegalStateException("compute host " + host
                         + " answered with a body that is no JSON object", e));
@@ -133,6 +165,51 @@ public final class ComputeClient {
         String code = error.getString("code", "");
         code = code.startsWith("container.") ? code.substring("container.".length()) : code;
         return Future.failedFuture(new ZunException(r.statusCode(), code, error.getString("title", detail)));
+    }
+
+    /** The length of the padded Base64 text of {@code bytes} bytes. */
+    public static long base64Length(long bytes) {
+        return (bytes + 2) / 3 * 4;
+    }
+
+    /** An answer of the agent as a JSON object, its strings as long as an archive's Base64 (see {@link #ANSWERS}). */
+    static JsonObject object(Buffer body) {
+        Object parsed;
+        try {
+            parsed = JacksonCodec.fromParser(ANSWERS.createParser(stream(body)), Object.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (!(parsed instanceof JsonObject o)) {
+            throw new DecodeException("not a JSON object");
+        }
+        return o;
+    }
+
+    /** Reads a buffer without copying it whole (an answer may be an archive of tens of MiB). */
+    public static InputStream stream(Buffer b) {
+        return new InputStream() {
+            private int pos;
+
+            @Override
+            public int read() {
+                return pos < b.length() ? b.getByte(pos++) & 0xff : -1;
+            }
+
+            @Override
+            public int read(byte[] dst, int off, int len) {
+                if (len == 0) {
+                    return 0;
+                }
+                int n = Math.min(len, b.length() - pos);
+                if (n <= 0) {
+                    return -1;
+                }
+                b.getBytes(pos, pos + n, dst, off);
+                pos += n;
+                return n;
+            }
+        };
     }
 
     private static Future<String> text(HttpResponse<Buffer> r) {

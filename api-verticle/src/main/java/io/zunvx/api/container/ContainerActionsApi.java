@@ -1,7 +1,15 @@
 package io.zunvx.api.container;
 
+import com.fasterxml.jackson.core.Base64Variant;
+import com.fasterxml.jackson.core.Base64Variants;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -40,6 +48,8 @@ import io.zunvx.platform.error.ZunException;
 import io.zunvx.platform.events.Envelopes;
 import io.zunvx.platform.image.StoreImageRepository;
 import io.zunvx.platform.registry.RegistryRepository;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -55,6 +65,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,7 +88,22 @@ import org.slf4j.LoggerFactory;
  */
 public final class ContainerActionsApi {
 
+    /**
+     * The largest put_archive body: the Base64 text of the largest archive the agent accepts
+     * ({@link ComputeClient#MAX_ARCHIVE_BYTES}) and the ordinary body limit for the rest (the JSON around it, line
+     * breaks). {@link ApiRouter} gives put_archive this limit instead of the ordinary one.
+     */
+    public static final long PUT_ARCHIVE_MAX_BODY = ComputeClient.MAX_ARCHIVE_BASE64_CHARS + ApiRouter.MAX_BODY;
+
     private static final Logger LOG = LoggerFactory.getLogger(ContainerActionsApi.class);
+    private static final Pattern PUT_ARCHIVE_PATH = Pattern.compile("/v1/containers/[^/]+/put_archive/?");
+    /** Reads put_archive bodies: the raw (before 1.25) archive is one string as long as the body may be. */
+    private static final JsonFactory ARCHIVE_BODIES = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxStringLength(Math.toIntExact(PUT_ARCHIVE_MAX_BODY)).build())
+            .build();
+    /** The standard alphabet, padding optional (as {@link Base64#getDecoder()}); whitespace is skipped. */
+    private static final Base64Variant BASE64 = Base64Variants.MIME_NO_LINEFEEDS.withPaddingAllowed();
 
     private final ContainerStore store;
     private final ContainerActionRepository actions;
@@ -434,49 +460,138 @@ public final class ContainerActionsApi {
 
     /**
      * {@code {"data", "stat"}}: the tar archive Base64-encoded from 1.25, before that the raw bytes as a string (one
-     * character per byte, ISO-8859-1, the one lossless way to put bytes into a JSON string).
+     * character per byte, ISO-8859-1, the one lossless way to put bytes into a JSON string). The agent refuses an
+     * archive larger than {@link ComputeClient#MAX_ARCHIVE_BYTES} (400); the answer is written off the event loop.
      */
     private void getArchive(RoutingContext ctx) {
         ApiVersion v = RequestContext.version(ctx);
         ArchivePathQuery q = ArchivePathQuery.parse(ctx.queryParams());
         sync(ctx, Operation.GET_ARCHIVE, c -> compute.getJson(c.host(), containerPath(c, "/archive"),
                         Map.of("path", q.path()))
-                .map(r -> {
+                .compose(r -> ctx.vertx().executeBlocking(() -> {
                     String data = r.getString("data", "");
                     if (!v.atLeast(25)) {
                         data = new String(Base64.getDecoder().decode(data), StandardCharsets.ISO_8859_1);
                     }
                     return new JsonObject().put("data", data).put("stat", r.getJsonObject("stat")).encode();
-                }));
+                }, false)));
     }
 
-    /** Body {@code {"data": <tar>}}, Base64 from 1.25 (raw before, as get_archive gives it); answers 200 null. */
+    /** Whether the request is a put_archive, whose body may be as large as {@link #PUT_ARCHIVE_MAX_BODY}. */
+    public static boolean isArchiveUpload(RoutingContext ctx) {
+        return ctx.request().method() == HttpMethod.POST && PUT_ARCHIVE_PATH.matcher(ctx.normalizedPath()).matches();
+    }
+
+    /**
+     * Body {@code {"data": <tar>}}, Base64 from 1.25 (raw before, as get_archive gives it); answers 200 null. The body
+     * (up to {@link #PUT_ARCHIVE_MAX_BODY}) is read off the event loop.
+     */
     private void putArchive(RoutingContext ctx) {
         ApiVersion v = RequestContext.version(ctx);
         ArchivePathQuery q = ArchivePathQuery.parse(ctx.queryParams());
-        JsonObject body = ContainerHttp.bodyObject(ctx);
-        if (body == null) {
-            throw ZunException.schema("None is not of type 'object'");
+        Buffer body = ctx.body() == null ? null : ctx.body().buffer();
+        ctx.vertx().executeBlocking(() -> archiveData(body, v.atLeast(25)), false)
+                .onFailure(ctx::fail)
+                .onSuccess(tar -> sync(ctx, Operation.PUT_ARCHIVE, c -> compute.putBytes(c.host(),
+                        containerPath(c, "/archive"), Map.of("path", q.path()), tar, "application/x-tar")
+                        .map(r -> "null")));
+    }
+
+    /**
+     * The tar archive of a put_archive body, streamed out of the JSON without holding its text: {@code data} decoded
+     * from Base64 (whitespace and escaped line breaks skipped, padding optional) or, before 1.25, its characters as
+     * bytes (ISO-8859-1). Other members are ignored; a repeated {@code data} counts once, the last one. 400 for what
+     * any other body would get it for, a {@code data} missing, not a string or not Base64; 413 for an archive larger
+     * than {@link ComputeClient#MAX_ARCHIVE_BYTES}.
+     */
+    static Buffer archiveData(Buffer body, boolean base64) {
+        if (body == null || body.length() == 0) {
+            throw ZunException.schema("Request body is empty.");
         }
-        Object data = body.getValue("data");
-        if (!(data instanceof String text)) {
-            throw ZunException.schema(data == null ? "'data' is a required property"
-                    : "Invalid input for field 'data'. The value must be a string.");
-        }
-        byte[] tar;
-        if (v.atLeast(25)) {
-            try {
-                // Strict, but line breaks (as some encoders wrap their output) are no error.
-                tar = Base64.getDecoder().decode(text.replaceAll("[\\r\\n]", ""));
-            } catch (IllegalArgumentException e) {
-                throw ZunException.invalid("The data is not valid Base64: " + e.getMessage());
+        try (JsonParser p = ARCHIVE_BODIES.createParser(ComputeClient.stream(body))) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                // null, an array, a scalar: the answers of any other body
+                Object parsed = Json.decodeValue(body);
+                throw ZunException.schema((parsed == null ? "None" : parsed) + " is not of type 'object'");
             }
-        } else {
-            tar = text.getBytes(StandardCharsets.ISO_8859_1);
+            Buffer tar = null;
+            String missing = "'data' is a required property";
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                boolean data = "data".equals(p.currentName());
+                JsonToken value = p.nextToken();
+                if (!data) {
+                    p.skipChildren();
+                    continue;
+                }
+                tar = null;
+                if (value == JsonToken.VALUE_STRING) {
+                    tar = base64 ? base64(p, body.length()) : raw(p.getText());
+                    missing = null;
+                } else {
+                    missing = value == JsonToken.VALUE_NULL ? "'data' is a required property"
+                            : "Invalid input for field 'data'. The value must be a string.";
+                    p.skipChildren();
+                }
+            }
+            if (p.nextToken() != null) {
+                throw new DecodeException("Unexpected trailing token");
+            }
+            if (missing != null) {
+                throw ZunException.schema(missing);
+            }
+            return tar;
+        } catch (IOException e) {
+            // Malformed JSON: the framework's 400, as for any other body
+            throw new DecodeException(e.getMessage(), e);
         }
-        sync(ctx, Operation.PUT_ARCHIVE, c -> compute.putBytes(c.host(), containerPath(c, "/archive"),
-                        Map.of("path", q.path()), Buffer.buffer(tar), "application/x-tar")
-                .map(r -> "null"));
+    }
+
+    private static Buffer base64(JsonParser p, int bodyLength) throws IOException {
+        Buffer tar = Buffer.buffer((int) Math.min(ComputeClient.MAX_ARCHIVE_BYTES + 1, bodyLength / 4L * 3 + 3));
+        OutputStream sink = new OutputStream() {
+            @Override
+            public void write(int b) {
+                room(1);
+                tar.appendByte((byte) b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                room(len);
+                tar.appendBytes(b, off, len);
+            }
+
+            private void room(int n) {
+                if (tar.length() + (long) n > ComputeClient.MAX_ARCHIVE_BYTES) {
+                    throw archiveTooLarge();
+                }
+            }
+        };
+        try {
+            p.readBinaryValue(BASE64, sink);
+        } catch (IllegalArgumentException e) {
+            // Jackson's report of a character or padding that is not Base64
+            throw ZunException.invalid("The data is not valid Base64: " + e.getMessage());
+        }
+        return tar;
+    }
+
+    private static Buffer raw(String text) {
+        if (text.length() > ComputeClient.MAX_ARCHIVE_BYTES) {
+            throw archiveTooLarge();
+        }
+        return Buffer.buffer(text.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    /** 413 in the framework's shape, as a body over the limit, saying which limit. */
+    private static ZunException archiveTooLarge() {
+        return new ZunException(413, "", "The archive is larger than the limit of " + ComputeClient.MAX_ARCHIVE_BYTES
+                + " bytes.") {
+            @Override
+            public String title() {
+                return "Request Entity Too Large";
+            }
+        };
     }
 
     // ---- network list (1.13-) -------------------------------------------------------------------------------------

@@ -5,6 +5,8 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.zunvx.api.container.ContainerActionsApi;
+import io.zunvx.api.identity.AccountCheck;
 import io.zunvx.api.image.GlanceApi;
 import io.zunvx.api.image.GlanceFailureHandler;
 import io.zunvx.api.request.MicroversionNotAcceptable;
@@ -21,22 +23,28 @@ import java.util.UUID;
 /**
  * The API's router frame: request ids, microversion negotiation and headers on every {@code /v1} response, token
  * authentication for everything under {@code /v1/} but the version document and under {@code /image/v2/} (the image
- * store), body limits, and the failure handlers (Glance's error shape under {@code /image}, Zun's elsewhere). Resource
- * routes are added by the feature packages.
+ * store; a token of the identity service only while its user, project and role there are still in place, see
+ * {@link AccountCheck}), body limits, and the failure handlers (Glance's error shape under {@code /image}, Zun's
+ * elsewhere). Resource routes are added by the feature packages.
  *
- * <p>An image upload ({@code PUT /image/v2/images/{id}/file}) bypasses the JSON body handler and its 1 MiB limit: the
- * request stays paused after authentication until the upload handler streams it.
+ * <p>Bodies are limited to {@link #MAX_BODY} (413 above it) with two exceptions. An image upload
+ * ({@code PUT /image/v2/images/{id}/file}) bypasses the JSON body handler: the request stays paused after
+ * authentication until the upload handler streams it. A put_archive ({@code POST /v1/containers/{c}/put_archive})
+ * carries a whole tar archive in its JSON and is limited to {@link ContainerActionsApi#PUT_ARCHIVE_MAX_BODY}, derived
+ * from the largest archive the compute agent accepts.
  */
 public final class ApiRouter {
     public static final String REQUEST_ID_HEADER = "x-openstack-request-id";
-    private static final long MAX_BODY = 1024 * 1024;
+    /** The limit of every request body but put_archive's and image uploads'. */
+    public static final long MAX_BODY = 1024 * 1024;
     private static final Set<String> UNVERSIONED = Set.of("", "v1", "identity", "image", "healthz", "readyz",
             "metrics");
 
     private ApiRouter() {
     }
 
-    public static Router create(Vertx vertx, String publicUrl, TokenService tokens, Readiness readiness) {
+    public static Router create(Vertx vertx, String publicUrl, TokenService tokens, AccountCheck accounts,
+                                Readiness readiness) {
         Router router = Router.router(vertx);
         router.allowForward(io.vertx.ext.web.AllowForwardHeaders.NONE);
         router.route().handler(ApiRouter::requestId);
@@ -57,9 +65,17 @@ public final class ApiRouter {
         router.route("/v1*").handler(ApiRouter::microversion);
         router.get("/v1").handler(ctx -> json(ctx, 200, Versions.v1(publicUrl).encode()));
         router.get("/v1/").handler(ctx -> json(ctx, 200, Versions.v1(publicUrl).encode()));
-        router.route("/v1/*").handler(ctx -> authenticate(ctx, tokens));
-        router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
-        router.route("/image/v2/*").handler(ctx -> authenticate(ctx, tokens));
+        router.route("/v1/*").handler(ctx -> authenticate(ctx, tokens, accounts));
+        BodyHandler bodies = BodyHandler.create(false).setBodyLimit(MAX_BODY);
+        BodyHandler archives = BodyHandler.create(false).setBodyLimit(ContainerActionsApi.PUT_ARCHIVE_MAX_BODY);
+        router.route("/v1/*").handler(ctx -> {
+            if (ContainerActionsApi.isArchiveUpload(ctx)) {
+                archives.handle(ctx);
+            } else {
+                bodies.handle(ctx);
+            }
+        });
+        router.route("/image/v2/*").handler(ctx -> authenticate(ctx, tokens, accounts));
         BodyHandler imageBodies = BodyHandler.create(false).setBodyLimit(MAX_BODY);
         router.route("/image/v2/*").handler(ctx -> {
             if (GlanceApi.isUpload(ctx.request())) {
@@ -130,7 +146,7 @@ public final class ApiRouter {
         }
     }
 
-    private static void authenticate(RoutingContext ctx, TokenService tokens) {
+    private static void authenticate(RoutingContext ctx, TokenService tokens, AccountCheck accounts) {
         String token = ctx.request().getHeader("X-Auth-Token");
         if (token == null) {
             String h = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
@@ -138,11 +154,11 @@ public final class ApiRouter {
                 token = h.substring(7).trim();
             }
         }
-        // Verifying may wait for I/O (an external issuer's keys); hold the body back for the body handler meanwhile.
-        // An upload's body stays held back until its handler streams it.
+        // Verifying may wait for I/O (an external issuer's keys, the identity tables); hold the body back for the body
+        // handler meanwhile. An upload's body stays held back until its handler streams it.
         boolean streamed = GlanceApi.isUpload(ctx.request());
         ctx.request().pause();
-        tokens.verify(token).onComplete(ar -> {
+        tokens.inspect(token).compose(accounts::check).onComplete(ar -> {
             if (!streamed) {
                 ctx.request().resume();
             }

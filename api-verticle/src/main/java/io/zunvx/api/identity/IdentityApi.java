@@ -17,6 +17,7 @@ import io.zunvx.platform.app.Platform;
 import io.zunvx.platform.auth.Identity;
 import io.zunvx.platform.auth.TokenService;
 import io.zunvx.platform.config.ZunvxConfig;
+import io.zunvx.platform.error.ZunException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -38,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * authentication issuing the platform's JWTs with a catalog holding Zun ({@code container}), token validation, the
  * JWK set, and an admin API for projects, users, roles and role assignments. Errors come in Keystone's shape.
  * Authentication failures say nothing about which part was wrong, cost the same for unknown users, and are limited
- * per user name and source address.
+ * per user name and source address. The tokens it issues hold only while the tables back them ({@link AccountCheck});
+ * every change to users, projects or grants empties that check's cache.
  */
 public final class IdentityApi {
     private static final Logger LOG = LoggerFactory.getLogger(IdentityApi.class);
@@ -49,6 +51,7 @@ public final class IdentityApi {
     private final Vertx vertx;
     private final Pool pool;
     private final TokenService tokens;
+    private final AccountCheck accounts;
     private final Passwords passwords;
     private final IdentityStore store = new IdentityStore();
     private final KeystoneViews views;
@@ -56,11 +59,12 @@ public final class IdentityApi {
     private final Duration window;
     private final Clock clock;
 
-    IdentityApi(Vertx vertx, Pool pool, TokenService tokens, Passwords passwords, String publicUrl, int maxAttempts,
-                Duration window, Clock clock) {
+    IdentityApi(Vertx vertx, Pool pool, TokenService tokens, AccountCheck accounts, Passwords passwords,
+                String publicUrl, int maxAttempts, Duration window, Clock clock) {
         this.vertx = vertx;
         this.pool = pool;
         this.tokens = tokens;
+        this.accounts = accounts;
         this.passwords = passwords;
         this.views = new KeystoneViews(publicUrl);
         this.maxAttempts = maxAttempts;
@@ -76,8 +80,9 @@ public final class IdentityApi {
         ZunvxConfig.Identity cfg = platform.config().identity();
         Passwords passwords = new Passwords(new PasswordHasher(),
                 vertx.createSharedWorkerExecutor(Passwords.POOL, Passwords.poolSize()));
-        return new IdentityApi(vertx, platform.pool(), platform.tokens(), passwords,
-                platform.config().api().publicUrl(), cfg.loginMaxFailures(), cfg.loginWindow(), platform.clock());
+        return new IdentityApi(vertx, platform.pool(), platform.tokens(), AccountCheck.of(vertx, platform.pool()),
+                passwords, platform.config().api().publicUrl(), cfg.loginMaxFailures(), cfg.loginWindow(),
+                platform.clock());
     }
 
     public void mount(Router r) {
@@ -136,8 +141,8 @@ public final class IdentityApi {
         List<String> methods = List.of(req instanceof AuthRequest.ByPassword ? "password" : "token");
         return user.compose(u -> scope(u, req.scope()).map(s -> {
             List<String> roleNames = s.roles().stream().map(IdentityStore.Role::name).toList();
-            TokenService.Token t = tokens.issue(new Identity(u.id(), u.name(), s.project().id(), s.project().name(),
-                    roleNames, null));
+            TokenService.Token t = tokens.issueForAccount(new Identity(u.id(), u.name(), s.project().id(),
+                    s.project().name(), roleNames, null));
             JsonObject body = views.token(new KeystoneViews.TokenSubject(u.id(), u.name(), s.project().id(),
                             s.project().name(), s.roles()), methods, seconds(t.issuedAt()), seconds(t.expiresAt()),
                     auditId(t.value()), withCatalog);
@@ -179,10 +184,13 @@ public final class IdentityApi {
         });
     }
 
-    /** The token method: one of our tokens, for a user that still exists and is enabled. */
+    /**
+     * The token method: one of our tokens, still valid (its user, project and role there, when the identity service
+     * issued it), for a user that still exists and is enabled.
+     */
     private Future<IdentityStore.User> checkToken(AuthRequest.ByToken t) {
         return tokens.inspect(t.token())
-                .compose(v -> v.local() ? store.user(pool, v.identity().userId())
+                .compose(v -> v.local() ? accounts.check(v).compose(who -> store.user(pool, who.userId()))
                         : Future.failedFuture(KeystoneError.unauthorized()))
                 .compose(u -> u.filter(IdentityStore.User::enabled).map(Future::succeededFuture)
                         .orElseGet(() -> Future.failedFuture(KeystoneError.unauthorized())));
@@ -220,8 +228,9 @@ public final class IdentityApi {
 
     /**
      * {@code GET|HEAD /auth/tokens}: the caller's token in {@code X-Auth-Token}, the one to check in
-     * {@code X-Subject-Token}. Admins may check any token, others their own. A token of a user deleted or disabled
-     * since is not valid any more.
+     * {@code X-Subject-Token}. Admins may check any token, others their own. A token of a user or project deleted
+     * or disabled since, or of a user without a role on the project any more, is not valid any more; the roles shown
+     * are those assigned now ({@link AccountCheck}).
      */
     private Future<Reply> validate(RoutingContext ctx) {
         String subject = ctx.request().getHeader("X-Subject-Token");
@@ -229,29 +238,37 @@ public final class IdentityApi {
         return caller(ctx).compose(who -> tokens.inspect(subject)
                 .recover(e -> Future.failedFuture(tokenNotFound()))
                 .compose(v -> {
-                    Identity id = v.identity();
-                    if (!who.isAdmin() && !who.userId().equals(id.userId())) {
+                    if (!who.isAdmin() && !who.userId().equals(v.identity().userId())) {
                         return Future.failedFuture(KeystoneError.forbidden("validate_token"));
                     }
-                    Future<Boolean> alive = v.local()
-                            ? store.user(pool, id.userId()).map(u -> u.isPresent() && u.get().enabled())
-                            : Future.succeededFuture(true);
-                    return alive.compose(ok -> ok ? store.roles(pool, null)
-                                    : Future.<List<IdentityStore.Role>>failedFuture(tokenNotFound()))
-                            .map(known -> {
-                                Map<String, IdentityStore.Role> byName = new HashMap<>();
-                                known.forEach(r -> byName.put(r.name(), r));
-                                List<IdentityStore.Role> roles = id.roles().stream()
-                                        .map(n -> byName.getOrDefault(n, new IdentityStore.Role(n, n, "")))
-                                        .toList();
-                                Instant issued = v.issuedAt() == null ? seconds(clock.instant()) : v.issuedAt();
-                                JsonObject body = views.token(new KeystoneViews.TokenSubject(id.userId(),
-                                                id.userName() == null ? id.userId() : id.userName(), id.projectId(),
-                                                id.projectName() == null ? id.projectId() : id.projectName(), roles),
-                                        List.of("password"), issued, id.expiresAt(), v.tokenId(), withCatalog);
-                                return new Reply(200, body, Map.of("X-Subject-Token", subject));
-                            });
+                    return stillValid(v).compose(id -> store.roles(pool, null).map(known -> {
+                        Map<String, IdentityStore.Role> byName = new HashMap<>();
+                        known.forEach(r -> byName.put(r.name(), r));
+                        List<IdentityStore.Role> roles = id.roles().stream()
+                                .map(n -> byName.getOrDefault(n, new IdentityStore.Role(n, n, "")))
+                                .toList();
+                        Instant issued = v.issuedAt() == null ? seconds(clock.instant()) : v.issuedAt();
+                        JsonObject body = views.token(new KeystoneViews.TokenSubject(id.userId(),
+                                        id.userName() == null ? id.userId() : id.userName(), id.projectId(),
+                                        id.projectName() == null ? id.projectId() : id.projectName(), roles),
+                                List.of("password"), issued, id.expiresAt(), v.tokenId(), withCatalog);
+                        return new Reply(200, body, Map.of("X-Subject-Token", subject));
+                    }));
                 }));
+    }
+
+    /**
+     * The subject of a verified token as it stands now, or "token not found": an identity service token as the
+     * tables back it ({@link AccountCheck}); another of the platform's tokens while its user exists and is enabled;
+     * an external issuer's token as it is.
+     */
+    private Future<Identity> stillValid(TokenService.Verified v) {
+        if (v.local() && !v.account()) {
+            return store.user(pool, v.identity().userId()).compose(u -> u.isPresent() && u.get().enabled()
+                    ? Future.succeededFuture(v.identity()) : Future.failedFuture(tokenNotFound()));
+        }
+        return accounts.check(v).recover(e -> Future.failedFuture(
+                e instanceof ZunException z && z.status() == 401 ? tokenNotFound() : e));
     }
 
     private static KeystoneError tokenNotFound() {
@@ -309,7 +326,9 @@ public final class IdentityApi {
         String name = p.containsKey("name") ? name(p, 64, true) : null;
         String description = optionalString(p, "description");
         Boolean enabled = optionalBoolean(p, "enabled");
-        return admin(ctx, "update_project").compose(who -> store.updateProject(pool, id, name, description, enabled))
+        return admin(ctx, "update_project")
+                .compose(who -> store.updateProject(pool, id, name, description, enabled)
+                        .andThen(ar -> accounts.invalidate()))
                 .recover(e -> Future.failedFuture(duplicate(e, "project", name)))
                 .compose(u -> found(u, "project", id))
                 .map(u -> Reply.ok(new JsonObject().put("project", views.project(u))));
@@ -317,7 +336,8 @@ public final class IdentityApi {
 
     private Future<Reply> deleteProject(RoutingContext ctx) {
         String id = ctx.pathParam("id");
-        return admin(ctx, "delete_project").compose(who -> store.deleteProject(pool, id))
+        return admin(ctx, "delete_project")
+                .compose(who -> store.deleteProject(pool, id).andThen(ar -> accounts.invalidate()))
                 .compose(deleted -> deleted ? Future.succeededFuture(Reply.noContent())
                         : Future.failedFuture(KeystoneError.notFound("project", id)));
     }
@@ -378,7 +398,7 @@ public final class IdentityApi {
                 .compose(who -> requireProject(defaultProject))
                 .compose(v -> password == null ? Future.succeededFuture((String) null) : passwords.hash(password))
                 .compose(hash -> store.updateUser(pool, id, name, hash, enabled, defaultProject, clearProject,
-                        description))
+                        description).andThen(ar -> accounts.invalidate()))
                 .recover(e -> Future.failedFuture(duplicate(e, "user", name)))
                 .compose(x -> found(x, "user", id))
                 .map(x -> Reply.ok(new JsonObject().put("user", views.user(x))));
@@ -386,7 +406,8 @@ public final class IdentityApi {
 
     private Future<Reply> deleteUser(RoutingContext ctx) {
         String id = ctx.pathParam("id");
-        return admin(ctx, "delete_user").compose(who -> store.deleteUser(pool, id))
+        return admin(ctx, "delete_user")
+                .compose(who -> store.deleteUser(pool, id).andThen(ar -> accounts.invalidate()))
                 .compose(deleted -> deleted ? Future.succeededFuture(Reply.noContent())
                         : Future.failedFuture(KeystoneError.notFound("user", id)));
     }
@@ -437,7 +458,8 @@ public final class IdentityApi {
 
     private Future<Reply> grant(RoutingContext ctx) {
         return grantPath(ctx, "create_grant")
-                .compose(g -> store.assign(pool, g.user().id(), g.project().id(), g.role().id()))
+                .compose(g -> store.assign(pool, g.user().id(), g.project().id(), g.role().id())
+                        .andThen(ar -> accounts.invalidate()))
                 .map(v -> Reply.noContent());
     }
 
@@ -451,7 +473,8 @@ public final class IdentityApi {
 
     private Future<Reply> revoke(RoutingContext ctx) {
         return grantPath(ctx, "revoke_grant")
-                .compose(g -> store.unassign(pool, g.user().id(), g.project().id(), g.role().id()))
+                .compose(g -> store.unassign(pool, g.user().id(), g.project().id(), g.role().id())
+                        .andThen(ar -> accounts.invalidate()))
                 .compose(removed -> removed ? Future.succeededFuture(Reply.noContent())
                         : Future.failedFuture(assignmentNotFound()));
     }
@@ -560,7 +583,9 @@ public final class IdentityApi {
                 token = h.substring(7).trim();
             }
         }
-        return tokens.verify(token).recover(e -> Future.failedFuture(KeystoneError.unauthorized()));
+        // An identity service token is honoured only while the tables back it, with the roles assigned now.
+        return tokens.inspect(token).recover(e -> Future.failedFuture(KeystoneError.unauthorized()))
+                .compose(accounts::check);
     }
 
     private Future<Identity> admin(RoutingContext ctx, String action) {

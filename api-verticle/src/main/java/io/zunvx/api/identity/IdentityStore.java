@@ -34,6 +34,14 @@ final class IdentityStore {
     record Role(String id, String name, String description) {
     }
 
+    /**
+     * A user's standing on a project, read in one query: both rows exist, with their names and flags, the names of
+     * the roles assigned to the user there (not expanded), and the names of all roles.
+     */
+    record Standing(String userName, boolean userEnabled, String projectName, boolean projectEnabled,
+                    List<String> assigned, List<String> known) {
+    }
+
     record Assignment(String userId, String userName, String projectId, String projectName, String roleId,
                       String roleName) {
     }
@@ -176,6 +184,21 @@ final class IdentityStore {
                         WHERE a.user_id = $1 AND a.project_id = $2 ORDER BY r.name""")
                 .execute(Tuple.of(userId, projectId))
                 .map(rs -> all(rs, IdentityStore::role));
+    }
+
+    /** {@code userId}'s standing on {@code projectId}; empty if either does not exist. */
+    Future<Optional<Standing>> standing(SqlClient db, String userId, String projectId) {
+        return db.preparedQuery("""
+                        SELECT u.name AS user_name, u.enabled AS user_enabled, p.name AS project_name,
+                               p.enabled AS project_enabled,
+                               ARRAY(SELECT r.name FROM role_assignments a JOIN roles r ON r.id = a.role_id
+                                     WHERE a.user_id = u.id AND a.project_id = p.id ORDER BY r.name) AS assigned,
+                               ARRAY(SELECT name FROM roles ORDER BY name) AS known
+                        FROM users u CROSS JOIN projects p WHERE u.id = $1 AND p.id = $2""")
+                .execute(Tuple.of(userId, projectId))
+                .map(rs -> first(rs, r -> new Standing(r.getString("user_name"), r.getBoolean("user_enabled"),
+                        r.getString("project_name"), r.getBoolean("project_enabled"),
+                        List.of(r.getArrayOfStrings("assigned")), List.of(r.getArrayOfStrings("known")))));
     }
 
     Future<Void> assign(SqlClient db, String userId, String projectId, String roleId) {

@@ -1,6 +1,7 @@
 package io.zunvx.api.identity;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -30,5 +31,18 @@ final class ImpliedRoles {
                     .ifPresent(out::add);
         }
         return out;
+    }
+
+    /** The same by name: the assigned roles followed by those they imply that exist ({@code known}), each once. */
+    static List<String> expandNames(List<String> assigned, Collection<String> known) {
+        Set<String> names = new LinkedHashSet<>(assigned);
+        for (String r : assigned) {
+            for (String implied : IMPLIES.getOrDefault(r, List.of())) {
+                if (known.contains(implied)) {
+                    names.add(implied);
+                }
+            }
+        }
+        return List.copyOf(names);
     }
 }

@@ -101,7 +101,7 @@ public final class ExternalIssuer {
                             p.getString("project_name", projectId), roles(p.getValue(settings.rolesClaim())),
                             Instant.ofEpochSecond(exp));
                     return Future.succeededFuture(new TokenService.Verified(who,
-                            iat == null ? null : Instant.ofEpochSecond(iat), p.getString("jti"), false));
+                            iat == null ? null : Instant.ofEpochSecond(iat), p.getString("jti"), false, false));
                 });
     }
 

@@ -37,6 +37,13 @@ public final class TokenService {
     public static final String AUDIENCE = "zunvx";
     /** The issuer of this platform's own tokens: stable across restarts, addresses and instances. */
     public static final String ISSUER = "zunvx";
+    /**
+     * The claim that marks a token issued by the identity service for a user and project of its tables
+     * ({@link #issueForAccount}); such a token is only as good as that user, project and role assignment are now.
+     */
+    public static final String ACCOUNT_CLAIM = "account";
+    /** The value of {@link #ACCOUNT_CLAIM}: an account of the platform's own identity tables. */
+    public static final String LOCAL_ACCOUNT = "local";
 
     private final JWTAuth signer;
     private final JWTAuth verifier;
@@ -126,8 +133,24 @@ public final class TokenService {
         return new TokenService(signer, JWTAuth.create(vertx, v), kid, issuer, ttl, clock, jwks, null);
     }
 
-    /** A signed token for {@code who}, valid for the configured lifetime. */
+    /**
+     * A signed token for {@code who}, valid for the configured lifetime. Such a token stands on its own: nothing but
+     * its signature and time are checked, so it is for the platform's roles talking to each other (and tests).
+     */
     public Token issue(Identity who) {
+        return issue(who, false);
+    }
+
+    /**
+     * A signed token for a user of the identity service, scoped to one of its projects: like {@link #issue}, and
+     * marked ({@link #ACCOUNT_CLAIM}) so that whoever honours it also checks that the user and project are still
+     * enabled and the user still holds a role there ({@link Verified#account()}).
+     */
+    public Token issueForAccount(Identity who) {
+        return issue(who, true);
+    }
+
+    private Token issue(Identity who, boolean account) {
         Instant now = clock.instant();
         Instant exp = now.plus(ttl);
         JsonObject claims = new JsonObject()
@@ -140,6 +163,9 @@ public final class TokenService {
                 .put("nbf", now.getEpochSecond())
                 .put("exp", exp.getEpochSecond())
                 .put("jti", UUID.randomUUID().toString());
+        if (account) {
+            claims.put(ACCOUNT_CLAIM, LOCAL_ACCOUNT);
+        }
         String jwt = signer.generateToken(claims, new JWTOptions()
                 .setAlgorithm(ALGORITHM)
                 .setIssuer(issuer)
@@ -189,7 +215,7 @@ public final class TokenService {
                     r.forEach(x -> roles.add(String.valueOf(x)));
                     return Future.succeededFuture(new Verified(new Identity(sub, p.getString("name"), project,
                             p.getString("project_name"), roles, Instant.ofEpochSecond(exp)), iat,
-                            p.getString("jti"), true));
+                            p.getString("jti"), true, LOCAL_ACCOUNT.equals(p.getValue(ACCOUNT_CLAIM))));
                 });
     }
 
@@ -216,7 +242,8 @@ public final class TokenService {
         return issuer;
     }
 
-    static ZunException unauthorized() {
+    /** The 401 every refused token gets. */
+    public static ZunException unauthorized() {
         return new ZunException(401, "unauthorized", "The request you have made requires authentication.");
     }
 
@@ -254,8 +281,11 @@ public final class TokenService {
      * @param issuedAt its {@code iat}, if it had one
      * @param tokenId  its {@code jti}, if it had one
      * @param local    whether this platform issued it
+     * @param account  whether this platform's identity service issued it for a user and project of its tables
+     *                 ({@link #issueForAccount}): its claims hold only while that user and project are enabled and
+     *                 the user has a role on the project, which the caller must check
      */
-    public record Verified(Identity identity, Instant issuedAt, String tokenId, boolean local) {
+    public record Verified(Identity identity, Instant issuedAt, String tokenId, boolean local, boolean account) {
     }
 
     /** An issued token. */

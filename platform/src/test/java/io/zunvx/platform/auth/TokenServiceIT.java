@@ -107,6 +107,28 @@ class TokenServiceIT {
     }
 
     @Test
+    void identityServiceTokensAreMarkedAsAccountsAndOthersAreNot() {
+        // GIVEN a token issued for an account of the identity service and one issued plainly
+        TokenService tokens = load(freshPool(), ISSUER, Clock.systemUTC());
+        String account = tokens.issueForAccount(ALICE).value();
+        String plain = tokens.issue(ALICE).value();
+
+        // WHEN both are inspected
+        TokenService.Verified a = await(tokens.inspect(account));
+        TokenService.Verified p = await(tokens.inspect(plain));
+
+        // THEN only the first carries the mark, so only it is held to the identity tables; both are the same caller
+        assertEquals(TokenService.LOCAL_ACCOUNT, part(account, 1).getString(TokenService.ACCOUNT_CLAIM));
+        assertFalse(part(plain, 1).containsKey(TokenService.ACCOUNT_CLAIM));
+        assertTrue(a.local() && a.account());
+        assertTrue(p.local() && !p.account());
+        assertEquals(List.of(ALICE.userId(), ALICE.projectId(), ALICE.roles()),
+                List.of(a.identity().userId(), a.identity().projectId(), a.identity().roles()));
+        assertEquals(List.of(ALICE.userId(), ALICE.projectId(), ALICE.roles()),
+                List.of(p.identity().userId(), p.identity().projectId(), p.identity().roles()));
+    }
+
+    @Test
     void secondInstanceOnTheSameDatabaseUsesTheSameKey() {
         // GIVEN two services loaded one after the other from the same database, as two API instances would
         Pool pool = freshPool();
