@@ -137,14 +137,16 @@ class ReadStreamInputStreamTest {
         // GIVEN a reader waiting on a stream that has sent nothing yet
         Source source = new Source();
         ReadStreamInputStream in = onContext(() -> new ReadStreamInputStream(source));
-        CompletableFuture<Integer> read = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<Integer> read = new CompletableFuture<>();
+        Thread reader = Thread.ofPlatform().name("blocked-reader").start(() -> {
             try {
-                return in.read();
+                read.complete(in.read());
             } catch (IOException e) {
-                throw new IllegalStateException(e);
+                read.completeExceptionally(e);
             }
         });
-        Thread.sleep(100);
+        waitFor(() -> reader.getState() == Thread.State.WAITING || reader.getState() == Thread.State.TIMED_WAITING,
+                "the reader blocked");
         assertFalse(read.isDone(), "read waits for data");
 
         // WHEN one byte arrives THEN the reader gets it
