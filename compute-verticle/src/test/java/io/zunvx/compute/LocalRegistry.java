@@ -1,13 +1,13 @@
 package io.zunvx.compute;
 
 import com.github.dockerjava.api.DockerClient;
+import io.zunvx.platform.db.TestWaits;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.AuthConfig;
 import com.github.dockerjava.api.model.PushResponseItem;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ConnectException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -33,7 +32,6 @@ import java.util.regex.Pattern;
 public final class LocalRegistry implements AutoCloseable {
     /** Where Debian's package installs the registry. */
     public static final Path BINARY = Path.of("/usr/bin/docker-registry");
-    private static final Duration STARTUP = Duration.ofSeconds(20);
     private static final Pattern ACCESS_LINE = Pattern.compile("^\\S+ - \\S+ \\[[^]]+] \"[A-Z]+ .*");
 
     private final Process process;
@@ -124,45 +122,37 @@ public final class LocalRegistry implements AutoCloseable {
         }
     }
 
-    /** Waits until {@code /v2/} answers (200, or 401 behind authentication). */
+    /** Waits until {@code /v2/} answers (200, or 401 behind authentication); fails at once if the registry exits. */
     private void awaitReady() {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         HttpRequest probe = HttpRequest.newBuilder(URI.create("http://" + address() + "/v2/"))
                 .timeout(Duration.ofSeconds(2)).GET().build();
-        Instant deadline = Instant.now().plus(STARTUP);
-        while (true) {
-            if (!process.isAlive()) {
-                String log = log();
-                if (log.contains("address already in use")) {
-                    throw new PortTaken(log);
+        try {
+            TestWaits.eventually("docker-registry on " + address() + " to answer", () -> {
+                if (!process.isAlive()) {
+                    String log = log();
+                    if (log.contains("address already in use")) {
+                        throw new PortTaken(log);
+                    }
+                    throw new IllegalStateException("docker-registry exited with " + process.exitValue() + ":\n"
+                            + log);
                 }
-                throw new IllegalStateException("docker-registry exited with " + process.exitValue() + ":\n" + log);
-            }
-            try {
-                int status = http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode();
-                if (status == 200 || status == 401) {
-                    return;
+                try {
+                    int status = http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode();
+                    return status == 200 || status == 401;
+                } catch (IOException notYet) {
+                    return false;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while starting docker-registry", e);
                 }
-            } catch (ConnectException notYet) {
-                // still starting
-            } catch (IOException e) {
-                // still starting
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                close();
-                throw new IllegalStateException("interrupted while starting docker-registry", e);
+            });
+        } catch (RuntimeException | AssertionError e) {
+            close();
+            if (e instanceof AssertionError) {
+                throw new IllegalStateException(e.getMessage() + ":\n" + log(), e);
             }
-            if (Instant.now().isAfter(deadline)) {
-                close();
-                throw new IllegalStateException("docker-registry did not answer within " + STARTUP + ":\n" + log());
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                close();
-                throw new IllegalStateException("interrupted while starting docker-registry", e);
-            }
+            throw e;
         }
     }
 

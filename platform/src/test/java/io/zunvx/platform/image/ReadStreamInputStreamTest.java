@@ -193,14 +193,8 @@ class ReadStreamInputStreamTest {
         return f.get(10, TimeUnit.SECONDS);
     }
 
-    private static void waitFor(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not " + what + " within 10 s");
-            }
-            Thread.sleep(5);
-        }
+    private static void waitFor(BooleanSupplier condition, String what) {
+        io.zunvx.platform.db.TestWaits.eventually(what, condition);
     }
 
     private static byte[] random(int n) {
