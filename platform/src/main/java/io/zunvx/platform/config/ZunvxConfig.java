@@ -29,6 +29,11 @@ public record ZunvxConfig(
                 Images.defaults(dataDir));
     }
 
+    /** The same settings with another compute section (one more agent in this process, for another engine). */
+    public ZunvxConfig withCompute(Compute other) {
+        return new ZunvxConfig(dataDir, database, kafka, api, other, scheduler, proxy, identity, quota, opsPort, images);
+    }
+
     /**
      * Images, registries and the image store.
      *
@@ -167,6 +172,15 @@ public record ZunvxConfig(
                        Duration staleTask) {
             this(hostName, dockerHost, network, internalPort, internalUrl, availabilityZone, heartbeat, syncInterval,
                     orphanGrace, staleTask, false, Map.of());
+        }
+
+        /**
+         * These settings for an agent of another Docker engine named {@code hostName}, whose internal endpoint listens
+         * on {@code internalPort} of the loopback interface.
+         */
+        public Compute forEngine(String hostName, String dockerHost, int internalPort) {
+            return new Compute(hostName, dockerHost, network, internalPort, "http://127.0.0.1:" + internalPort,
+                    availabilityZone, heartbeat, syncInterval, orphanGrace, staleTask, cpuPinning, labels);
         }
     }
 

@@ -11,6 +11,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
+import io.zunvx.platform.app.TestVertx;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Random;
@@ -36,7 +37,7 @@ class ReadStreamInputStreamTest {
 
     @BeforeEach
     void start() {
-        vertx = Vertx.vertx();
+        vertx = TestVertx.create();
         context = vertx.getOrCreateContext();
     }
 

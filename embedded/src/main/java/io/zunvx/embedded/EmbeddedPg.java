@@ -1,4 +1,4 @@
-package io.zunvx.platform.embedded;
+package io.zunvx.embedded;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
