@@ -61,7 +61,7 @@ class DockerContainerDriverIT {
             System.getenv().getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock");
     /** Marks every container a test creates, so that the test removes exactly its own. */
     private static final String TEST_LABEL = "zunvx.it";
-    private static final Duration DEADLINE = Duration.ofSeconds(20);
+    private static final Duration DEADLINE = Duration.ofSeconds(60);
     private static final Duration POLL_INTERVAL = Duration.ofMillis(50);
 
     private static DockerContainerDriver driver;
