@@ -29,6 +29,8 @@ import java.util.concurrent.atomic.AtomicReference;
 final class Platforms {
     /** What the tests' role factories built for each running all-in-one. */
     private static final Map<AllInOne, Seams> SEAMS = new ConcurrentHashMap<>();
+    /** How long a command run through {@code execute} may take on a test platform. */
+    static final String EXECUTE_TIMEOUT = "60s";
 
     private Platforms() {
     }
@@ -84,6 +86,8 @@ final class Platforms {
         env.put("ZUNVX_COMPUTE_NETWORK", "none");
         env.put("ZUNVX_COMPUTE_ORPHAN_GRACE", "2s");
         env.put("ZUNVX_COMPUTE_SYNC_INTERVAL", "2s");
+        // Commands run through execute get the time a loaded machine needs; the timeout test sets its own.
+        env.put("ZUNVX_COMPUTE_EXECUTE_TIMEOUT", EXECUTE_TIMEOUT);
         env.put("ZUNVX_ADMIN_PASSWORD", "e2e-admin-secret");
         // Test classes create many containers in one project; quota tests set their own limits.
         env.put("ZUNVX_QUOTA_CONTAINERS", "1000");
