@@ -2,9 +2,8 @@ package io.zunvx.launcher;
 
 import io.vertx.core.Vertx;
 import io.zunvx.api.app.ApiVerticle;
-import io.zunvx.compute.agent.CrashPoints;
 import io.zunvx.compute.app.ComputeVerticle;
-import io.zunvx.compute.docker.DockerContainerDriver;
+import io.zunvx.compute.app.DriverSeam;
 import io.zunvx.platform.app.Platform;
 import io.zunvx.platform.app.Runtimes;
 import io.zunvx.api.identity.AdminBootstrap;
@@ -36,8 +35,6 @@ public final class AllInOne implements AutoCloseable {
     private final Bootstrap bootstrap;
     private final ApiVerticle api;
     private String computeDeployment;
-    private DockerContainerDriver driver;
-    private final java.util.Map<String, DockerContainerDriver> extraDrivers = new java.util.concurrent.ConcurrentHashMap<>();
     private SchedulerVerticle scheduler;
     private final java.util.Map<String, SchedulerVerticle> extraSchedulers =
             new java.util.concurrent.ConcurrentHashMap<>();
@@ -54,7 +51,7 @@ public final class AllInOne implements AutoCloseable {
     }
 
     /** Starts everything and returns once the API answers; blocking (call it from a main or test thread). */
-    public static AllInOne start(ZunvxConfig config, CrashPoints crashPoints) {
+    public static AllInOne start(ZunvxConfig config, DriverSeam seam) {
         EmbeddedPg pg = null;
         EmbeddedKafka kafka = null;
         Vertx vertx = null;
@@ -86,7 +83,7 @@ public final class AllInOne implements AutoCloseable {
                     readiness, Duration.ofSeconds(2), Duration.ofSeconds(5))).await();
             aio.scheduler = new SchedulerVerticle(platform);
             vertx.deployVerticle(aio.scheduler).await();
-            aio.startCompute(crashPoints);
+            aio.startCompute(seam);
             vertx.deployVerticle(api).await();
             vertx.deployVerticle(new ProxyVerticle(platform)).await();
             started.set(true);
@@ -105,10 +102,9 @@ public final class AllInOne implements AutoCloseable {
         }
     }
 
-    /** Deploys the compute agent (again); blocking. */
-    public void startCompute(CrashPoints crashPoints) {
-        driver = new DockerContainerDriver(config.compute().dockerHost());
-        computeDeployment = vertx.deployVerticle(new ComputeVerticle(platform, driver, crashPoints)).await();
+    /** Deploys the compute agent (again), its Docker driver wrapped by {@code seam}; blocking. */
+    public void startCompute(DriverSeam seam) {
+        computeDeployment = vertx.deployVerticle(new ComputeVerticle(platform, seam)).await();
     }
 
     /** Stops the compute agent as a crash would leave things: nothing is cleaned up; blocking. */
@@ -116,7 +112,6 @@ public final class AllInOne implements AutoCloseable {
         if (computeDeployment != null) {
             vertx.undeploy(computeDeployment).await();
             computeDeployment = null;
-            driver.close();
         }
     }
 
@@ -134,19 +129,12 @@ public final class AllInOne implements AutoCloseable {
                 config.images());
         Platform p = new Platform(vertx, cfg, platform.database(), platform.pool(), platform.kafka(),
                 platform.publisher(), platform.tokens(), platform.readiness(), platform.clock());
-        DockerContainerDriver d = new DockerContainerDriver(dockerHost);
-        String id = vertx.deployVerticle(new ComputeVerticle(p, d, CrashPoints.NONE)).await();
-        extraDrivers.put(id, d);
-        return id;
+        return vertx.deployVerticle(new ComputeVerticle(p)).await();
     }
 
     /** Stops an extra compute agent; blocking. */
     public void stopExtraCompute(String deploymentId) {
         vertx.undeploy(deploymentId).await();
-        DockerContainerDriver d = extraDrivers.remove(deploymentId);
-        if (d != null) {
-            d.close();
-        }
     }
 
     /** The scheduler deployed at start (its snapshot and placement counts, for tests). */
@@ -217,10 +205,6 @@ public final class AllInOne implements AutoCloseable {
         try {
             vertx.close().await();
         } finally {
-            if (driver != null) {
-                driver.close();
-            }
-            extraDrivers.values().forEach(DockerContainerDriver::close);
             if (kafka != null) {
                 kafka.close();
             }

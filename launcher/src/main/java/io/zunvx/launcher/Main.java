@@ -2,9 +2,8 @@ package io.zunvx.launcher;
 
 import io.vertx.core.VerticleBase;
 import io.zunvx.api.app.ApiVerticle;
-import io.zunvx.compute.agent.CrashPoints;
 import io.zunvx.compute.app.ComputeVerticle;
-import io.zunvx.compute.docker.DockerContainerDriver;
+import io.zunvx.compute.app.DriverSeam;
 import io.zunvx.platform.app.Platform;
 import io.zunvx.platform.config.ConfigException;
 import io.zunvx.platform.config.ZunvxConfig;
@@ -49,15 +48,14 @@ public final class Main {
             case "api" -> role("api", config, p -> new ApiVerticle(p));
             case "scheduler" -> role("scheduler", config, p -> new SchedulerVerticle(p));
             case "wsproxy" -> role("wsproxy", config, p -> new ProxyVerticle(p));
-            case "compute" -> role("compute", config, p -> new ComputeVerticle(p,
-                    new DockerContainerDriver(config.compute().dockerHost()), CrashPoints.NONE));
+            case "compute" -> role("compute", config, p -> new ComputeVerticle(p));
             case "help", "--help", "-h" -> usage(0);
             default -> usage(2);
         }
     }
 
     private static void allInOne(ZunvxConfig config) throws InterruptedException {
-        AllInOne aio = AllInOne.start(config, CrashPoints.NONE);
+        AllInOne aio = AllInOne.start(config, DriverSeam.NONE);
         Runtime.getRuntime().addShutdownHook(new Thread(aio::close, "zunvx-shutdown"));
         System.out.println();
         System.out.println("Zun-VX all-in-one is running.");
