@@ -25,6 +25,7 @@ import io.zunvx.platform.concurrent.Blocking;
 import io.zunvx.platform.container.ContainerActionRepository;
 import io.zunvx.platform.container.ContainerStore;
 import io.zunvx.platform.host.ComputeNodeRepository;
+import io.zunvx.platform.host.CpuPins;
 import io.zunvx.platform.image.BlobStore;
 import io.zunvx.platform.image.DockerArchive;
 import io.zunvx.platform.image.StoreImageRepository;
@@ -581,7 +582,7 @@ public final class ContainerManager {
         }
         return nodes.release(tx.connection(), c.host(), c.memory() == null ? 0 : c.memory(), c.cpu(), c.disk())
                 .compose(v -> c.cpuset() == null ? Future.<Void>succeededFuture()
-                        : new io.zunvx.platform.host.CpuPins().unpin(tx.connection(), c.uuid()));
+                        : new CpuPins().unpin(tx.connection(), c.uuid()));
     }
 
     private <T> Future<T> io(Callable<T> call) {

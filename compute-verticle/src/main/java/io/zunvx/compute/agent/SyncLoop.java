@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -204,7 +205,7 @@ public final class SyncLoop {
     /** Whether the healthcheck verdict the row shows in its status detail is no longer Docker's. */
     private static boolean healthChanged(Container c, Observed o) {
         String shown = o.status() == Status.RUNNING ? o.health() : null;
-        return !java.util.Objects.equals(shown, Observed.healthShownIn(c.statusDetail()));
+        return !Objects.equals(shown, Observed.healthShownIn(c.statusDetail()));
     }
 
     /** auto_heal: a container that died on its own is started again, and its action log says so. */

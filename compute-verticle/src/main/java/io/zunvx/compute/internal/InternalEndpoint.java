@@ -33,6 +33,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The agent's internal HTTP endpoint for synchronous calls from the API, the way an API server talks to a kubelet:
@@ -106,7 +108,7 @@ public final class InternalEndpoint {
                 .listen(port, bindHost).onSuccess(s -> server = s);
     }
 
-    private static final java.util.regex.Pattern SESSION_PATH = java.util.regex.Pattern.compile(
+    private static final Pattern SESSION_PATH = Pattern.compile(
             "/internal/v1/containers/([^/]+)/(attach|exec/([0-9A-Za-z]+))");
 
     /**
@@ -115,7 +117,7 @@ public final class InternalEndpoint {
      * HTTP status a plain call would get.
      */
     private void handshake(io.vertx.core.http.ServerWebSocketHandshake hs) {
-        java.util.regex.Matcher m = SESSION_PATH.matcher(hs.path());
+        Matcher m = SESSION_PATH.matcher(hs.path());
         if (!m.matches()) {
             hs.reject(404);
             return;
