@@ -76,6 +76,7 @@ public final class ApiVerticle extends VerticleBase {
         new HostApi(platform.pool(), policy, cfg.publicUrl(), cfg.maxLimit(),
                 platform.config().scheduler().serviceDownTime(), platform.clock()).mount(router);
         io.zunvx.api.identity.IdentityApi.create(vertx, platform).mount(router);
+        new io.zunvx.api.events.EventsApi(platform.kafka(), policy).mount(router);
         ApiRouter.finish(router);
         var ready = platform.readiness().flag("api");
         return vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true))
