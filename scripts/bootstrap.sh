@@ -4,7 +4,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 packages=(docker.io busybox-static maven python3-zunclient python3-openstackclient python3-glanceclient docker-registry
-  apache2-utils kcat tmux curl)
+  apache2-utils kcat tmux curl chromium nodejs npm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
@@ -14,5 +14,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+# The console's browser test (launcher ConsoleBrowserIT): playwright-core from the npm registry, pinned by the lock file.
+[ -d "$here/../console-test/node_modules/playwright-core" ] || (cd "$here/../console-test" && npm ci --no-audit --no-fund >/dev/null)
 "$here/start-docker.sh"
 docker image inspect busybox:latest >/dev/null 2>&1 || "$here/busybox-image.sh" busybox:latest

@@ -77,6 +77,7 @@ public final class ApiVerticle extends VerticleBase {
                 platform.config().scheduler().serviceDownTime(), platform.clock()).mount(router);
         io.zunvx.api.identity.IdentityApi.create(vertx, platform).mount(router);
         new io.zunvx.api.events.EventsApi(platform.kafka(), policy).mount(router);
+        io.zunvx.api.console.ConsoleRoutes.mount(router);
         ApiRouter.finish(router);
         var ready = platform.readiness().flag("api");
         return vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true))

@@ -38,7 +38,7 @@ public final class ApiRouter {
     /** The limit of every request body but put_archive's and image uploads'. */
     public static final long MAX_BODY = 1024 * 1024;
     private static final Set<String> UNVERSIONED = Set.of("", "v1", "identity", "image", "healthz", "readyz",
-            "metrics");
+            "metrics", "ui");
 
     private ApiRouter() {
     }

@@ -1,0 +1,86 @@
+// The API client: the token lives in sessionStorage (never in a URL) and goes in X-Auth-Token.
+
+const TOKEN = 'zunvx.token';
+const SESSION = 'zunvx.session';
+const VERSION = 'container 1.40';
+
+export class ApiError extends Error {
+  constructor(status, detail, body) {
+    super(detail || `HTTP ${status}`);
+    this.status = status;
+    this.body = body;
+  }
+}
+
+const listeners = { expired: [] };
+
+export function onExpired(fn) { listeners.expired.push(fn); }
+
+export function session() {
+  const raw = sessionStorage.getItem(SESSION);
+  return raw ? JSON.parse(raw) : null;
+}
+
+export function token() { return sessionStorage.getItem(TOKEN); }
+
+export async function login(user, password, project, domain) {
+  const body = {
+    auth: {
+      identity: { methods: ['password'], password: { user: { name: user, domain: { name: domain }, password } } },
+      scope: { project: { name: project, domain: { name: domain } } },
+    },
+  };
+  const r = await fetch('/identity/v3/auth/tokens', {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
+  });
+  const text = await r.text();
+  if (!r.ok) {
+    let message = `login failed (${r.status})`;
+    try { message = JSON.parse(text).error.message || message; } catch (e) { /* not JSON */ }
+    throw new ApiError(r.status, message);
+  }
+  const t = JSON.parse(text).token;
+  const roles = (t.roles || []).map((x) => x.name);
+  sessionStorage.setItem(TOKEN, r.headers.get('X-Subject-Token'));
+  sessionStorage.setItem(SESSION, JSON.stringify({
+    user: t.user.name, userId: t.user.id, project: t.project.name, projectId: t.project.id, roles,
+    admin: roles.includes('admin'), expiresAt: t.expires_at,
+  }));
+  return session();
+}
+
+/** Forgets the token. The identity API has no token revocation yet, so the token stays valid until it expires. */
+export function logout() {
+  sessionStorage.removeItem(TOKEN);
+  sessionStorage.removeItem(SESSION);
+}
+
+function zunDetail(status, text) {
+  try {
+    const j = JSON.parse(text);
+    if (j.errors && j.errors.length) return j.errors.map((e) => e.detail || e.title).join(' ');
+    if (j.error) return j.error.message;
+    if (j.message) return j.message;
+  } catch (e) { /* not JSON */ }
+  return text || `HTTP ${status}`;
+}
+
+export async function call(method, path, body) {
+  const headers = { 'X-Auth-Token': token() || '', 'OpenStack-API-Version': VERSION };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const r = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await r.text();
+  if (r.status === 401) {
+    listeners.expired.forEach((fn) => fn());
+    throw new ApiError(401, 'Your session has expired; log in again.');
+  }
+  if (!r.ok) throw new ApiError(r.status, zunDetail(r.status, text), text);
+  const type = r.headers.get('Content-Type') || '';
+  if (!text) return null;
+  return type.includes('json') ? JSON.parse(text) : text;
+}
+
+export const get = (p) => call('GET', p);
+export const post = (p, b) => call('POST', p, b);
+export const put = (p, b) => call('PUT', p, b);
+export const del = (p) => call('DELETE', p);

@@ -1,0 +1,174 @@
+// The console in a real browser: Playwright (playwright-core) driving Debian's Chromium against a running all-in-one.
+// Usage: ZUNVX_URL=http://127.0.0.1:9517 ZUNVX_ADMIN_PASSWORD=... node console.test.mjs [screenshot dir]
+// Exits non-zero on the first failed step; prints each step.
+
+import { chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const BASE = process.env.ZUNVX_URL || 'http://127.0.0.1:9517';
+const ADMIN_PASSWORD = process.env.ZUNVX_ADMIN_PASSWORD;
+const SHOTS = process.argv[2] || new URL('../docs/console/', import.meta.url).pathname;
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const WAIT = 120_000;
+const suffix = Math.random().toString(36).slice(2, 8);
+const XSS = '<img src=x onerror=alert(1)>';
+
+if (!ADMIN_PASSWORD) throw new Error('ZUNVX_ADMIN_PASSWORD is not set');
+mkdirSync(SHOTS, { recursive: true });
+
+function step(text) { console.log(`- ${text}`); }
+function check(ok, text) { if (!ok) throw new Error(`failed: ${text}`); }
+
+async function rest(method, path, token, body) {
+  const headers = { 'OpenStack-API-Version': 'container 1.40' };
+  if (token) headers['X-Auth-Token'] = token;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const r = await fetch(BASE + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await r.text();
+  return { status: r.status, headers: r.headers, json: text ? (() => { try { return JSON.parse(text); } catch { return text; } })() : null };
+}
+
+async function passwordToken(user, password, project) {
+  const r = await rest('POST', '/identity/v3/auth/tokens', null, { auth: {
+    identity: { methods: ['password'], password: { user: { name: user, domain: { name: 'Default' }, password } } },
+    scope: { project: { name: project, domain: { name: 'Default' } } } } });
+  check(r.status === 201, `password login of ${user}: ${r.status} ${JSON.stringify(r.json)}`);
+  return r.headers.get('X-Subject-Token');
+}
+
+async function login(page, user, password, project) {
+  await page.goto(`${BASE}/ui/`);
+  await page.fill('#login-form input[name=user]', user);
+  await page.fill('#login-form input[name=password]', password);
+  await page.fill('#login-form input[name=project]', project);
+  await page.click('#login-form button[type=submit]');
+  await page.waitForSelector('#login', { state: 'hidden' });
+  await page.waitForSelector('#containers');
+  await page.waitForFunction(() => document.getElementById('live').textContent === 'live');
+}
+
+const adminToken = await passwordToken('admin', ADMIN_PASSWORD, 'admin');
+// A second tenant: project, user and member role, through the identity API.
+const project = await rest('POST', '/identity/v3/projects', adminToken,
+  { project: { name: `demo-${suffix}`, domain_id: 'default' } });
+check(project.status === 201, `project create ${project.status} ${JSON.stringify(project.json)}`);
+const user = await rest('POST', '/identity/v3/users', adminToken, { user: { name: `alice-${suffix}`,
+  password: 'alice-secret', domain_id: 'default', default_project_id: project.json.project.id } });
+check(user.status === 201, `user create ${user.status} ${JSON.stringify(user.json)}`);
+const roles = await rest('GET', '/identity/v3/roles?name=member', adminToken);
+const member = roles.json.roles.find((r) => r.name === 'member');
+const grant = await rest('PUT', `/identity/v3/projects/${project.json.project.id}/users/${user.json.user.id}/roles/${member.id}`, adminToken);
+check(grant.status === 204, `role grant ${grant.status}`);
+
+const browser = await chromium.launch({
+  executablePath: CHROMIUM, headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+const created = [];
+try {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(WAIT);
+  const dialogs = [];
+  page.on('dialog', async (d) => { dialogs.push(`${d.type()}: ${d.message()}`); await d.accept(); });
+  const violations = [];
+  page.on('console', (m) => { if (/Content Security Policy|Refused to/.test(m.text())) violations.push(m.text()); });
+  let loads = 0;
+  page.on('load', () => { loads += 1; });
+
+  step('log in with a password');
+  await page.goto(`${BASE}/ui/`);
+  await page.waitForSelector('#login-form');
+  await page.screenshot({ path: join(SHOTS, 'login.png') });
+  await login(page, 'admin', ADMIN_PASSWORD, 'admin');
+  check(!page.url().includes('token') && !(await page.content()).includes(adminToken.slice(0, 20)),
+    'the token is in the URL or the page');
+
+  step('the create form shows the API validation error at its field');
+  await page.click('a[href="#/create"]');
+  const name = `web-${suffix}`;
+  await page.fill('#create-form input[name=name]', name);
+  await page.fill('#create-form input[name=command]', 'sh -c "echo hello-console; sleep 600"');
+  await page.fill('#create-form input[name=memory]', 'lots');
+  await page.fill('#create-form textarea[name=labels]', `note=${XSS}`);
+  await page.click('#create-form button[type=submit]');
+  await page.waitForFunction(() => document.querySelector('[data-field=memory] .field-error').textContent.length > 0);
+  await page.screenshot({ path: join(SHOTS, 'create-validation.png') });
+
+  step('create a container and watch it reach Running without a reload');
+  await page.fill('#create-form input[name=memory]', '32');
+  await page.check('#create-form input[name=interactive]');
+  const loadsBefore = loads;
+  await page.click('#create-form button[type=submit]');
+  await page.waitForURL(/#\/container\//);
+  const uuid = page.url().split('/').pop();
+  created.push(uuid);
+  await page.waitForFunction(() => document.querySelector('[data-prop=status]')?.textContent === 'Running');
+  check(loads === loadsBefore, 'the page was reloaded');
+
+  step('read its logs');
+  await page.waitForFunction(() => document.getElementById('logs').textContent.includes('hello-console'));
+
+  step('type a command in the terminal and see its output');
+  await page.click('#exec');
+  await page.waitForFunction(() => document.getElementById('terminal-status').textContent === 'connected');
+  await page.click('.terminal');
+  await page.keyboard.type('echo term-$((6*7))');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelector('.terminal').textContent.includes('term-42'));
+  await page.screenshot({ path: join(SHOTS, 'container.png'), fullPage: true });
+
+  step('the list shows it live, with the label rendered as text');
+  await page.click('a[href="#/containers"]');
+  await page.fill('input[type=search]', name);
+  await page.waitForSelector(`tr[data-uuid="${uuid}"] .status.Running`);
+  await page.screenshot({ path: join(SHOTS, 'containers.png') });
+
+  step('a name that is markup is shown as text and runs nothing');
+  await page.click('a[href="#/create"]');
+  await page.fill('#create-form input[name=name]', XSS);
+  await page.fill('#create-form textarea[name=labels]', '');
+  await page.click('#create-form button[type=submit]');
+  await page.waitForFunction((x) => document.querySelector('#create-form').textContent.includes(x), XSS);
+  check(await page.locator('img').count() === 0, 'an img element was created from a name');
+  await page.goto(`${BASE}/ui/#/container/${uuid}`);
+  await page.waitForFunction((x) => document.querySelector('[data-prop=labels]')?.textContent.includes(x), XSS);
+  check(await page.locator('img').count() === 0, 'an img element was created from a label');
+  check(dialogs.length === 0, `a dialog opened: ${dialogs}`);
+
+  step('stop it, then delete it');
+  await page.waitForFunction(() => document.querySelector('[data-prop=status]')?.textContent === 'Running');
+  await page.click('[data-action=stop]');
+  await page.waitForFunction(() => document.querySelector('[data-prop=status]')?.textContent === 'Stopped');
+  await page.click('[data-action=delete]');
+  await page.waitForURL(/#\/containers$/);
+  await page.waitForFunction((u) => !document.querySelector(`tr[data-uuid="${u}"]`), uuid);
+  dialogs.length = 0; // the delete confirmation
+
+  step('a member of another project cannot see the admin\'s container');
+  const keep = await rest('POST', '/v1/containers?run=true', adminToken,
+    { name: `admin-only-${suffix}`, image: 'busybox', cpu: 0.1, memory: '32', command: ['sleep', '600'] });
+  check(keep.status === 202, `admin container ${keep.status}`);
+  created.push(keep.json.uuid);
+  const other = await browser.newContext({ viewport: { width: 1280, height: 700 } });
+  const memberPage = await other.newPage();
+  memberPage.setDefaultTimeout(WAIT);
+  await login(memberPage, `alice-${suffix}`, 'alice-secret', `demo-${suffix}`);
+  check(await memberPage.locator(`tr[data-uuid="${keep.json.uuid}"]`).count() === 0, 'member sees the admin container');
+  await memberPage.goto(`${BASE}/ui/#/container/${keep.json.uuid}`);
+  await memberPage.waitForSelector('main .error');
+  const shown = await memberPage.textContent('main .error');
+  check(/could not be found|not found/i.test(shown), `member got: ${shown}`);
+  await memberPage.screenshot({ path: join(SHOTS, 'member.png') });
+
+  step('log out');
+  await page.click('#logout');
+  await page.waitForSelector('#login', { state: 'visible' });
+  check(await page.evaluate(() => sessionStorage.getItem('zunvx.token')) === null, 'token kept after logout');
+  check(violations.length === 0, `CSP violations: ${violations}`);
+  console.log('console test passed');
+} finally {
+  await browser.close();
+  for (const u of created) await rest('DELETE', `/v1/containers/${u}?stop=true`, adminToken).catch(() => {});
+}
