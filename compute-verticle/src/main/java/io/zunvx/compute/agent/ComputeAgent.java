@@ -48,6 +48,8 @@ public final class ComputeAgent {
     private final ContainerDriver driver;
     private final ZunvxConfig.Compute config;
     private final Blocking blocking;
+    /** The heartbeat's own Docker calls: tenant work filling {@link #blocking} cannot delay it. */
+    private final Blocking heartbeatBlocking;
     private final KeyedSerial<UUID> serial = new KeyedSerial<>();
     private final ContainerManager manager;
     private final ImageManager images;
@@ -66,6 +68,7 @@ public final class ComputeAgent {
         this.driver = driver;
         this.config = platform.config().compute();
         this.blocking = new Blocking("docker-" + config.hostName(), 64);
+        this.heartbeatBlocking = new Blocking("heartbeat-" + config.hostName(), 2);
         ContainerStore store = new ContainerStore(platform.pool(), new ContainerRepository(), platform.clock());
         ContainerActionRepository actions = new ContainerActionRepository();
         ComputeNodeRepository nodes = new ComputeNodeRepository();
@@ -81,7 +84,7 @@ public final class ComputeAgent {
                 config.network(), platform.clock(), crashPoints, sources);
         this.images = new ImageManager(context, driver, blocking, platform.pool(),
                 new HostImageRepository(platform.clock()), sources, config.hostName());
-        this.reporter = new HostReporter(vertx, context, driver, blocking, platform.pool(), nodes,
+        this.reporter = new HostReporter(vertx, context, driver, heartbeatBlocking, platform.pool(), nodes,
                 new ServiceRepository(), platform.publisher(), config.hostName(), config.availabilityZone(),
                 config.internalUrl(), config.labels(), config.cpuPinning(), config.heartbeat(), platform.clock());
         this.sync = new SyncLoop(vertx, context, driver, blocking, store, actions, manager, serial,
@@ -134,7 +137,10 @@ public final class ComputeAgent {
         sync.stop();
         reporter.stop();
         return Future.join(loop == null ? Future.succeededFuture() : loop.stop(), endpoint.close())
-                .onComplete(ar -> blocking.close())
+                .onComplete(ar -> {
+                    blocking.close();
+                    heartbeatBlocking.close();
+                })
                 .mapEmpty();
     }
 }
