@@ -197,14 +197,7 @@ public final class OutboxRelay extends VerticleBase {
                             }
                         }
                         Throwable failure = firstFailure;
-                        Future<Integer> deleted = done.isEmpty() && dead.isEmpty() ? Future.succeededFuture(0)
-                                : pool.withTransaction(conn -> conn.preparedQuery("DELETE FROM outbox WHERE id = ANY($1)")
-                                        .execute(Tuple.of(done.toArray(Long[]::new)))
-                                        .compose(v -> dead.isEmpty() ? Future.succeededFuture()
-                                                : conn.preparedQuery(MOVE_TO_DEAD_LETTERS).execute(Tuple.tuple()
-                                                        .addArrayOfLong(dead.toArray(Long[]::new))
-                                                        .addArrayOfString(reasons.toArray(String[]::new))))
-                                        .map(done.size()));
+                        Future<Integer> deleted = settle(done, dead, reasons);
                         return failure == null ? deleted : deleted.compose(n -> {
                             published += n;
                             return Future.failedFuture(failure);
@@ -223,6 +216,20 @@ public final class OutboxRelay extends VerticleBase {
                         }
                     }
                 });
+    }
+
+    /** Deletes the published rows and moves the refused ones to the dead letters, in one transaction. */
+    private Future<Integer> settle(List<Long> done, List<Long> dead, List<String> reasons) {
+        if (done.isEmpty() && dead.isEmpty()) {
+            return Future.succeededFuture(0);
+        }
+        return pool.withTransaction(conn -> conn.preparedQuery("DELETE FROM outbox WHERE id = ANY($1)")
+                .execute(Tuple.of(done.toArray(Long[]::new)))
+                .compose(v -> dead.isEmpty() ? Future.<Void>succeededFuture()
+                        : conn.preparedQuery(MOVE_TO_DEAD_LETTERS).execute(Tuple.tuple()
+                                .addArrayOfLong(dead.toArray(Long[]::new))
+                                .addArrayOfString(reasons.toArray(String[]::new))).<Void>mapEmpty())
+                .map(done.size()));
     }
 
     /**
