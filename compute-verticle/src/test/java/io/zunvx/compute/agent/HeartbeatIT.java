@@ -10,7 +10,7 @@ import io.zunvx.compute.docker.DockerContainerDriver;
 import io.zunvx.model.Topics;
 import io.zunvx.platform.concurrent.Blocking;
 import io.zunvx.platform.db.PgSession;
-import io.zunvx.platform.embedded.EmbeddedKafka;
+import io.zunvx.embedded.EmbeddedKafka;
 import io.zunvx.platform.host.ComputeNodeRepository;
 import io.zunvx.platform.host.ServiceRepository;
 import io.zunvx.platform.kafka.EventPublisher;

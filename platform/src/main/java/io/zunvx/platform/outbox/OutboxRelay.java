@@ -12,7 +12,9 @@ import io.zunvx.platform.http.Readiness;
 import io.zunvx.platform.kafka.EventPublisher;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.common.InvalidRecordException;
@@ -179,7 +181,7 @@ public final class OutboxRelay extends VerticleBase {
                         List<Long> done = new ArrayList<>();
                         List<Long> dead = new ArrayList<>();
                         List<String> reasons = new ArrayList<>();
-                        java.util.Set<String> blocked = new java.util.HashSet<>();
+                        Set<String> blocked = new HashSet<>();
                         Throwable firstFailure = null;
                         for (int i = 0; i < ids.size(); i++) {
                             if (sends.get(i).succeeded() && !blocked.contains(keys.get(i))) {

@@ -1,6 +1,6 @@
 package io.zunvx.platform.db;
 
-import io.zunvx.platform.embedded.EmbeddedPg;
+import io.zunvx.embedded.EmbeddedPg;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

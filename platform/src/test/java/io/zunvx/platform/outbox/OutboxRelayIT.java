@@ -12,9 +12,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import io.zunvx.embedded.EmbeddedKafka;
+import io.zunvx.platform.app.TestVertx;
 import io.zunvx.platform.db.TestDatabase;
-import io.zunvx.platform.embedded.EmbeddedKafka;
 import io.zunvx.platform.http.Readiness;
 import io.zunvx.platform.kafka.EventPublisher;
 import io.zunvx.platform.kafka.KafkaSettings;
@@ -78,7 +80,7 @@ class OutboxRelayIT {
     static void start() {
         db = TestDatabase.start(dir);
         kafka = new EmbeddedKafka(dir.resolve("kafka"), 0).start();
-        vertx = Vertx.vertx();
+        vertx = TestVertx.create();
         settings = new KafkaSettings(kafka.bootstrapServers(), "outbox-it");
         publisher = new EventPublisher(vertx, settings, "relay");
         pool = db.pool(vertx, 4);
@@ -296,7 +298,7 @@ class OutboxRelayIT {
                         SELECT message_id, key, sequence, reason, length(data) AS size
                         FROM outbox_dead_letters WHERE topic = $1""")
                 .execute(Tuple.of(topic)).map(rs -> {
-                    List<io.vertx.sqlclient.Row> rows = new ArrayList<>();
+                    List<Row> rows = new ArrayList<>();
                     rs.forEach(rows::add);
                     return rows;
                 }));
@@ -320,7 +322,7 @@ class OutboxRelayIT {
     }
 
     private static void write(List<OutboxMessage> messages) {
-        await(pool.withTransaction(conn -> Outbox.addAll(conn, messages)));
+        await(pool.withTransaction(conn -> Outbox.add(conn, messages)));
     }
 
     private static long pending(String topic) {

@@ -1,4 +1,4 @@
-package io.zunvx.scheduler.app;
+package io.zunvx.scheduler.claim;
 
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
@@ -6,7 +6,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import io.zunvx.model.ComputeNode;
@@ -17,6 +16,7 @@ import io.zunvx.model.Topics;
 import io.zunvx.model.ZunService;
 import io.zunvx.platform.container.ContainerActionRepository;
 import io.zunvx.platform.container.ContainerStore;
+import io.zunvx.platform.db.Transactions;
 import io.zunvx.platform.events.Envelopes;
 import io.zunvx.platform.host.ComputeNodeRepository;
 import io.zunvx.platform.host.CpuPins;
@@ -78,7 +78,7 @@ public final class PlacementService {
             WHERE c.status = $1 AND c.host IS NULL AND coalesce(c.updated_at, c.created_at) < $2
             ORDER BY coalesce(c.updated_at, c.created_at) LIMIT 256""";
 
-    private final Pool pool;
+    private final Transactions db;
     private final ContainerStore store;
     private final FilterScheduler scheduler;
     private final SchedulerPolicy policy;
@@ -99,9 +99,9 @@ public final class PlacementService {
     private volatile long batches;
     private volatile long claimsLost;
 
-    public PlacementService(Pool pool, ContainerStore store, FilterScheduler scheduler, SchedulerPolicy policy,
+    public PlacementService(Transactions db, ContainerStore store, FilterScheduler scheduler, SchedulerPolicy policy,
                             Clock clock) {
-        this.pool = pool;
+        this.db = db;
         this.store = store;
         this.scheduler = scheduler;
         this.policy = policy;
@@ -133,7 +133,7 @@ public final class PlacementService {
 
     /** Loads every compute node, its service and its pinned CPUs from PostgreSQL. */
     public Future<Void> reload() {
-        return Future.all(nodes.list(pool), services.list(pool), pins.all(pool)).map(all -> {
+        return db.withoutTransaction(c -> Future.all(nodes.list(c), services.list(c), pins.all(c))).map(all -> {
             List<ComputeNode> ns = all.resultAt(0);
             List<ZunService> ss = all.resultAt(1);
             Map<String, List<Integer>> pinned = all.resultAt(2);
@@ -178,8 +178,8 @@ public final class PlacementService {
     }
 
     private Future<Void> refreshHost(String hostname) {
-        return Future.all(nodes.find(pool, hostname), services.find(pool, hostname, ZunService.COMPUTE),
-                pins.ofHost(pool, hostname)).map(all -> {
+        return db.withoutTransaction(c -> Future.all(nodes.find(c, hostname),
+                services.find(c, hostname, ZunService.COMPUTE), pins.ofHost(c, hostname))).map(all -> {
             Optional<ComputeNode> n = all.resultAt(0);
             Optional<ZunService> s = all.resultAt(1);
             List<Integer> pinned = all.resultAt(2);
@@ -564,8 +564,9 @@ public final class PlacementService {
      * {@code Error} with the reason why no host fits; one placed meanwhile is left alone. Returns how many were tried.
      */
     public Future<Integer> retryUnplaced(Duration olderThan) {
-        return pool.preparedQuery(UNPLACED)
-                .execute(Tuple.of(Status.CREATING.wire(), clock.instant().minus(olderThan).atOffset(ZoneOffset.UTC)))
+        return db.withoutTransaction(c -> c.preparedQuery(UNPLACED)
+                        .execute(Tuple.of(Status.CREATING.wire(),
+                                clock.instant().minus(olderThan).atOffset(ZoneOffset.UTC))))
                 .compose(rows -> {
                     List<Future<Void>> tries = new ArrayList<>();
                     for (Row r : rows) {
@@ -587,7 +588,7 @@ public final class PlacementService {
             if (h.service() == null || h.service().isUp(now, policy.serviceDownTime())) {
                 continue;
             }
-            store.repository().byHost(pool, h.hostname()).onSuccess(rows -> rows.stream()
+            store.onHost(h.hostname()).onSuccess(rows -> rows.stream()
                     .filter(c -> c.status() != Status.UNKNOWN && c.status() != Status.DELETING
                             && c.status() != Status.CREATING && c.taskState() == null)
                     .forEach(c -> store.update(c.uuid(), null, x -> x.status() == Status.UNKNOWN
