@@ -1,9 +1,7 @@
 package io.zunvx.launcher;
 
 import io.zunvx.api.app.ApiVerticle;
-import io.zunvx.compute.agent.CrashPoints;
 import io.zunvx.compute.app.ComputeVerticle;
-import io.zunvx.compute.docker.DockerContainerDriver;
 import io.zunvx.platform.app.Platform;
 import io.zunvx.scheduler.app.SchedulerComponents;
 import io.zunvx.wsproxy.WsProxyComponents;
@@ -30,10 +28,9 @@ public record Roles(Function<Platform, Role> api, Function<Platform, Role> sched
         return Role.of(SchedulerComponents.create(platform).verticle());
     }
 
-    /** The agent of the Docker engine named by {@code platform.config().compute()}; its Docker client is released. */
+    /** The agent of the Docker engine named by {@code platform.config().compute()}; it releases its Docker client itself. */
     public static Role compute(Platform platform) {
-        DockerContainerDriver driver = new DockerContainerDriver(platform.config().compute().dockerHost());
-        return new Role(new ComputeVerticle(platform, driver, CrashPoints.NONE), driver);
+        return Role.of(new ComputeVerticle(platform));
     }
 
     public static Role wsproxy(Platform platform) {

@@ -120,8 +120,7 @@ final class Platforms {
 
     /** The compute role as {@link Roles#compute} builds it, with {@code crashPoints}. */
     private static Role compute(Platform platform, CrashPoints crashPoints) {
-        DockerContainerDriver driver = new DockerContainerDriver(platform.config().compute().dockerHost());
-        return new Role(new ComputeVerticle(platform, driver, crashPoints), driver);
+        return Role.of(new ComputeVerticle(platform, crashPoints));
     }
 
     private static Seams seams(AllInOne aio) {

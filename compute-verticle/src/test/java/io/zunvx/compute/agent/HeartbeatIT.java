@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.zunvx.compute.docker.DockerContainerDriver;
+import io.zunvx.compute.driver.NumaReader;
 import io.zunvx.model.Topics;
 import io.zunvx.platform.concurrent.Blocking;
 import io.zunvx.platform.db.PgSession;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Heartbeats cannot be starved by tenant work: with every slot of the agent's Docker pool taken (as by slow pulls
- * or archive copies), a {@link HostReporter} on its own pool, as {@link ComputeAgent} wires it, still reports the
+ * or archive copies), a {@link HostReporter} on its own pool, as {@code ComputeComponents} wires it, still reports the
  * host to real PostgreSQL, Docker and Kafka, where one sharing the full pool would wait.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
@@ -109,6 +110,6 @@ class HeartbeatIT {
         String host = "hb-" + name + "-" + UUID.randomUUID().toString().substring(0, 8);
         return new HostReporter(pg.vertx(), context, driver, blocking, pg.pool(), new ComputeNodeRepository(),
                 new ServiceRepository(), publisher, host, "nova", "http://127.0.0.1:1", Map.of(), false,
-                Duration.ofSeconds(1), Clock.systemUTC());
+                Duration.ofSeconds(1), NumaReader.SYSFS, Clock.systemUTC());
     }
 }
