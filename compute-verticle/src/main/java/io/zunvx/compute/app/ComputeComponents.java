@@ -83,7 +83,9 @@ public final class ComputeComponents {
                 host, config.network(), platform.clock(), sources);
         ImageManager images = new ImageManager(context, driver, blocking, platform.pool(),
                 new HostImageRepository(platform.clock()), sources, host);
-        HostReporter reporter = new HostReporter(vertx, context, driver, blocking, platform.pool(), nodes,
+        // The heartbeat's Docker calls have a pool of their own: tenant work filling `blocking` cannot delay them.
+        HostReporter reporter = new HostReporter(vertx, context, driver, new Blocking("heartbeat-" + host, 2),
+                platform.pool(), nodes,
                 new ServiceRepository(), platform.publisher(), host, config.availabilityZone(),
                 config.internalUrl(), config.labels(), config.cpuPinning(), config.heartbeat(), NumaReader.SYSFS,
                 platform.clock());
