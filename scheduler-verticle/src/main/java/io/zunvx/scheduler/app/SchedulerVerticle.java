@@ -43,7 +43,7 @@ public final class SchedulerVerticle extends VerticleBase {
                         : SchedulerPolicy.Strategy.SPREAD);
         this.placement = new PlacementService(platform.pool(),
                 new ContainerStore(platform.pool(), new ContainerRepository(), platform.clock()),
-                new FilterScheduler(policy, System.nanoTime()), policy, platform.clock());
+                new FilterScheduler(policy, System.nanoTime(), FilterScheduler.Sampling.SCALED), policy, platform.clock());
     }
 
     /** The current snapshot (for tests and metrics). */
