@@ -111,7 +111,7 @@ step="placement"
 java -cp "$scheduler_cp" io.zunvx.scheduler.placement.PlacementBench "$placements" "$place_rounds" \
   > "$work/placement.txt" 2>&1
 step="scheduling path"
-java $JAVA_RUN_FLAGS -cp "$scheduler_cp" io.zunvx.scheduler.app.SchedulingPathBench "$sched_requests" 32 \
+java $JAVA_RUN_FLAGS -cp "$scheduler_cp" io.zunvx.scheduler.claim.SchedulingPathBench "$sched_requests" 32 \
   > "$work/scheduling.txt" 2>&1
 
 step="plot"

@@ -1,6 +1,6 @@
 package io.zunvx.launcher.bench;
 
-import io.zunvx.platform.embedded.EmbeddedKafka;
+import io.zunvx.embedded.EmbeddedKafka;
 import io.zunvx.platform.kafka.KafkaSettings;
 import java.net.ServerSocket;
 import java.nio.file.Files;
