@@ -24,6 +24,15 @@ cleanup() {
   for u in "${created[@]}"; do
     curl -s -o /dev/null -X DELETE -H "X-Auth-Token: $token" "$api/v1/containers/$u?force=true" || true
   done
+  # The platform deletes asynchronously: wait (a minute at most) for the engine, then remove what is left.
+  for u in "${created[@]}"; do
+    for _ in $(seq 1 300); do
+      [ -z "$(docker ps -aq --filter "label=zunvx.uuid=$u")" ] && break
+      sleep 0.2
+    done
+    left=$(docker ps -aq --filter "label=zunvx.uuid=$u")
+    [ -n "$left" ] && docker rm -f $left >/dev/null 2>&1 || true
+  done
   rm -rf "$work"
 }
 trap cleanup EXIT
