@@ -24,10 +24,10 @@ cleanup() {
   for u in "${created[@]}"; do
     curl -s -o /dev/null -X DELETE -H "X-Auth-Token: $token" "$api/v1/containers/$u?force=true" || true
   done
-  # The platform deletes asynchronously: wait (a minute at most) for the engine, then remove what is left.
+  # The platform deletes asynchronously: wait (a minute at most, for all of them), then remove what is left.
+  local deadline=$((SECONDS + 60)) u left
   for u in "${created[@]}"; do
-    for _ in $(seq 1 300); do
-      [ -z "$(docker ps -aq --filter "label=zunvx.uuid=$u")" ] && break
+    while [ -n "$(docker ps -aq --filter "label=zunvx.uuid=$u")" ] && [ "$SECONDS" -lt "$deadline" ]; do
       sleep 0.2
     done
     left=$(docker ps -aq --filter "label=zunvx.uuid=$u")

@@ -122,7 +122,7 @@ set terminal png size 900,480
 set title "create -> Running, $creates sequential runs each (lower is better)"
 set ylabel "ms"
 set style data boxplot
-set style boxplot nooutliers
+set xrange [0.5:4.5]
 set xtics ("docker-java, none" 1, "zunvx, none" 2, "docker-java, zunvx-default" 3, "zunvx, zunvx-default" 4)
 unset key
 plot "$work/create-none.dat" using (1):1, "" using (2):2, \
