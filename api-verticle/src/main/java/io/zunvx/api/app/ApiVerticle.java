@@ -87,6 +87,11 @@ public final class ApiVerticle extends VerticleBase {
                 images.maxUploadBytes(), cfg.publicUrl(), platform.clock());
         glance.mount(router);
         new QuotaApi(platform.pool(), quotas, policy).mount(router);
+        io.zunvx.platform.volume.VolumeRepository volumes =
+                new io.zunvx.platform.volume.VolumeRepository(platform.clock());
+        new io.zunvx.api.volume.CinderApi(platform.pool(), volumes, new io.zunvx.api.volume.VolumeQuota(volumes),
+                cfg.publicUrl(), platform.config().scheduler().serviceDownTime(), cfg.maxLimit(), platform.clock(),
+                java.util.UUID::randomUUID).mount(router);
         new HostApi(platform.pool(), policy, cfg.publicUrl(), cfg.maxLimit(),
                 platform.config().scheduler().serviceDownTime(), platform.clock()).mount(router);
         io.zunvx.api.identity.IdentityApi.create(vertx, platform).mount(router);

@@ -37,8 +37,8 @@ public final class ApiRouter {
     public static final String REQUEST_ID_HEADER = "x-openstack-request-id";
     /** The limit of every request body but put_archive's and image uploads'. */
     public static final long MAX_BODY = 1024 * 1024;
-    private static final Set<String> UNVERSIONED = Set.of("", "v1", "identity", "image", "healthz", "readyz",
-            "metrics");
+    private static final Set<String> UNVERSIONED = Set.of("", "v1", "identity", "image", "volume", "healthz",
+            "readyz", "metrics");
 
     private ApiRouter() {
     }
@@ -86,6 +86,9 @@ public final class ApiRouter {
         });
         router.route("/image/*").failureHandler(new GlanceFailureHandler());
         router.route("/image").failureHandler(new GlanceFailureHandler());
+        router.route("/volume/v3/*").handler(ctx -> authenticate(ctx, tokens, accounts));
+        router.route("/volume/v3/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
+        router.route("/volume*").failureHandler(new io.zunvx.api.volume.CinderFailureHandler());
         router.route().failureHandler(new FailureHandler());
         return router;
     }
@@ -108,6 +111,10 @@ public final class ApiRouter {
             GlanceFailureHandler.end(ctx.request(), ctx.response().setStatusCode(status),
                     new io.vertx.core.json.JsonObject().put("message", detail)
                             .put("code", status + " " + title).put("title", title));
+            return;
+        }
+        if (ctx.normalizedPath().startsWith("/volume")) {
+            io.zunvx.api.volume.CinderFailureHandler.end(ctx, status, detail);
             return;
         }
         if (ctx.normalizedPath().startsWith("/identity")) {

@@ -8,6 +8,9 @@ import io.zunvx.compute.internal.InternalEndpoint;
 import io.zunvx.model.ContainerCommand;
 import io.zunvx.model.ImageCommand;
 import io.zunvx.model.Topics;
+import io.zunvx.model.VolumeCommand;
+import io.zunvx.compute.docker.DockerVolumeDriver;
+import io.zunvx.platform.volume.VolumeRepository;
 import io.zunvx.platform.app.Platform;
 import io.zunvx.platform.app.Runtimes;
 import io.zunvx.platform.concurrent.Blocking;
@@ -56,6 +59,8 @@ public final class ComputeAgent {
     private final HostReporter reporter;
     private final SyncLoop sync;
     private final InternalEndpoint endpoint;
+    private final DockerVolumeDriver volumeDriver;
+    private final VolumeManager volumes;
     private RecordLoop loop;
 
     public ComputeAgent(Vertx vertx, Context context, Platform platform, ContainerDriver driver,
@@ -77,8 +82,13 @@ public final class ComputeAgent {
         if (Runtimes.registry() != null) {
             driver.countImageTransfers(Runtimes.registry(), config.hostName());
         }
+        this.volumeDriver = DockerVolumeDriver.open(config.dockerHost(),
+                platform.config().dataDir().resolve("volumes").toAbsolutePath());
+        this.volumes = new VolumeManager(vertx, context, volumeDriver, blocking, platform.pool(),
+                new VolumeRepository(platform.clock()), config.hostName(), crashPoints, config.syncInterval(),
+                config.orphanGrace(), platform.clock());
         this.manager = new ContainerManager(context, driver, blocking, store, actions, nodes, config.hostName(),
-                config.network(), platform.clock(), crashPoints, sources);
+                config.network(), platform.clock(), crashPoints, sources, volumes);
         this.images = new ImageManager(context, driver, blocking, platform.pool(),
                 new HostImageRepository(platform.clock()), sources, config.hostName());
         this.reporter = new HostReporter(vertx, context, driver, blocking, platform.pool(), nodes,
@@ -111,6 +121,9 @@ public final class ComputeAgent {
                             .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(10));
                     loop = RecordLoop.of(vertx, platform.kafka(), "zunvx-compute-" + config.hostName(),
                             List.of(topic), options, consumed -> {
+                                if (VolumeCommand.isVolumeCommandType(consumed.event().getType())) {
+                                    return volumes.handle(Envelopes.volumeCommand(consumed.event()));
+                                }
                                 if (ImageCommand.isImageCommandType(consumed.event().getType())) {
                                     ImageCommand cmd = Envelopes.imageCommand(consumed.event());
                                     return imageSerial.submit(cmd.uuid(), () -> images.handle(cmd));
@@ -121,6 +134,7 @@ public final class ComputeAgent {
                     return loop.start();
                 })
                 .compose(v -> sync.start())
+                .compose(v -> volumes.start())
                 .compose(v -> endpoint.listen("0.0.0.0", config.internalPort()))
                 .onSuccess(v -> {
                     ready.set(true);
@@ -132,9 +146,13 @@ public final class ComputeAgent {
 
     public Future<Void> stop() {
         sync.stop();
+        volumes.stop();
         reporter.stop();
         return Future.join(loop == null ? Future.succeededFuture() : loop.stop(), endpoint.close())
-                .onComplete(ar -> blocking.close())
+                .onComplete(ar -> {
+                    blocking.close();
+                    volumeDriver.close();
+                })
                 .mapEmpty();
     }
 }

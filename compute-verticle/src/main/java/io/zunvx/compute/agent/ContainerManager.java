@@ -67,10 +67,12 @@ public final class ContainerManager {
     private final Clock clock;
     private final CrashPoints crashPoints;
     private final ImageSources images;
+    private final VolumeManager volumes;
 
     public ContainerManager(Context context, ContainerDriver driver, Blocking blocking, ContainerStore store,
                             ContainerActionRepository actions, ComputeNodeRepository nodes, String host,
-                            String network, Clock clock, CrashPoints crashPoints, ImageSources images) {
+                            String network, Clock clock, CrashPoints crashPoints, ImageSources images,
+                            VolumeManager volumes) {
         this.context = context;
         this.driver = driver;
         this.blocking = blocking;
@@ -82,6 +84,7 @@ public final class ContainerManager {
         this.clock = clock;
         this.crashPoints = crashPoints;
         this.images = images;
+        this.volumes = volumes;
     }
 
     public String host() {
@@ -132,11 +135,12 @@ public final class ContainerManager {
                     .compose(plan -> io(() -> plan.fetch().run(driver)).map(plan.container()))
                     .compose(spec -> step(uuid, req, x -> x.toBuilder().taskState(TaskState.CONTAINER_CREATING)
                             .build()).map(spec))
-                    .compose(spec -> io(() -> {
-                        String id = driver.create(spec, host, network);
+                    .compose(spec -> volumes.prepare(c).compose(ready -> io(() -> {
+                        String id = driver.create(spec, host, network, ready.mounts());
+                        VolumeManager.inject(driver, id, ready.files());
                         crashPoints.afterDockerCreate(uuid);
                         return id;
-                    }))
+                    })).compose(id -> volumes.attached(uuid).map(id)))
                     .compose(id -> step(uuid, req, x -> {
                         Container.Builder b = x.toBuilder().containerId(id);
                         return (c.run() ? b.taskState(TaskState.CONTAINER_STARTING) : b).build();
@@ -198,15 +202,17 @@ public final class ContainerManager {
                 // Done already (a re-delivery) or changed since: nothing to do.
                 return Future.succeededFuture();
             }
-            return images.plan(c).compose(plan -> io(() -> {
+            return images.plan(c).compose(plan -> volumes.prepare(c).compose(ready -> io(() -> {
                 // The image first: a pull that fails leaves the old container in place.
                 plan.fetch().run(driver);
                 if (c.containerId() != null) {
                     driver.remove(c.containerId(), true);
                 }
                 driver.remove(c.dockerName(), true);
-                return driver.create(plan.container(), host, network);
-            }))
+                String id = driver.create(plan.container(), host, network, ready.mounts());
+                VolumeManager.inject(driver, id, ready.files());
+                return id;
+            })))
                     .compose(id -> step(uuid, req, x -> x.toBuilder().containerId(id)
                             .taskState(run ? TaskState.CONTAINER_STARTING : TaskState.CONTAINER_REBUILDING)
                             .build()).map(id))
@@ -369,7 +375,7 @@ public final class ContainerManager {
             }
             Container c = found.get();
             String id = c.containerId() != null ? c.containerId() : c.dockerName();
-            return io(() -> {
+            return volumes.volumesOf(uuid).compose(mounted -> io(() -> {
                 if (stop) {
                     try {
                         driver.stop(id, 10);
@@ -381,7 +387,7 @@ public final class ContainerManager {
                 }
                 driver.remove(id, force || stop);
                 return null;
-            }).compose(v -> remove(uuid, req, started))
+            }).compose(v -> remove(uuid, req, started)).compose(v -> volumes.released(uuid, mounted)))
                     .recover(err -> fail(uuid, req, err, started, "compute__do_container_delete", false));
         });
     }

@@ -12,4 +12,12 @@ public interface CrashPoints {
     /** After Docker created the container and before the agent recorded it. */
     default void afterDockerCreate(UUID uuid) {
     }
+
+    /** After the host made a volume's storage and before the agent recorded it. */
+    default void afterVolumeStorage(UUID volume) {
+    }
+
+    /** After a container's row was deleted and before its volumes were released. */
+    default void beforeVolumesReleased(UUID container) {
+    }
 }

@@ -19,6 +19,8 @@ import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HealthCheck;
 import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Mount;
+import com.github.dockerjava.api.model.MountType;
 import com.github.dockerjava.api.model.Info;
 import com.github.dockerjava.api.model.BlkioStatEntry;
 import com.github.dockerjava.api.model.ContainerNetwork;
@@ -38,6 +40,7 @@ import io.zunvx.compute.driver.ResourceUsage;
 import io.zunvx.compute.driver.ContainerDriver;
 import io.zunvx.compute.driver.DockerEvent;
 import io.zunvx.compute.driver.DriverException;
+import io.zunvx.compute.driver.VolumeMount;
 import io.zunvx.compute.driver.DriverException.Kind;
 import io.zunvx.compute.driver.HostInfo;
 import io.zunvx.compute.driver.ImageNames;
@@ -497,11 +500,21 @@ public final class DockerContainerDriver implements ContainerDriver {
 
     @Override
     public String create(Container c, String host, String network) {
+        return create(c, host, network, List.of());
+    }
+
+    @Override
+    public String create(Container c, String host, String network, List<VolumeMount> mounts) {
         Objects.requireNonNull(c, "container");
         Objects.requireNonNull(host, "host");
         ImageRef image = ImageRef.parse(c.image());
         try {
-            return spec(c, image, host, network).exec().getId();
+            CreateContainerCmd cmd = spec(c, image, host, network);
+            if (!mounts.isEmpty()) {
+                cmd.getHostConfig().withMounts(mounts.stream().map(m -> new Mount().withType(MountType.VOLUME)
+                        .withSource(m.name()).withTarget(m.destination()).withReadOnly(m.readOnly())).toList());
+            }
+            return cmd.exec().getId();
         } catch (ConflictException e) {
             // A re-delivered create finds its own earlier container under the name derived from the uuid.
             Optional<Observed> existing = inspect(c.dockerName());

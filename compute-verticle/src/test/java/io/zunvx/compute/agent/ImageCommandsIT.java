@@ -121,7 +121,11 @@ class ImageCommandsIT {
 
     private static ContainerManager managerWithLimit(long maxStoreBytes) {
         return new ContainerManager(context, driver, blocking, store, actions, new ComputeNodeRepository(), HOST,
-                "none", Clock.systemUTC(), CrashPoints.NONE, sources(maxStoreBytes));
+                "none", Clock.systemUTC(), CrashPoints.NONE, sources(maxStoreBytes),
+                new VolumeManager(context.owner(), context, io.zunvx.compute.docker.DockerVolumeDriver.open(DOCKER_HOST,
+                        dir.resolve("volumes")), blocking, pool, new io.zunvx.platform.volume.VolumeRepository(
+                        Clock.systemUTC()), HOST, CrashPoints.NONE, java.time.Duration.ofMinutes(1),
+                        java.time.Duration.ofMinutes(1), Clock.systemUTC()));
     }
 
     @AfterAll
