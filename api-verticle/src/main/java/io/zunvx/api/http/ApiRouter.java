@@ -11,6 +11,7 @@ import io.zunvx.api.image.GlanceApi;
 import io.zunvx.api.image.GlanceFailureHandler;
 import io.zunvx.api.request.MicroversionNotAcceptable;
 import io.zunvx.api.request.Microversions;
+import io.zunvx.api.volume.CinderFailureHandler;
 import io.zunvx.model.ApiVersion;
 import io.zunvx.platform.auth.TokenService;
 import io.zunvx.platform.error.ZunException;
@@ -88,7 +89,7 @@ public final class ApiRouter {
         router.route("/image").failureHandler(new GlanceFailureHandler());
         router.route("/volume/v3/*").handler(ctx -> authenticate(ctx, tokens, accounts));
         router.route("/volume/v3/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
-        router.route("/volume*").failureHandler(new io.zunvx.api.volume.CinderFailureHandler());
+        router.route("/volume*").failureHandler(new CinderFailureHandler());
         router.route().failureHandler(new FailureHandler());
         return router;
     }
@@ -114,7 +115,7 @@ public final class ApiRouter {
             return;
         }
         if (ctx.normalizedPath().startsWith("/volume")) {
-            io.zunvx.api.volume.CinderFailureHandler.end(ctx, status, detail);
+            CinderFailureHandler.end(ctx, status, detail);
             return;
         }
         if (ctx.normalizedPath().startsWith("/identity")) {

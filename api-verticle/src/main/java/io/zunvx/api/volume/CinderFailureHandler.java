@@ -1,5 +1,6 @@
 package io.zunvx.api.volume;
 
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -37,7 +38,7 @@ public final class CinderFailureHandler implements Handler<RoutingContext> {
             end(ctx, h.getStatusCode(), h.getStatusCode() == 413
                     ? "Request is too large." : String.valueOf(h.getPayload()));
         } else if (t == null && ctx.statusCode() > 0 && ctx.statusCode() < 500) {
-            end(ctx, ctx.statusCode(), io.netty.handler.codec.http.HttpResponseStatus.valueOf(ctx.statusCode())
+            end(ctx, ctx.statusCode(), HttpResponseStatus.valueOf(ctx.statusCode())
                     .reasonPhrase());
         } else {
             UUID id = UUID.randomUUID();

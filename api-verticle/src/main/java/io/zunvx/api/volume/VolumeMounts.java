@@ -2,6 +2,7 @@ package io.zunvx.api.volume;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
 import io.zunvx.api.request.CreateContainerRequest;
 import io.zunvx.model.Container;
 import io.zunvx.model.Volume;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -196,7 +198,7 @@ public final class VolumeMounts {
      *                      for a volume that is not usable or not available, 403 over quota
      */
     public Future<Container> apply(SqlConnection tx, Container c, Requested r, Identity who,
-                                   java.util.concurrent.atomic.AtomicReference<Resolved> out) {
+                                   AtomicReference<Resolved> out) {
         if (r.isEmpty()) {
             out.set(new Resolved(r, List.of()));
             return Future.succeededFuture(c);
@@ -291,6 +293,6 @@ public final class VolumeMounts {
                         WITH mine AS (DELETE FROM volume_attachments WHERE container_uuid = $1 RETURNING volume_uuid)
                         DELETE FROM volumes WHERE uuid IN (SELECT volume_uuid FROM mine) AND auto_remove
                             AND host IS NULL""")
-                .execute(io.vertx.sqlclient.Tuple.of(container)).mapEmpty();
+                .execute(Tuple.of(container)).mapEmpty();
     }
 }

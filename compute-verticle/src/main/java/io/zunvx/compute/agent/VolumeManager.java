@@ -254,8 +254,11 @@ public final class VolumeManager {
      * the others become {@code available} when nothing else mounts them.
      */
     public Future<Void> released(UUID container, List<UUID> volumeUuids) {
-        crashPoints.beforeVolumesReleased(container);
-        Future<Void> chain = Future.succeededFuture();
+        // The crash point may block as a dead process would: off the event loop.
+        Future<Void> chain = io(() -> {
+            crashPoints.beforeVolumesReleased(container);
+            return null;
+        });
         for (UUID v : volumeUuids) {
             chain = chain.compose(x -> serial.submit(v, () -> release(v)));
         }

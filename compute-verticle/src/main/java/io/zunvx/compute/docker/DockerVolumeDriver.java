@@ -8,17 +8,20 @@ import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
-import io.zunvx.compute.driver.DriverException;
 import io.zunvx.compute.driver.DriverException.Kind;
+import io.zunvx.compute.driver.DriverException;
 import io.zunvx.compute.driver.VolumeDriver;
 import io.zunvx.model.Container;
 import io.zunvx.model.Volume;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +30,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -107,9 +111,9 @@ public final class DockerVolumeDriver implements VolumeDriver {
             Files.createDirectories(dir);
             img = Files.createTempFile(dir, "probe-", PARTIAL_SUFFIX);
             mnt = Files.createTempDirectory(dir, "probe-");
-            try (var f = java.nio.channels.FileChannel.open(img, java.nio.file.StandardOpenOption.WRITE)) {
+            try (var f = FileChannel.open(img, StandardOpenOption.WRITE)) {
                 f.truncate(0);
-                f.write(java.nio.ByteBuffer.wrap(new byte[1]), (8L << 20) - 1);
+                f.write(ByteBuffer.wrap(new byte[1]), (8L << 20) - 1);
             }
             run("mkfs.ext4", "-q", "-F", img.toString());
             run("mount", "-o", "loop", img.toString(), mnt.toString());
@@ -157,9 +161,9 @@ public final class DockerVolumeDriver implements VolumeDriver {
                 Path part = imageDir.resolve(uuid + PARTIAL_SUFFIX);
                 try {
                     Files.createDirectories(imageDir);
-                    try (var f = java.nio.channels.FileChannel.open(part, java.nio.file.StandardOpenOption.CREATE,
-                            java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
-                        f.write(java.nio.ByteBuffer.wrap(new byte[1]), ((long) sizeGiB << 30) - 1);
+                    try (var f = FileChannel.open(part, StandardOpenOption.CREATE,
+                            StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                        f.write(ByteBuffer.wrap(new byte[1]), ((long) sizeGiB << 30) - 1);
                     }
                     run("mkfs.ext4", "-q", "-F", "-m", "0", "-E", "lazy_itable_init=1,lazy_journal_init=1",
                             part.toString());
@@ -312,7 +316,7 @@ public final class DockerVolumeDriver implements VolumeDriver {
         }
     }
 
-    private static <T> T call(java.util.function.Supplier<T> action) {
+    private static <T> T call(Supplier<T> action) {
         try {
             return action.get();
         } catch (RuntimeException e) {

@@ -1,6 +1,7 @@
 package io.zunvx.platform.volume;
 
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
@@ -175,7 +176,7 @@ public final class VolumeRepository {
     /** Stores a file to inject into a container. */
     public Future<Void> addFile(SqlClient db, UUID containerUuid, String path, byte[] content) {
         return db.preparedQuery("INSERT INTO container_files (container_uuid, path, content) VALUES ($1, $2, $3)")
-                .execute(Tuple.of(containerUuid, path, io.vertx.core.buffer.Buffer.buffer(content))).mapEmpty();
+                .execute(Tuple.of(containerUuid, path, Buffer.buffer(content))).mapEmpty();
     }
 
     /** The files to inject into a container, by path. */

@@ -9,9 +9,13 @@ import io.zunvx.compute.agent.CrashPoints;
 import io.zunvx.compute.docker.DockerVolumeDriver;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,12 +23,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Volumes survive an agent that dies between two steps: it is stopped dead right after it made a volume's storage
+ * Volumes through the HTTP API, and volumes surviving an agent that dies between two steps: it is stopped dead right after it made a volume's storage
  * (before recording it), and right after a container's row was deleted (before its sized volume was released); the
  * restarted agent ends with storage for every row and no storage without a row. The reconcile timer also removes
- * storage nobody asked for and marks a row whose storage vanished.
+ * storage nobody asked for and marks a row whose storage vanished. Besides: the {@code volumes} and {@code gigabytes}
+ * quotas hold exactly under concurrent creates, and Cinder's and Zun's error bodies for bad requests.
  */
-class VolumeCrashIT {
+class VolumesIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     @TempDir
@@ -114,7 +119,7 @@ class VolumeCrashIT {
         assertEquals("creating", volume(id).getString("status"));
 
         // THEN the restarted agent finishes it: available, one storage
-        platform.startCompute(CrashPoints.NONE);
+        platform.startCompute(crash); // disarmed: the next test may arm it again
         awaitVolume(id, "available");
         assertEquals(1, volumes.list(host).stream().filter(u -> u.toString().equals(id)).count());
         assertEquals(202, api.delete("/volume/v3/admin/volumes/" + id).status());
@@ -146,7 +151,7 @@ class VolumeCrashIT {
         assertEquals(1, rows("uuid = '" + vol + "'"), "the volume row outlived its container");
 
         // THEN the restarted agent's reconcile removes the volume and its storage
-        platform.startCompute(CrashPoints.NONE);
+        platform.startCompute(crash); // disarmed: the next test may arm it again
         awaitVolume(vol.toString(), "gone");
         Poll.until(WAIT, () -> volumes.list(host), l -> !l.contains(vol), "the storage to go");
     }
@@ -170,5 +175,85 @@ class VolumeCrashIT {
         assertEquals(202, api.delete("/volume/v3/admin/volumes/" + id).status());
         awaitVolume(id, "gone");
         assertFalse(volumes.list(host).contains(UUID.fromString(id)));
+    }
+
+    @Test
+    void theVolumeQuotaHoldsExactlyUnderConcurrentCreates() throws Exception {
+        // GIVEN the project may make three more volumes
+        JsonObject usage = api.get("/volume/v3/admin/os-quota-sets/" + projectId() + "?usage=true").json()
+                .getJsonObject("quota_set");
+        long inUse = usage.getJsonObject("volumes").getLong("in_use");
+        assertEquals(200, api.put("/volume/v3/admin/os-quota-sets/" + projectId(),
+                "{\"quota_set\": {\"volumes\": " + (inUse + 3) + "}}").status());
+        try {
+            // WHEN eight creates race
+            List<java.util.concurrent.Future<ZunHttp.Response>> sent = new ArrayList<>();
+            try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int i = 0; i < 8; i++) {
+                    int n = i;
+                    sent.add(pool.submit(() -> api.post("/volume/v3/admin/volumes",
+                            "{\"volume\": {\"size\": 1, \"name\": \"race-" + n + "\"}}")));
+                }
+            }
+            List<String> made = new ArrayList<>();
+            int refused = 0;
+            for (var f : sent) {
+                ZunHttp.Response r = f.get();
+                if (r.status() == 202) {
+                    made.add(r.json().getJsonObject("volume").getString("id"));
+                } else {
+                    assertEquals(413, r.status(), r.body());
+                    assertTrue(r.json().getJsonObject("overLimit").getString("message")
+                            .contains("exceeded for quota 'volumes'"), r.body());
+                    refused++;
+                }
+            }
+            // THEN exactly three were made
+            assertEquals(3, made.size());
+            assertEquals(5, refused);
+            // AND a sized mount over the quota is refused by the container API, leaving nothing
+            ZunHttp.Response c = api.post("/v1/containers", """
+                    {"image": "busybox", "mounts": [{"size": 1, "destination": "/data"}]}""");
+            assertEquals(403, c.status(), c.body());
+            assertTrue(c.body().contains("Quota exceeded for resources: ['volumes']"), c.body());
+            for (String id : made) {
+                awaitVolume(id, "available");
+                assertEquals(202, api.delete("/volume/v3/admin/volumes/" + id).status());
+            }
+        } finally {
+            api.put("/volume/v3/admin/os-quota-sets/" + projectId(), "{\"quota_set\": {\"volumes\": -1}}");
+        }
+    }
+
+    @Test
+    void badRequestsAnswerInTheirApisErrorShape() {
+        String base = "/volume/v3/admin/volumes";
+        ZunHttp.Response missing = api.get(base + "/" + UUID.randomUUID());
+        assertEquals(404, missing.status());
+        assertTrue(missing.json().getJsonObject("itemNotFound").getString("message").contains("could not be found"));
+        for (String body : List.of("{\"volume\": {\"size\": 0}}", "{\"volume\": {\"size\": -1}}",
+                "{\"volume\": {\"size\": 1.5}}", "{\"volume\": {\"size\": 1, \"snapshot_id\": \"x\"}}",
+                "{\"volume\": {\"size\": 1, \"bogus\": 1}}", "{\"nothing\": 1}", "not json")) {
+            ZunHttp.Response r = api.post(base, body);
+            assertEquals(400, r.status(), body + " -> " + r.body());
+            assertEquals(400, r.json().getJsonObject("badRequest").getInteger("code"), r.body());
+        }
+        ZunHttp.Response noSuch = api.post("/v1/containers", """
+                {"image": "busybox", "mounts": [{"source": "no-such-volume", "destination": "/data"}]}""");
+        assertEquals(404, noSuch.status(), noSuch.body());
+        assertTrue(noSuch.json().getJsonArray("errors").getJsonObject(0).getString("detail")
+                .contains("could not be found"), noSuch.body());
+        ZunHttp.Response notBase64 = api.post("/v1/containers", """
+                {"image": "busybox", "mounts": [{"type": "bind", "source": "%%%", "destination": "/f"}]}""");
+        assertEquals(400, notBase64.status(), notBase64.body());
+        ZunHttp.Response reserved = api.post("/v1/containers", """
+                {"image": "busybox", "hints": {"zunvx:volume-hosts": "elsewhere"}}""");
+        assertEquals(400, reserved.status(), reserved.body());
+        assertEquals(0, rows("name = 'no-such-volume' OR (auto_remove AND host IS NULL)"));
+    }
+
+    private static String projectId() {
+        return platform.platform().pool().query("SELECT id FROM projects WHERE name = 'admin'").execute().await()
+                .iterator().next().getValue("id").toString();
     }
 }
