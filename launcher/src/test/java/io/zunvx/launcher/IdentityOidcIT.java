@@ -15,6 +15,7 @@ import io.vertx.ext.auth.PubSecKeyOptions;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.zunvx.compute.agent.CrashPoints;
+import io.zunvx.platform.app.TestVertx;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -77,7 +78,7 @@ class IdentityOidcIT {
         published.add(new JsonObject().put("kty", "oct").put("kid", "hmac-1").put("alg", "HS256")
                 .put("k", Base64.getUrlEncoder().withoutPadding().encodeToString("shared".getBytes())));
 
-        idpVertx = Vertx.vertx();
+        idpVertx = TestVertx.create();
         idp = idpVertx.createHttpServer().requestHandler(req -> {
             fetches.incrementAndGet();
             if (idpDown.get()) {
@@ -215,7 +216,7 @@ class IdentityOidcIT {
 
         // THEN it is accepted once the keys are refetched (refetches are spaced a couple of seconds apart), and a
         // request body waits intact while the keys are being fetched
-        ZunHttp.Response r = Poll.until(Duration.ofSeconds(20), () -> zun.withToken(rotated).post("/v1/containers",
+        ZunHttp.Response r = Poll.until(Duration.ofSeconds(60), () -> zun.withToken(rotated).post("/v1/containers",
                         "{\"image\": \"busybox\", \"cpu\": 0.1, \"memory\": 32, \"name\": \"oidc-rotated\"}"),
                 x -> x.status() != 401, "the rotated key to be fetched");
         assertEquals(202, r.status(), r.body());

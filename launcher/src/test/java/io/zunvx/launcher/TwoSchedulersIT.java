@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
-import io.zunvx.scheduler.app.SchedulerVerticle;
+import io.zunvx.scheduler.claim.PlacementService;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Two scheduler instances against one platform: they split the command topic's partitions, each with a snapshot of
  * its own, and the claims in PostgreSQL keep them exact: 200 concurrent creates on room for 50 place exactly 50, both
- * instances placing some. Stopping one leaves the other placing everything.
+ * instances deciding some. Stopping one leaves the other placing everything.
  */
 class TwoSchedulersIT {
     private static final String GROUP = "zunvx-scheduler";
@@ -33,14 +33,14 @@ class TwoSchedulersIT {
     static AllInOne platform;
     static ZunHttp api;
     static String host;
-    static String second;
+    static Platforms.ExtraScheduler second;
 
     @BeforeAll
     static void start() {
         platform = RoomForFifty.start(data);
         api = new ZunHttp("http://127.0.0.1:" + platform.apiPort(), platform.adminToken(), "1.40");
         host = platform.platform().config().compute().hostName();
-        second = platform.startExtraScheduler();
+        second = Platforms.startExtraScheduler(platform);
         // Both members own partitions of the command topic before any request is sent.
         Poll.until(Duration.ofSeconds(60), TwoSchedulersIT::partitionsPerMember,
                 m -> m.size() == 2 && m.values().stream().allMatch(n -> n > 0), "two scheduler members with partitions");
@@ -68,19 +68,21 @@ class TwoSchedulersIT {
 
     @Test
     void twoSchedulersPlaceExactlyAndOneCarriesOnWhenTheOtherStops() {
-        SchedulerVerticle first = platform.scheduler();
-        SchedulerVerticle other = platform.extraScheduler(second);
+        PlacementService first = Platforms.scheduler(platform).placement();
+        PlacementService other = second.components().placement();
 
         // WHEN 200 creates race for room for 50 while both schedulers run
         List<String> uuids = RoomForFifty.createConcurrently(api, 200);
 
         // THEN exactly 50 are placed and 150 are in Error naming the CPU filter: no overcommit, all accounted
         RoomForFifty.assertExactlyFiftyPlaced(api, host, RoomForFifty.settled(api, uuids));
-        // AND both instances placed some of them
+        // AND both instances decided some of them (which one wins the room is a race, so how the 50 placements
+        // split between them is not fixed: one that happened to be slower may have found the host full)
         long byFirst = first.placements();
         long byOther = other.placements();
         assertEquals(50, byFirst + byOther, "placements: " + byFirst + " + " + byOther);
-        assertTrue(byFirst > 0 && byOther > 0, "placements: " + byFirst + " + " + byOther);
+        assertTrue(first.batches() > 0 && other.batches() > 0,
+                "placement transactions: " + first.batches() + " + " + other.batches());
         // AND each instance's snapshot has the host as full as PostgreSQL says, or less after the other's claims
         assertTrue(first.snapshot().get(host).node().cpuUsed() <= 5.0 + 1e-9);
         assertTrue(other.snapshot().get(host).node().cpuUsed() <= 5.0 + 1e-9);
@@ -89,7 +91,7 @@ class TwoSchedulersIT {
         RoomForFifty.deleteAll(api, host, uuids);
 
         // WHEN the second scheduler stops
-        platform.stopExtraScheduler(second);
+        Platforms.stopExtraScheduler(platform, second);
         Poll.until(Duration.ofSeconds(60), TwoSchedulersIT::partitionsPerMember, m -> m.size() == 1,
                 "one scheduler member left");
 

@@ -23,8 +23,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Volumes through the HTTP API, and volumes surviving an agent that dies between two steps: it is stopped dead right after it made a volume's storage
- * (before recording it), and right after a container's row was deleted (before its sized volume was released); the
+ * Volumes through the HTTP API, and volumes surviving an agent that dies between two steps: it is stopped dead right
+ * after it made a volume's storage (before recording it), and after a container's row was deleted, before the storage
+ * of its sized volume was removed; the
  * restarted agent ends with storage for every row and no storage without a row. The reconcile timer also removes
  * storage nobody asked for and marks a row whose storage vanished. Besides: the {@code volumes} and {@code gigabytes}
  * quotas hold exactly under concurrent creates, and Cinder's and Zun's error bodies for bad requests.
@@ -52,7 +53,7 @@ class VolumesIT {
         }
 
         @Override
-        public void beforeVolumesReleased(UUID container) {
+        public void beforeVolumeRemoved(UUID volume) {
             stopHere(beforeRelease);
         }
 
@@ -114,12 +115,12 @@ class VolumesIT {
         Poll.until(WAIT, reached::getCount, n -> n == 0, "the agent to reach the crash point");
 
         // WHEN it is killed there: the storage exists, the row still says creating
-        platform.stopCompute();
+        Platforms.stopCompute(platform);
         assertTrue(volumes.list(host).contains(UUID.fromString(id)));
         assertEquals("creating", volume(id).getString("status"));
 
         // THEN the restarted agent finishes it: available, one storage
-        platform.startCompute(crash); // disarmed: the next test may arm it again
+        Platforms.startCompute(platform, crash); // disarmed: the next test may arm it again
         awaitVolume(id, "available");
         assertEquals(1, volumes.list(host).stream().filter(u -> u.toString().equals(id)).count());
         assertEquals(202, api.delete("/volume/v3/admin/volumes/" + id).status());
@@ -146,12 +147,12 @@ class VolumesIT {
         // WHEN the container is deleted and the agent is killed before it released the volume
         assertEquals(204, api.delete("/v1/containers/" + uuid + "?force=true").status());
         Poll.until(WAIT, reached::getCount, n -> n == 0, "the agent to reach the crash point");
-        platform.stopCompute();
+        Platforms.stopCompute(platform);
         assertEquals(404, api.get("/v1/containers/" + uuid).status());
         assertEquals(1, rows("uuid = '" + vol + "'"), "the volume row outlived its container");
 
         // THEN the restarted agent's reconcile removes the volume and its storage
-        platform.startCompute(crash); // disarmed: the next test may arm it again
+        Platforms.startCompute(platform, crash); // disarmed: the next test may arm it again
         awaitVolume(vol.toString(), "gone");
         Poll.until(WAIT, () -> volumes.list(host), l -> !l.contains(vol), "the storage to go");
     }

@@ -4,7 +4,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
-import io.zunvx.compute.driver.ContainerDriver;
+import io.zunvx.compute.driver.ExecDriver;
 import io.zunvx.compute.driver.DriverException;
 import io.zunvx.compute.driver.DriverException.Kind;
 import io.zunvx.compute.driver.VolumeDriver;
@@ -49,28 +49,32 @@ public final class VolumeManager {
     private final Vertx vertx;
     private final Context context;
     private final VolumeDriver driver;
+    private final ExecDriver archives;
     private final Blocking blocking;
     private final Pool pool;
     private final VolumeRepository volumes;
     private final String host;
-    private final CrashPoints crashPoints;
     private final Duration interval;
     private final Duration grace;
     private final Clock clock;
     private final KeyedSerial<UUID> serial = new KeyedSerial<>();
     private long timer = -1;
 
-    public VolumeManager(Vertx vertx, Context context, VolumeDriver driver, Blocking blocking, Pool pool,
-                         VolumeRepository volumes, String host, CrashPoints crashPoints, Duration interval,
-                         Duration grace, Clock clock) {
+    /**
+     * @param driver   the host's volumes
+     * @param archives where injected files are written into containers
+     */
+    public VolumeManager(Vertx vertx, Context context, VolumeDriver driver, ExecDriver archives, Blocking blocking,
+                         Pool pool, VolumeRepository volumes, String host, Duration interval, Duration grace,
+                         Clock clock) {
         this.vertx = vertx;
         this.context = context;
         this.driver = driver;
+        this.archives = archives;
         this.blocking = blocking;
         this.pool = pool;
         this.volumes = volumes;
         this.host = host;
-        this.crashPoints = crashPoints;
         this.interval = interval;
         this.grace = grace;
         this.clock = clock;
@@ -109,7 +113,6 @@ public final class VolumeManager {
             Volume v = found.get();
             return io(() -> {
                 driver.create(uuid, v.size(), host);
-                crashPoints.afterVolumeStorage(uuid);
                 return null;
             }).compose(x -> volumes.transition(pool, uuid, Volume.CREATING,
                             v.attachments().isEmpty() ? Volume.AVAILABLE : Volume.IN_USE, null, null,
@@ -194,7 +197,6 @@ public final class VolumeManager {
             return switch (v.status()) {
                 case Volume.CREATING -> io(() -> {
                     driver.create(uuid, v.size(), host);
-                    crashPoints.afterVolumeStorage(uuid);
                     return null;
                 }).compose(x -> volumes.transition(pool, uuid, Volume.CREATING, Volume.IN_USE, null, null,
                         driver.enforcesSize())).mapEmpty();
@@ -214,8 +216,8 @@ public final class VolumeManager {
         return volumes.markAttached(pool, container);
     }
 
-    /** Writes the injected files into a created container, as a tar extracted at the root. */
-    public static void inject(ContainerDriver docker, String containerId, Map<String, byte[]> files) {
+    /** Writes the injected files into a created container, as a tar extracted at the root; blocking. */
+    public void inject(String containerId, Map<String, byte[]> files) {
         if (files.isEmpty()) {
             return;
         }
@@ -246,19 +248,15 @@ public final class VolumeManager {
         } catch (IOException e) {
             throw new DriverException(Kind.OTHER, "could not pack the injected files: " + e.getMessage(), e);
         }
-        docker.putArchive(containerId, "/", buf.toByteArray());
+        archives.putArchive(containerId, "/", buf.toByteArray());
     }
 
     /**
      * After a container's row is gone (its attachments went with it): volumes it made with a sized mount are removed,
      * the others become {@code available} when nothing else mounts them.
      */
-    public Future<Void> released(UUID container, List<UUID> volumeUuids) {
-        // The crash point may block as a dead process would: off the event loop.
-        Future<Void> chain = io(() -> {
-            crashPoints.beforeVolumesReleased(container);
-            return null;
-        });
+    public Future<Void> released(List<UUID> volumeUuids) {
+        Future<Void> chain = Future.succeededFuture();
         for (UUID v : volumeUuids) {
             chain = chain.compose(x -> serial.submit(v, () -> release(v)));
         }

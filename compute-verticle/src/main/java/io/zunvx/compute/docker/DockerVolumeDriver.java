@@ -74,7 +74,8 @@ public final class DockerVolumeDriver implements VolumeDriver {
     /** The image directory in sized mode, {@code null} in plain mode; tries a loop mount once (it blocks). */
     private synchronized Path images() {
         if (!decided) {
-            String why = local ? probe(candidateDir) : "the Docker engine is not on this machine (" + dockerHost + ")";
+            String why = candidateDir == null ? "no volume directory was given"
+                    : local ? probe(candidateDir) : "the Docker engine is not on this machine (" + dockerHost + ")";
             if (why == null) {
                 LOG.info("volumes on {}: ext4 images in {}, loop-mounted; sizes are enforced", dockerHost,
                         candidateDir);

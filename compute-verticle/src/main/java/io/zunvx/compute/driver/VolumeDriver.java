@@ -1,5 +1,6 @@
 package io.zunvx.compute.driver;
 
+import io.zunvx.model.Volume;
 import java.util.Set;
 import java.util.UUID;
 
@@ -12,6 +13,43 @@ import java.util.UUID;
  * after a crash finishes the work instead of repeating it.
  */
 public interface VolumeDriver {
+
+    /** A runtime without volumes: it makes none and lists none. */
+    VolumeDriver NONE = new VolumeDriver() {
+        @Override
+        public boolean enforcesSize() {
+            return false;
+        }
+
+        @Override
+        public String describe() {
+            return "no volumes";
+        }
+
+        @Override
+        public void create(UUID uuid, int sizeGiB, String host) {
+            throw new DriverException(DriverException.Kind.BAD_REQUEST, "this runtime has no volumes");
+        }
+
+        @Override
+        public void prepare(UUID uuid) {
+            throw new DriverException(DriverException.Kind.NOT_FOUND, "this runtime has no volumes");
+        }
+
+        @Override
+        public String mountName(UUID uuid) {
+            return Volume.dockerName(uuid);
+        }
+
+        @Override
+        public void remove(UUID uuid) {
+        }
+
+        @Override
+        public Set<UUID> list(String host) {
+            return Set.of();
+        }
+    };
 
     /**
      * Whether a volume made here holds writes to its size (a filesystem of that size backs it); when not, a volume

@@ -1,7 +1,6 @@
 package io.zunvx.launcher.bench;
 
 import io.vertx.core.json.JsonObject;
-import io.zunvx.compute.agent.CrashPoints;
 import io.zunvx.compute.docker.DockerVolumeDriver;
 import io.zunvx.launcher.AllInOne;
 import io.zunvx.platform.config.ZunvxConfig;
@@ -45,7 +44,7 @@ public final class VolumeCreateBench {
                 "ZUNVX_QUOTA_CONTAINERS", "1000"));
         String base = "http://127.0.0.1:" + apiPort;
         HttpClient http = HttpClient.newHttpClient();
-        try (AllInOne aio = AllInOne.start(config, CrashPoints.NONE);
+        try (AllInOne aio = AllInOne.start(config);
              KafkaConsumer<String, byte[]> events = CreateToRunningBench.consumer(aio.kafkaBootstrapServers())) {
             String token = aio.adminToken();
             JsonObject made = send(http, token, "POST", base + "/volume/v3/admin/volumes",
