@@ -140,7 +140,7 @@ public final class CreateToRunningBench {
         docker.listManaged(host).forEach(o -> docker.remove(o.id(), true));
     }
 
-    private static long awaitRunning(KafkaConsumer<String, byte[]> events, String uuid) {
+    static long awaitRunning(KafkaConsumer<String, byte[]> events, String uuid) {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
             for (ConsumerRecord<String, byte[]> r : events.poll(Duration.ofMillis(5))) {
@@ -156,20 +156,20 @@ public final class CreateToRunningBench {
         throw new IllegalStateException("container " + uuid + " did not reach Running");
     }
 
-    private static void report(String what, List<Double> ms) {
+    static void report(String what, List<Double> ms) {
         System.out.printf(Locale.ROOT, "%-40s n=%d  p50=%.1f ms  p90=%.1f ms  p99=%.1f ms  mean=%.1f ms%n", what, ms.size(),
                 percentile(ms, 50), percentile(ms, 90), percentile(ms, 99),
                 ms.stream().mapToDouble(Double::doubleValue).average().orElse(0));
     }
 
-    private static double percentile(List<Double> values, int p) {
+    static double percentile(List<Double> values, int p) {
         List<Double> s = new ArrayList<>(values);
         Collections.sort(s);
         int i = (int) Math.ceil(p / 100.0 * s.size()) - 1;
         return s.get(Math.max(0, Math.min(i, s.size() - 1)));
     }
 
-    private static KafkaConsumer<String, byte[]> consumer(String bootstrap) {
+    static KafkaConsumer<String, byte[]> consumer(String bootstrap) {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap);
         p.put("group.id", "bench-" + UUID.randomUUID());
@@ -185,7 +185,7 @@ public final class CreateToRunningBench {
         return c;
     }
 
-    private static int freePort() throws Exception {
+    static int freePort() throws Exception {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }

@@ -71,7 +71,7 @@ public final class FilterScheduler {
     /** The requested-host filter runs first, which lets a request for one host look up just that host. */
     private static final int REQUESTED_HOST = 0;
     /** How many filters {@link Scan#firstRejecting} checks. */
-    private static final int FILTERS = 9;
+    private static final int FILTERS = 10;
 
     private final SchedulerPolicy policy;
     private final HostFilter[] filters;
@@ -111,6 +111,7 @@ public final class FilterScheduler {
                 new RuntimeFilter(),
                 new CpuPinningFilter(),
                 new LabelFilter(),
+                new VolumeHostFilter(),
         };
         assert filters.length == FILTERS && filters[REQUESTED_HOST] instanceof RequestedHostFilter;
         this.weighers = new Weigher[weightings.size()];
