@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Placement throughput and latency of the pure filter scheduler over 1,000 and 10,000 synthetic hosts.
-# Usage: scripts/bench-placement.sh
+# Placement throughput, latency and quality of the pure filter scheduler, sampled and by full scan, over 1,000,
+# 10,000 and 100,000 synthetic hosts.
+# Usage: scripts/bench-placement.sh [placements-per-round] [rounds] [hosts,...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The scheduling path (snapshot placement + claim transaction in PostgreSQL) with 1,000 and 10,000 simulated hosts.
-# Usage: scripts/bench-scheduling.sh [requests] [in-flight]
+# The scheduling path (sampled snapshot placement + claim transaction in PostgreSQL) with 1,000, 10,000 and 100,000
+# simulated hosts.
+# Usage: scripts/bench-scheduling.sh [requests] [in-flight] [hosts,...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh

@@ -10,6 +10,10 @@ import java.time.Duration;
 /**
  * An embedded PostgreSQL server (zonky binaries) whose data directory survives restarts: the all-in-one's database
  * and the integration tests' real PostgreSQL.
+ *
+ * <p>It commits durably: {@code fsync} and {@code synchronous_commit} are on (the zonky builder turns the latter off
+ * by default), so a transaction the platform saw committed, such as an accepted create, survives a crash of the
+ * machine or of PostgreSQL.
  */
 public final class EmbeddedPg implements AutoCloseable {
     private final EmbeddedPostgres pg;
@@ -29,6 +33,7 @@ public final class EmbeddedPg implements AutoCloseable {
                     .setCleanDataDirectory(false)
                     .setServerConfig("max_connections", "300")
                     .setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on")
                     .setServerConfig("listen_addresses", "127.0.0.1")
                     .setPGStartupWait(Duration.ofSeconds(60));
             if (port > 0) {

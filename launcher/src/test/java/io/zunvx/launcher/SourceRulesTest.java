@@ -57,9 +57,7 @@ class SourceRulesTest {
             "api-verticle/src/main/java/io/zunvx/api/request/Py.java",
             "api-verticle/src/main/java/io/zunvx/api/request/Schema.java",
             "api-verticle/src/main/java/io/zunvx/api/request/TtyResizeQuery.java",
-            "compute-verticle/src/main/java/io/zunvx/compute/agent/ContainerManager.java",
-            "compute-verticle/src/main/java/io/zunvx/compute/agent/SyncLoop.java",
-            "compute-verticle/src/main/java/io/zunvx/compute/docker/DockerContainerDriver.java",
+            "compute-verticle/src/main/java/io/zunvx/compute/docker/DockerContainers.java",
             "compute-verticle/src/main/java/io/zunvx/compute/internal/InternalEndpoint.java");
 
     private static Path root() {

@@ -8,15 +8,17 @@ import io.vertx.ext.web.Router;
 import io.zunvx.api.compute.ComputeClient;
 import io.zunvx.api.container.ContainerApi;
 import io.zunvx.api.host.HostApi;
+import io.zunvx.api.http.ApiRouter;
 import io.zunvx.api.image.GlanceApi;
 import io.zunvx.api.image.ImageApi;
 import io.zunvx.api.image.ImageSearch;
 import io.zunvx.api.image.RegistryClient;
-import io.zunvx.api.registry.RegistryApi;
-import io.zunvx.api.http.ApiRouter;
 import io.zunvx.api.policy.Policy;
 import io.zunvx.api.quota.QuotaApi;
 import io.zunvx.api.quota.QuotaService;
+import io.zunvx.api.registry.RegistryApi;
+import io.zunvx.api.volume.CinderApi;
+import io.zunvx.api.volume.VolumeQuota;
 import io.zunvx.platform.app.Platform;
 import io.zunvx.platform.config.ZunvxConfig;
 import io.zunvx.platform.container.ContainerActionRepository;
@@ -27,7 +29,9 @@ import io.zunvx.platform.image.HostImageRepository;
 import io.zunvx.platform.image.StoreImageRepository;
 import io.zunvx.platform.registry.CredentialCipher;
 import io.zunvx.platform.registry.RegistryRepository;
+import io.zunvx.platform.volume.VolumeRepository;
 import java.security.SecureRandom;
+import java.util.UUID;
 
 /**
  * The API role: Zun's REST API v1, the Keystone subset and the image store's Glance subset on one HTTP server.
@@ -73,6 +77,10 @@ public final class ApiVerticle extends VerticleBase {
                 images.maxUploadBytes(), cfg.publicUrl(), platform.clock());
         glance.mount(router);
         new QuotaApi(platform.pool(), quotas, policy).mount(router);
+        VolumeRepository volumes = new VolumeRepository(platform.clock());
+        new CinderApi(platform.pool(), volumes, new VolumeQuota(volumes), cfg.publicUrl(),
+                platform.config().scheduler().serviceDownTime(), cfg.maxLimit(), platform.clock(), UUID::randomUUID)
+                .mount(router);
         new HostApi(platform.pool(), policy, cfg.publicUrl(), cfg.maxLimit(),
                 platform.config().scheduler().serviceDownTime(), platform.clock()).mount(router);
         io.zunvx.api.identity.IdentityApi.create(vertx, platform).mount(router);

@@ -18,6 +18,8 @@ import io.zunvx.api.request.LogsQuery;
 import io.zunvx.api.request.QueryParams;
 import io.zunvx.api.request.RunQuery;
 import io.zunvx.api.request.TimeoutQuery;
+import io.zunvx.api.volume.VolumeMounts;
+import io.zunvx.api.volume.VolumeQuota;
 import io.zunvx.model.ApiVersion;
 import io.zunvx.model.Container;
 import io.zunvx.model.ContainerCommand;
@@ -34,10 +36,12 @@ import io.zunvx.platform.error.ZunException;
 import io.zunvx.platform.events.Envelopes;
 import io.zunvx.platform.image.StoreImageRepository;
 import io.zunvx.platform.registry.RegistryRepository;
+import io.zunvx.platform.volume.VolumeRepository;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 import java.util.random.RandomGenerator;
 
@@ -58,6 +62,7 @@ public final class ContainerApi {
     private final Policy policy;
     private final QuotaGuard quotas;
     private final ImageChecks images;
+    private final VolumeMounts mounts;
 
     /**
      * @param registries  the projects' registries, for {@code registry} and the registry a pull uses
@@ -79,6 +84,8 @@ public final class ContainerApi {
         this.policy = policy;
         this.quotas = quotas;
         this.images = new ImageChecks(registries, storeImages);
+        this.mounts = new VolumeMounts(new VolumeRepository(clock), new VolumeQuota(new VolumeRepository(clock)),
+                UUID::randomUUID);
     }
 
     public void mount(Router r) {
@@ -138,13 +145,18 @@ public final class ContainerApi {
             policy.enforce("container:create:image_pull_policy", who);
         }
         Container asked = parsed.container().run(run).status(Status.CREATING).taskState(null).build();
+        VolumeMounts.checkHints(asked.hints());
+        VolumeMounts.Requested volumes = VolumeMounts.validate(parsed.mounts());
+        AtomicReference<VolumeMounts.Resolved> resolved = new AtomicReference<>();
         images.check(store.pool(), asked.image(), asked.imageDriver(), who.projectId())
                 .compose(v0 -> images.registry(store.pool(), parsed.registry(), asked.image(), asked.imageDriver(),
                         who.projectId()))
                 .map(registry -> registry == null ? asked : asked.toBuilder().registryId(registry).build())
                 .compose(c -> checkName(c.name(), who).compose(v1 -> checkPlacementHints(c)).map(c))
                 .compose(c -> store.inTransaction(tx -> quotas.reserve(tx.connection(), c)
-                        .compose(v3 -> tx.insert(c, req))
+                        .compose(v3 -> mounts.apply(tx.connection(), c, volumes, who, resolved))
+                        .compose(withVolumes -> tx.insert(withVolumes, req))
+                        .compose(saved -> mounts.record(tx.connection(), saved, resolved.get()).map(saved))
                         .compose(saved -> actions.start(tx.connection(), saved.uuid(), req, "create",
                                 saved.projectId(), saved.userId(), clock.instant()).map(saved))
                         .compose(saved -> tx.publish(Envelopes.command(Topics.SCHEDULER_COMMANDS,
@@ -286,7 +298,8 @@ public final class ContainerApi {
                             who.userId(), clock.instant());
                     if (c.host() == null) {
                         // Never placed: nothing exists outside the database.
-                        return recorded.compose(x -> tx.delete(c, req));
+                        return recorded.compose(x -> mounts.dropUnplaced(tx.connection(), c.uuid()))
+                                .compose(x -> tx.delete(c, req));
                     }
                     Container next = c.toBuilder().status(Status.DELETING).taskState(TaskState.CONTAINER_DELETING)
                             .build();

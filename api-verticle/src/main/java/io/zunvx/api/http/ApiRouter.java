@@ -11,6 +11,7 @@ import io.zunvx.api.image.GlanceApi;
 import io.zunvx.api.image.GlanceFailureHandler;
 import io.zunvx.api.request.MicroversionNotAcceptable;
 import io.zunvx.api.request.Microversions;
+import io.zunvx.api.volume.CinderFailureHandler;
 import io.zunvx.model.ApiVersion;
 import io.zunvx.platform.auth.TokenService;
 import io.zunvx.platform.error.ZunException;
@@ -37,8 +38,8 @@ public final class ApiRouter {
     public static final String REQUEST_ID_HEADER = "x-openstack-request-id";
     /** The limit of every request body but put_archive's and image uploads'. */
     public static final long MAX_BODY = 1024 * 1024;
-    private static final Set<String> UNVERSIONED = Set.of("", "v1", "identity", "image", "healthz", "readyz",
-            "metrics", "ui");
+    private static final Set<String> UNVERSIONED = Set.of("", "v1", "identity", "image", "volume", "healthz",
+            "readyz", "metrics", "ui");
 
     private ApiRouter() {
     }
@@ -86,6 +87,9 @@ public final class ApiRouter {
         });
         router.route("/image/*").failureHandler(new GlanceFailureHandler());
         router.route("/image").failureHandler(new GlanceFailureHandler());
+        router.route("/volume/v3/*").handler(ctx -> authenticate(ctx, tokens, accounts));
+        router.route("/volume/v3/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
+        router.route("/volume*").failureHandler(new CinderFailureHandler());
         router.route().failureHandler(new FailureHandler());
         return router;
     }
@@ -108,6 +112,10 @@ public final class ApiRouter {
             GlanceFailureHandler.end(ctx.request(), ctx.response().setStatusCode(status),
                     new io.vertx.core.json.JsonObject().put("message", detail)
                             .put("code", status + " " + title).put("title", title));
+            return;
+        }
+        if (ctx.normalizedPath().startsWith("/volume")) {
+            CinderFailureHandler.end(ctx, status, detail);
             return;
         }
         if (ctx.normalizedPath().startsWith("/identity")) {

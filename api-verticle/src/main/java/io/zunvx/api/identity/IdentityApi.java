@@ -98,7 +98,7 @@ public final class IdentityApi {
         r.get(V3 + "/auth/jwks").handler(ctx -> send(ctx, Reply.ok(tokens.jwks())));
         r.get(V3 + "/auth/projects").handler(handle(this::ownProjects));
         r.get(V3 + "/auth/catalog").handler(handle(ctx -> caller(ctx).map(who -> Reply.ok(new JsonObject()
-                .put("catalog", views.catalog())
+                .put("catalog", views.catalog(who.projectId()))
                 .put("links", new JsonObject().put("self", views.identityUrl() + "/auth/catalog")
                         .put("previous", (Object) null).put("next", (Object) null))))));
 

@@ -74,20 +74,27 @@ final class KeystoneViews {
                 .put("is_domain", false)
                 .put("roles", roles);
         if (withCatalog) {
-            t.put("catalog", catalog());
+            t.put("catalog", catalog(s.projectId()));
         }
         return new JsonObject().put("token", t);
     }
 
     /**
-     * The service catalog, on every interface: Zun (type {@code container}), this identity service, and the image
-     * store (type {@code image}, Glance's v2 subset at {@code <public url>/image}).
+     * The service catalog, on every interface: Zun (type {@code container}), this identity service, the image
+     * store (type {@code image}, Glance's v2 subset at {@code <public url>/image}) and, for a token scoped to a
+     * project, volumes (types {@code volumev3} and {@code block-storage}, Cinder's v3 subset at
+     * {@code <public url>/volume/v3/<project id>}).
      */
-    JsonArray catalog() {
-        return new JsonArray()
+    JsonArray catalog(String projectId) {
+        JsonArray c = new JsonArray()
                 .add(service("container", "zun", publicUrl + "/v1"))
                 .add(service("identity", "keystone", identityUrl()))
                 .add(service("image", "glance", publicUrl + "/image"));
+        if (projectId != null) {
+            String volumes = publicUrl + "/volume/v3/" + projectId;
+            c.add(service("volumev3", "cinderv3", volumes)).add(service("block-storage", "cinder", volumes));
+        }
+        return c;
     }
 
     private static JsonObject service(String type, String name, String url) {

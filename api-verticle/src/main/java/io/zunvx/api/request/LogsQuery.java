@@ -12,8 +12,9 @@ import java.util.regex.Pattern;
 
 /**
  * The query of {@code GET .../logs}: {@code stdout}, {@code stderr}, {@code timestamps} (extended booleans, default
- * true, true, false), {@code tail} (a line count; anything that is not an integer means all) and {@code since}
- * (epoch seconds, or {@code YYYY-MM-DD HH:MM:SS,fff} read as UTC); no other parameter is allowed.
+ * true, true, false), {@code tail} (a line count up to {@value #MAX_TAIL}; anything that is not an integer, or a
+ * negative one, means all) and {@code since} (epoch seconds up to {@value #MAX_SINCE}, the end of the year 9999, or
+ * {@code YYYY-MM-DD HH:MM:SS,fff} read as UTC); no other parameter is allowed.
  *
  * @param stdout     include standard output
  * @param stderr     include standard error
@@ -22,6 +23,10 @@ import java.util.regex.Pattern;
  * @param since      only lines from this many seconds after the epoch on, or {@code null} for all
  */
 public record LogsQuery(boolean stdout, boolean stderr, boolean timestamps, Integer tail, Long since) {
+    /** The most lines {@code tail} may ask for by number. */
+    public static final int MAX_TAIL = 1_000_000;
+    /** The latest {@code since} in epoch seconds (9999-12-31 23:59:59 UTC). */
+    public static final long MAX_SINCE = 253_402_300_799L;
     private static final List<String> ALLOWED = List.of("stdout", "stderr", "timestamps", "tail", "since");
     private static final Pattern SINCE = Pattern.compile(
             "(^[0-9]*$)|([0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2},[0-9]{1,3})");
@@ -30,8 +35,11 @@ public record LogsQuery(boolean stdout, boolean stderr, boolean timestamps, Inte
     private static final Pattern DIGITS = Pattern.compile("[0-9]+");
 
     public LogsQuery {
-        if (tail != null && tail < 0) {
-            throw new IllegalArgumentException("tail must not be negative");
+        if (tail != null && (tail < 0 || tail > MAX_TAIL)) {
+            throw new IllegalArgumentException("tail must be between 0 and " + MAX_TAIL);
+        }
+        if (since != null && (since < 0 || since > MAX_SINCE)) {
+            throw new IllegalArgumentException("since must be between 0 and " + MAX_SINCE);
         }
     }
 
@@ -71,15 +79,14 @@ public record LogsQuery(boolean stdout, boolean stderr, boolean timestamps, Inte
         if (n == null || n.signum() < 0) {
             return null;
         }
-        return n.min(BigInteger.valueOf(Integer.MAX_VALUE)).intValue();
+        Schema.maximum(Schema.QUERY, "tail", v, MAX_TAIL);
+        return n.intValueExact();
     }
 
     private static Long since(String v) {
         if (DIGITS.matcher(v).matches()) {
-            BigInteger n = new BigInteger(v);
-            if (n.bitLength() < 63) {
-                return n.longValue();
-            }
+            Schema.maximum(Schema.QUERY, "since", v, MAX_SINCE);
+            return Long.parseLong(v);
         }
         Matcher m = DATE_TIME.matcher(v);
         if (m.matches()) {

@@ -145,10 +145,13 @@ public final class QueryParams {
     }
 
     /**
-     * A {@code non_negative_integer} parameter such as {@code timeout}: digits only. Absent or empty (which Zun's
-     * pattern lets through) give {@code null}; values beyond {@code int} are capped.
+     * A {@code non_negative_integer} parameter such as {@code timeout}: digits only, at most {@code max}. Absent or
+     * empty (which Zun's pattern lets through) give {@code null}.
+     *
+     * @throws ZunException 400 {@code schema-validation-error}, e.g. {@code ... 99999 is greater than the maximum of
+     *                      3600}
      */
-    public static Integer nonNegativeInt(MultiMap query, String name) {
+    public static Integer nonNegativeInt(MultiMap query, String name, int max) {
         if (!query.contains(name)) {
             return null;
         }
@@ -159,7 +162,8 @@ public final class QueryParams {
         if (s.isEmpty()) {
             return null;
         }
-        return new BigInteger(s).min(BigInteger.valueOf(Integer.MAX_VALUE)).intValue();
+        Schema.maximum(Schema.QUERY, name, v, max);
+        return Integer.parseInt(s);
     }
 
     /**

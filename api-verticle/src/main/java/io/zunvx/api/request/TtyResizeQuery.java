@@ -6,18 +6,21 @@ import java.util.regex.Pattern;
 
 /**
  * The query of {@code POST .../resize} (the container's terminal): {@code h} and {@code w}, positive integers
- * (digit strings); no other parameter is allowed.
+ * (digit strings) up to {@value #MAX_SIZE} (a terminal's size is an unsigned 16-bit number; larger values would be
+ * cut); no other parameter is allowed.
  *
  * @param height rows
  * @param width  columns
  */
 public record TtyResizeQuery(int height, int width) {
+    /** The largest terminal height or width, in rows or columns. */
+    public static final int MAX_SIZE = 65535;
     private static final List<String> ALLOWED = List.of("h", "w");
     private static final Pattern DIGITS = Pattern.compile("^[0-9]*$");
 
     public TtyResizeQuery {
-        if (height < 1 || width < 1) {
-            throw new IllegalArgumentException("height and width must be positive");
+        if (height < 1 || width < 1 || height > MAX_SIZE || width > MAX_SIZE) {
+            throw new IllegalArgumentException("height and width must be between 1 and " + MAX_SIZE);
         }
     }
 
@@ -32,7 +35,10 @@ public record TtyResizeQuery(int height, int width) {
         return new TtyResizeQuery(required(h, "h"), required(w, "w"));
     }
 
-    /** Zun's {@code positive_integer}: a digit string whose value is at least 1; {@code null} when absent or empty. */
+    /**
+     * Zun's {@code positive_integer}: a digit string whose value is at least 1, here also at most {@link #MAX_SIZE};
+     * {@code null} when absent or empty.
+     */
     static Integer positive(MultiMap query, String name) {
         if (!query.contains(name)) {
             return null;
@@ -45,7 +51,8 @@ public record TtyResizeQuery(int height, int width) {
         if (s.isEmpty()) {
             return null;
         }
-        return new java.math.BigInteger(s).min(java.math.BigInteger.valueOf(Integer.MAX_VALUE)).intValue();
+        Schema.maximum(Schema.QUERY, name, v, MAX_SIZE);
+        return Integer.parseInt(s);
     }
 
     static int required(Integer value, String name) {

@@ -77,6 +77,17 @@ class ActionRequestsTest {
         }
 
         @Test
+        void sizesAreBoundedByWhatATerminalHolds() {
+            assertEquals(new TtyResizeQuery(65535, 65535), TtyResizeQuery.parse(query("w=65535&h=65535")));
+            schemaError(() -> TtyResizeQuery.parse(query("w=65536&h=1")),
+                    "Invalid input for query parameters 'w'. Value: '65536'. 65536 is greater than the maximum of"
+                            + " 65535");
+            schemaError(() -> ExecResizeQuery.parse(query("exec_id=" + HEX64 + "&w=1&h=1180591620717411303424")),
+                    "Invalid input for query parameters 'h'. Value: '1180591620717411303424'. 1180591620717411303424"
+                            + " is greater than the maximum of 65535");
+        }
+
+        @Test
         void execIdIs64LowercaseHexDigits() {
             schemaError(() -> ExecResizeQuery.parse(query("exec_id=" + "A".repeat(64) + "&w=1&h=1")),
                     "Invalid input for query parameters 'exec_id'. Value: '" + "A".repeat(64) + "'. '"

@@ -38,6 +38,19 @@ class ActionQueriesTest {
         }
 
         @Test
+        void timeoutUpToAnHour() {
+            assertEquals(new TimeoutQuery(3600), TimeoutQuery.parse(query("timeout=3600")));
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"3601", "99999", "1180591620717411303424"})
+        void longerTimeoutsAreRefused(String value) {
+            schemaError(() -> TimeoutQuery.parse(query("timeout=" + value)),
+                    "Invalid input for query parameters 'timeout'. Value: '" + value + "'. " + value
+                            + " is greater than the maximum of 3600");
+        }
+
+        @Test
         void repeatedTimeout() {
             schemaError(() -> TimeoutQuery.parse(query("timeout=1&timeout=2")),
                     "Invalid input for query parameters 'timeout'. Value: '['1', '2']'. ['1', '2'] is not of type"
@@ -139,6 +152,21 @@ class ActionQueriesTest {
         @CsvSource({"all,", "10,10", "0,0", "-1,", "abc,", "' 5',5"})
         void tail(String tail, Integer expected) {
             assertEquals(expected, LogsQuery.parse(query("tail=" + enc(tail))).tail());
+        }
+
+        @Test
+        void tailAndSinceHaveAMaximum() {
+            assertEquals(1_000_000, LogsQuery.parse(query("tail=1000000")).tail());
+            assertEquals(253402300799L, LogsQuery.parse(query("since=253402300799")).since());
+            schemaError(() -> LogsQuery.parse(query("tail=1000001")),
+                    "Invalid input for query parameters 'tail'. Value: '1000001'. 1000001 is greater than the maximum"
+                            + " of 1000000");
+            schemaError(() -> LogsQuery.parse(query("since=253402300800")),
+                    "Invalid input for query parameters 'since'. Value: '253402300800'. 253402300800 is greater than"
+                            + " the maximum of 253402300799");
+            schemaError(() -> LogsQuery.parse(query("since=99999999999999999999999")),
+                    "Invalid input for query parameters 'since'. Value: '99999999999999999999999'."
+                            + " 99999999999999999999999 is greater than the maximum of 253402300799");
         }
 
         @Test

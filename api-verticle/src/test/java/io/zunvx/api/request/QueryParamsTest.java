@@ -122,15 +122,20 @@ class QueryParamsTest {
 
     @Test
     void nonNegativeIntegers() {
-        assertEquals(10, QueryParams.nonNegativeInt(query("t=10"), "t"));
-        assertEquals(0, QueryParams.nonNegativeInt(query("t=0"), "t"));
-        assertEquals(Integer.MAX_VALUE, QueryParams.nonNegativeInt(query("t=99999999999999"), "t"));
-        assertNull(QueryParams.nonNegativeInt(query("t="), "t"));
-        assertNull(QueryParams.nonNegativeInt(query(""), "t"));
-        schemaError(() -> QueryParams.nonNegativeInt(query("t=-1"), "t"),
+        assertEquals(10, QueryParams.nonNegativeInt(query("t=10"), "t", 100));
+        assertEquals(0, QueryParams.nonNegativeInt(query("t=0"), "t", 100));
+        assertEquals(100, QueryParams.nonNegativeInt(query("t=100"), "t", 100));
+        assertNull(QueryParams.nonNegativeInt(query("t="), "t", 100));
+        assertNull(QueryParams.nonNegativeInt(query(""), "t", 100));
+        schemaError(() -> QueryParams.nonNegativeInt(query("t=-1"), "t", 100),
                 "Invalid input for query parameters 't'. Value: '-1'. '-1' does not match '^[0-9]*$'");
-        schemaError(() -> QueryParams.nonNegativeInt(query("t=1.5"), "t"),
+        schemaError(() -> QueryParams.nonNegativeInt(query("t=1.5"), "t", 100),
                 "Invalid input for query parameters 't'. Value: '1.5'. '1.5' does not match '^[0-9]*$'");
+        schemaError(() -> QueryParams.nonNegativeInt(query("t=101"), "t", 100),
+                "Invalid input for query parameters 't'. Value: '101'. 101 is greater than the maximum of 100");
+        schemaError(() -> QueryParams.nonNegativeInt(query("t=99999999999999999999999"), "t", 100),
+                "Invalid input for query parameters 't'. Value: '99999999999999999999999'. 99999999999999999999999"
+                        + " is greater than the maximum of 100");
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.zunvx.compute.internal.InternalEndpoint;
 import io.zunvx.model.ContainerCommand;
 import io.zunvx.model.ImageCommand;
 import io.zunvx.model.Topics;
+import io.zunvx.model.VolumeCommand;
 import io.zunvx.platform.app.Platform;
 import io.zunvx.platform.concurrent.Blocking;
 import io.zunvx.platform.config.ZunvxConfig;
@@ -43,6 +44,7 @@ public final class ComputeAgent {
     private final KeyedSerial<UUID> imageSerial = new KeyedSerial<>();
     private final HostReporter reporter;
     private final SyncLoop sync;
+    private final VolumeManager volumes;
     private final InternalEndpoint endpoint;
     private RecordLoop loop;
 
@@ -53,7 +55,7 @@ public final class ComputeAgent {
      */
     public ComputeAgent(Vertx vertx, Context context, Platform platform, NetworkDriver networks, Blocking blocking,
                         KeyedSerial<UUID> serial, ContainerManager manager, ImageManager images,
-                        HostReporter reporter, SyncLoop sync, InternalEndpoint endpoint) {
+                        HostReporter reporter, SyncLoop sync, VolumeManager volumes, InternalEndpoint endpoint) {
         this.vertx = vertx;
         this.context = context;
         this.platform = platform;
@@ -65,6 +67,7 @@ public final class ComputeAgent {
         this.images = images;
         this.reporter = reporter;
         this.sync = sync;
+        this.volumes = volumes;
         this.endpoint = endpoint;
     }
 
@@ -87,6 +90,9 @@ public final class ComputeAgent {
                             .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(10));
                     loop = RecordLoop.of(vertx, platform.kafka(), "zunvx-compute-" + config.hostName(),
                             List.of(topic), options, consumed -> {
+                                if (VolumeCommand.isVolumeCommandType(consumed.event().getType())) {
+                                    return volumes.handle(Envelopes.volumeCommand(consumed.event()));
+                                }
                                 if (ImageCommand.isImageCommandType(consumed.event().getType())) {
                                     ImageCommand cmd = Envelopes.imageCommand(consumed.event());
                                     return imageSerial.submit(cmd.uuid(), () -> images.handle(cmd));
@@ -97,6 +103,7 @@ public final class ComputeAgent {
                     return loop.start();
                 })
                 .compose(v -> sync.start())
+                .compose(v -> volumes.start())
                 .compose(v -> endpoint.listen("0.0.0.0", config.internalPort()))
                 .onSuccess(v -> {
                     ready.set(true);
@@ -108,6 +115,7 @@ public final class ComputeAgent {
 
     public Future<Void> stop() {
         sync.stop();
+        volumes.stop();
         reporter.stop();
         return Future.join(loop == null ? Future.succeededFuture() : loop.stop(), endpoint.close())
                 .onComplete(ar -> blocking.close())

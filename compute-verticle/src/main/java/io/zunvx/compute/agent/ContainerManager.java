@@ -3,6 +3,7 @@ package io.zunvx.compute.agent;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.zunvx.compute.driver.ContainerDriver;
+import io.zunvx.compute.driver.VolumeMount;
 import io.zunvx.compute.driver.DriverException;
 import io.zunvx.compute.driver.ImageDriver;
 import io.zunvx.compute.driver.Observed;
@@ -33,6 +34,7 @@ import java.io.InputStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -69,10 +71,11 @@ public final class ContainerManager {
     private final String network;
     private final Clock clock;
     private final ImageSources sources;
+    private final VolumeManager volumes;
 
     public ContainerManager(Context context, ContainerDriver containers, ImageDriver images, Blocking blocking,
                             ContainerStore store, ContainerActionRepository actions, ComputeNodeRepository nodes,
-                            String host, String network, Clock clock, ImageSources sources) {
+                            String host, String network, Clock clock, ImageSources sources, VolumeManager volumes) {
         this.context = context;
         this.containers = containers;
         this.images = images;
@@ -84,6 +87,7 @@ public final class ContainerManager {
         this.network = network;
         this.clock = clock;
         this.sources = sources;
+        this.volumes = volumes;
     }
 
     public String host() {
@@ -134,7 +138,11 @@ public final class ContainerManager {
                     .compose(plan -> io(() -> plan.fetch().run(images)).map(plan.container()))
                     .compose(spec -> step(uuid, req, x -> x.toBuilder().taskState(TaskState.CONTAINER_CREATING)
                             .build()).map(spec))
-                    .compose(spec -> io(() -> containers.create(spec, host, network)))
+                    .compose(spec -> volumes.prepare(c).compose(ready -> io(() -> {
+                        String id = containers.create(spec, host, network, ready.mounts());
+                        volumes.inject(id, ready.files());
+                        return id;
+                    })).compose(id -> volumes.attached(uuid).map(id)))
                     .compose(id -> step(uuid, req, x -> {
                         Container.Builder b = x.toBuilder().containerId(id);
                         return (c.run() ? b.taskState(TaskState.CONTAINER_STARTING) : b).build();
@@ -196,7 +204,11 @@ public final class ContainerManager {
                 // Done already (a re-delivery) or changed since: nothing to do.
                 return Future.succeededFuture();
             }
-            return sources.plan(c).compose(plan -> io(() -> recreate(containers, images, c, plan, host, network)))
+            return sources.plan(c).compose(plan -> volumes.prepare(c).compose(ready -> io(() -> {
+                        String id = recreate(containers, images, c, plan, host, network, ready.mounts());
+                        volumes.inject(id, ready.files());
+                        return id;
+                    })))
                     .compose(id -> step(uuid, req, x -> x.toBuilder().containerId(id)
                             .taskState(run ? TaskState.CONTAINER_STARTING : TaskState.CONTAINER_REBUILDING)
                             .build()).map(id))
@@ -217,12 +229,18 @@ public final class ContainerManager {
      */
     static String recreate(ContainerDriver containers, ImageDriver images, Container c, ImageSources.Plan plan,
                            String host, String network) {
+        return recreate(containers, images, c, plan, host, network, List.of());
+    }
+
+    /** {@link #recreate(ContainerDriver, ImageDriver, Container, ImageSources.Plan, String, String)} with volumes. */
+    static String recreate(ContainerDriver containers, ImageDriver images, Container c, ImageSources.Plan plan,
+                           String host, String network, List<VolumeMount> mounts) {
         plan.fetch().run(images);
         if (c.containerId() != null) {
             containers.remove(c.containerId(), true);
         }
         containers.remove(c.dockerName(), true);
-        return containers.create(plan.container(), host, network);
+        return containers.create(plan.container(), host, network, mounts);
     }
 
     // ---- commit ---------------------------------------------------------------------------------------------------
@@ -373,10 +391,10 @@ public final class ContainerManager {
             }
             Container c = found.get();
             String id = c.containerId() != null ? c.containerId() : c.dockerName();
-            return io(() -> {
+            return volumes.volumesOf(uuid).compose(mounted -> io(() -> {
                 stopAndRemove(containers, id, force, stop);
                 return null;
-            }).compose(v -> remove(uuid, req, started))
+            }).compose(v -> remove(uuid, req, started)).compose(v -> volumes.released(mounted)))
                     .recover(err -> fail(uuid, req, err, started, "compute__do_container_delete", false));
         });
     }

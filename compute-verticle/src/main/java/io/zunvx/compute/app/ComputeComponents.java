@@ -10,6 +10,7 @@ import io.zunvx.compute.agent.ImageSources;
 import io.zunvx.compute.agent.KeyedSerial;
 import io.zunvx.compute.agent.LiveResize;
 import io.zunvx.compute.agent.SyncLoop;
+import io.zunvx.compute.agent.VolumeManager;
 import io.zunvx.compute.docker.DockerContainerDriver;
 import io.zunvx.compute.driver.NumaReader;
 import io.zunvx.compute.driver.RuntimeDriver;
@@ -28,6 +29,7 @@ import io.zunvx.platform.image.HostImageRepository;
 import io.zunvx.platform.image.StoreImageRepository;
 import io.zunvx.platform.registry.CredentialCipher;
 import io.zunvx.platform.registry.RegistryRepository;
+import io.zunvx.platform.volume.VolumeRepository;
 import java.time.Duration;
 import java.util.UUID;
 
@@ -53,7 +55,8 @@ public final class ComputeComponents {
 
     /** The agent for the Docker engine at {@code ZUNVX_DOCKER_HOST}, its driver wrapped by {@code seam}. */
     public static ComputeComponents docker(Vertx vertx, Context context, Platform platform, DriverSeam seam) {
-        DockerContainerDriver docker = new DockerContainerDriver(platform.config().compute().dockerHost());
+        DockerContainerDriver docker = new DockerContainerDriver(platform.config().compute().dockerHost(),
+                platform.config().dataDir().resolve("volumes").toAbsolutePath());
         try {
             return of(vertx, context, platform, seam.wrap(docker));
         } catch (RuntimeException e) {
@@ -79,11 +82,16 @@ public final class ComputeComponents {
             driver.countImageTransfers(Runtimes.registry(), host);
         }
         KeyedSerial<UUID> serial = new KeyedSerial<>();
+        VolumeManager volumes = new VolumeManager(vertx, context, driver, driver, blocking, platform.pool(),
+                new VolumeRepository(platform.clock()), host, config.syncInterval(), config.orphanGrace(),
+                platform.clock());
         ContainerManager manager = new ContainerManager(context, driver, driver, blocking, store, actions, nodes,
-                host, config.network(), platform.clock(), sources);
+                host, config.network(), platform.clock(), sources, volumes);
         ImageManager images = new ImageManager(context, driver, blocking, platform.pool(),
                 new HostImageRepository(platform.clock()), sources, host);
-        HostReporter reporter = new HostReporter(vertx, context, driver, blocking, platform.pool(), nodes,
+        // The heartbeat's Docker calls have a pool of their own: tenant work filling `blocking` cannot delay them.
+        HostReporter reporter = new HostReporter(vertx, context, driver, new Blocking("heartbeat-" + host, 2),
+                platform.pool(), nodes,
                 new ServiceRepository(), platform.publisher(), host, config.availabilityZone(),
                 config.internalUrl(), config.labels(), config.cpuPinning(), config.heartbeat(), NumaReader.SYSFS,
                 platform.clock());
@@ -94,7 +102,7 @@ public final class ComputeComponents {
         InternalEndpoint endpoint = new InternalEndpoint(vertx, context, driver, driver, driver, blocking, store,
                 platform.tokens(), host, resize, config.executeTimeout());
         ComputeAgent agent = new ComputeAgent(vertx, context, platform, driver, blocking, serial, manager, images,
-                reporter, sync, endpoint);
+                reporter, sync, volumes, endpoint);
         return new ComputeComponents(driver, agent);
     }
 

@@ -2,6 +2,7 @@ package io.zunvx.compute.docker;
 
 import io.zunvx.compute.driver.RuntimePorts;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -49,11 +50,22 @@ public final class DockerContainerDriver extends RuntimePorts {
      * usual {@code DOCKER_TLS_VERIFY} and {@code DOCKER_CERT_PATH} settings.
      */
     public DockerContainerDriver(String dockerHost, Timeouts timeouts) {
-        this(new DockerClients(dockerHost, timeouts));
+        this(new DockerClients(dockerHost, timeouts), DockerVolumeDriver.open(dockerHost, null));
     }
 
-    private DockerContainerDriver(DockerClients clients) {
+    /**
+     * A driver whose volumes are loop-mounted filesystem images in {@code volumeDir} where this host allows it (see
+     * {@link DockerVolumeDriver}), Docker local volumes otherwise.
+     */
+    public DockerContainerDriver(String dockerHost, Path volumeDir) {
+        this(new DockerClients(dockerHost, Timeouts.DEFAULT), DockerVolumeDriver.open(dockerHost, volumeDir));
+    }
+
+    private DockerContainerDriver(DockerClients clients, DockerVolumeDriver volumes) {
         super(new DockerContainers(clients), new DockerImages(clients), new DockerExec(clients),
-                new DockerHost(clients), new DockerNetworks(clients), clients::close);
+                new DockerHost(clients), new DockerNetworks(clients), volumes, () -> {
+                    volumes.close();
+                    clients.close();
+                });
     }
 }

@@ -17,11 +17,14 @@ import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HealthCheck;
 import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Mount;
+import com.github.dockerjava.api.model.MountType;
 import com.github.dockerjava.api.model.RestartPolicy;
 import com.github.dockerjava.api.model.Statistics;
 import io.zunvx.compute.driver.ContainerDriver;
 import io.zunvx.compute.driver.DockerEvent;
 import io.zunvx.compute.driver.DriverException;
+import io.zunvx.compute.driver.VolumeMount;
 import io.zunvx.compute.driver.DriverException.Kind;
 import io.zunvx.compute.driver.LogOptions;
 import io.zunvx.compute.driver.Observed;
@@ -71,11 +74,21 @@ final class DockerContainers implements ContainerDriver {
 
     @Override
     public String create(Container c, String host, String network) {
+        return create(c, host, network, List.of());
+    }
+
+    @Override
+    public String create(Container c, String host, String network, List<VolumeMount> mounts) {
         Objects.requireNonNull(c, "container");
         Objects.requireNonNull(host, "host");
         ImageRef image = ImageRef.parse(c.image());
         try {
-            return spec(c, image, host, network).exec().getId();
+            CreateContainerCmd cmd = spec(c, image, host, network);
+            if (!mounts.isEmpty()) {
+                cmd.getHostConfig().withMounts(mounts.stream().map(m -> new Mount().withType(MountType.VOLUME)
+                        .withSource(m.name()).withTarget(m.destination()).withReadOnly(m.readOnly())).toList());
+            }
+            return cmd.exec().getId();
         } catch (ConflictException e) {
             // A re-delivered create finds its own earlier container under the name derived from the uuid.
             Optional<Observed> existing = inspect(c.dockerName());

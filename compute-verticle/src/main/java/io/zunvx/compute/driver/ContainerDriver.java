@@ -32,6 +32,18 @@ public interface ContainerDriver {
      */
     String create(Container c, String host, String network);
 
+    /**
+     * {@link #create(Container, String, String)} with volumes mounted; a runtime without volume support refuses any.
+     *
+     * @param mounts the volumes to mount, by {@link VolumeDriver#mountName}
+     */
+    default String create(Container c, String host, String network, List<VolumeMount> mounts) {
+        if (!mounts.isEmpty()) {
+            throw new DriverException(DriverException.Kind.BAD_REQUEST, "this runtime does not mount volumes");
+        }
+        return create(c, host, network);
+    }
+
     /** Starts the container; succeeds without effect when it is already running. */
     void start(String id);
 

@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
+import java.util.Set;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -23,6 +25,7 @@ public class RuntimePorts implements RuntimeDriver {
     private final ExecDriver exec;
     private final HostDriver host;
     private final NetworkDriver networks;
+    private final VolumeDriver volumes;
     private final Runnable closer;
 
     /**
@@ -30,6 +33,16 @@ public class RuntimePorts implements RuntimeDriver {
      */
     public RuntimePorts(ContainerDriver containers, ImageDriver images, ExecDriver exec, HostDriver host,
                         NetworkDriver networks, Runnable closer) {
+        this(containers, images, exec, host, networks, VolumeDriver.NONE, closer);
+    }
+
+    /**
+     * @param volumes the runtime's volumes
+     * @param closer  releases what the ports share (the runtime connection); run by {@link #close}
+     */
+    public RuntimePorts(ContainerDriver containers, ImageDriver images, ExecDriver exec, HostDriver host,
+                        NetworkDriver networks, VolumeDriver volumes, Runnable closer) {
+        this.volumes = Objects.requireNonNull(volumes, "volumes");
         this.containers = Objects.requireNonNull(containers, "containers");
         this.images = Objects.requireNonNull(images, "images");
         this.exec = Objects.requireNonNull(exec, "exec");
@@ -41,6 +54,11 @@ public class RuntimePorts implements RuntimeDriver {
     @Override
     public String create(Container c, String host, String network) {
         return containers.create(c, host, network);
+    }
+
+    @Override
+    public String create(Container c, String host, String network, List<VolumeMount> mounts) {
+        return containers.create(c, host, network, mounts);
     }
 
     @Override
@@ -206,6 +224,41 @@ public class RuntimePorts implements RuntimeDriver {
     @Override
     public void countImageTransfers(MeterRegistry registry, String host) {
         images.countImageTransfers(registry, host);
+    }
+
+    @Override
+    public boolean enforcesSize() {
+        return volumes.enforcesSize();
+    }
+
+    @Override
+    public String describe() {
+        return volumes.describe();
+    }
+
+    @Override
+    public void create(UUID uuid, int sizeGiB, String host) {
+        volumes.create(uuid, sizeGiB, host);
+    }
+
+    @Override
+    public void prepare(UUID uuid) {
+        volumes.prepare(uuid);
+    }
+
+    @Override
+    public String mountName(UUID uuid) {
+        return volumes.mountName(uuid);
+    }
+
+    @Override
+    public void remove(UUID uuid) {
+        volumes.remove(uuid);
+    }
+
+    @Override
+    public Set<UUID> list(String host) {
+        return volumes.list(host);
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.zunvx.compute.app.DriverSeam;
 import io.zunvx.compute.driver.ContainerDriver;
 import io.zunvx.compute.driver.RuntimeDriver;
 import io.zunvx.compute.driver.RuntimePorts;
+import io.zunvx.compute.driver.VolumeDriver;
 import io.zunvx.model.Container;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -26,8 +27,32 @@ public interface CrashPoints extends DriverSeam {
     default void afterDockerCreate(UUID uuid) {
     }
 
+    /** After the runtime made a volume's storage and before the agent recorded it. */
+    default void afterVolumeStorage(UUID volume) {
+    }
+
+    /** Before the runtime removes a volume's storage (its row is {@code deleting} by then). */
+    default void beforeVolumeRemoved(UUID volume) {
+    }
+
     @Override
     default RuntimeDriver wrap(RuntimeDriver driver) {
+        VolumeDriver volumes = (VolumeDriver) Proxy.newProxyInstance(VolumeDriver.class.getClassLoader(),
+                new Class<?>[] {VolumeDriver.class}, (proxy, method, args) -> {
+                    if ("remove".equals(method.getName())) {
+                        beforeVolumeRemoved((UUID) args[0]);
+                    }
+                    Object result;
+                    try {
+                        result = method.invoke(driver, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                    if ("create".equals(method.getName())) {
+                        afterVolumeStorage((UUID) args[0]);
+                    }
+                    return result;
+                });
         ContainerDriver containers = (ContainerDriver) Proxy.newProxyInstance(ContainerDriver.class.getClassLoader(),
                 new Class<?>[] {ContainerDriver.class}, (proxy, method, args) -> {
                     Object result;
@@ -41,6 +66,6 @@ public interface CrashPoints extends DriverSeam {
                     }
                     return result;
                 });
-        return new RuntimePorts(containers, driver, driver, driver, driver, driver::close);
+        return new RuntimePorts(containers, driver, driver, driver, driver, volumes, driver::close);
     }
 }

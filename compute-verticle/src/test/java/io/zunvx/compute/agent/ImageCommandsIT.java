@@ -44,7 +44,9 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import io.zunvx.platform.volume.VolumeRepository;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -121,7 +123,10 @@ class ImageCommandsIT {
 
     private static ContainerManager managerWithLimit(long maxStoreBytes) {
         return new ContainerManager(context, driver, driver, blocking, store, actions, new ComputeNodeRepository(),
-                HOST, "none", Clock.systemUTC(), sources(maxStoreBytes));
+                HOST, "none", Clock.systemUTC(), sources(maxStoreBytes),
+                new VolumeManager(context.owner(), context, driver, driver, blocking, pool,
+                        new VolumeRepository(Clock.systemUTC()), HOST, Duration.ofMinutes(1), Duration.ofMinutes(1),
+                        Clock.systemUTC()));
     }
 
     @AfterAll

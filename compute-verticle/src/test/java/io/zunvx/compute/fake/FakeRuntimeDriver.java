@@ -32,6 +32,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.UUID;
+import io.zunvx.compute.driver.VolumeDriver;
 
 /**
  * An in-memory container runtime for unit tests of the agent's decisions: containers with a status and labels, local
@@ -397,5 +399,42 @@ public final class FakeRuntimeDriver implements RuntimeDriver {
 
     @Override
     public void close() {
+    }
+
+    // ---- volumes: none --------------------------------------------------------------------------------------------
+
+    @Override
+    public boolean enforcesSize() {
+        return VolumeDriver.NONE.enforcesSize();
+    }
+
+    @Override
+    public String describe() {
+        return VolumeDriver.NONE.describe();
+    }
+
+    @Override
+    public void create(UUID volume, int sizeGiB, String host) {
+        VolumeDriver.NONE.create(volume, sizeGiB, host);
+    }
+
+    @Override
+    public void prepare(UUID volume) {
+        VolumeDriver.NONE.prepare(volume);
+    }
+
+    @Override
+    public String mountName(UUID volume) {
+        return VolumeDriver.NONE.mountName(volume);
+    }
+
+    @Override
+    public void remove(UUID volume) {
+        VolumeDriver.NONE.remove(volume);
+    }
+
+    @Override
+    public Set<UUID> list(String host) {
+        return VolumeDriver.NONE.list(host);
     }
 }

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
@@ -40,6 +41,8 @@ public final class CreateToRunningBench {
 
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 40;
+        String network = args.length > 1 ? args[1] : "none";
+        Path samples = args.length > 2 ? Path.of(args[2]) : null;
         int warmup = 5;
         Path data = Files.createTempDirectory("zunvx-bench");
         String host = "bench-" + UUID.randomUUID().toString().substring(0, 6);
@@ -48,61 +51,96 @@ public final class CreateToRunningBench {
                 "ZUNVX_DATA_DIR", data.toString(),
                 "ZUNVX_API_PORT", String.valueOf(apiPort),
                 "ZUNVX_API_HOST", "127.0.0.1",
+                "ZUNVX_WSPROXY_PORT", String.valueOf(freePort()),
+                "ZUNVX_OPS_PORT", String.valueOf(freePort()),
                 "ZUNVX_COMPUTE_INTERNAL_PORT", String.valueOf(freePort()),
                 "ZUNVX_COMPUTE_HOST", host,
-                "ZUNVX_COMPUTE_NETWORK", "none",
+                "ZUNVX_COMPUTE_NETWORK", network,
                 "ZUNVX_ADMIN_PASSWORD", "bench"));
+        List<String> created = new ArrayList<>();
         try (AllInOne aio = AllInOne.start(config);
              DockerContainerDriver docker = new DockerContainerDriver(config.compute().dockerHost());
              KafkaConsumer<String, byte[]> events = consumer(aio.kafkaBootstrapServers())) {
             HttpClient http = HttpClient.newHttpClient();
             String token = aio.adminToken();
-
+            // The platform creates its network on start; docker-java joins the same one.
+            String dockerNetwork = network;
             List<Double> direct = new ArrayList<>();
-            for (int i = 0; i < warmup + n; i++) {
-                Container c = Container.builder().uuid(UUID.randomUUID()).name("bench").projectId("bench")
-                        .image("busybox").command(List.of("sleep", "300")).cpu(0.1).memory(32).build();
-                long t0 = System.nanoTime();
-                String id = docker.create(c, host + "-direct", "none");
-                docker.start(id);
-                long t1 = System.nanoTime();
-                if (i >= warmup) {
-                    direct.add((t1 - t0) / 1e6);
-                }
-                docker.remove(id, true);
-            }
-
             List<Double> platform = new ArrayList<>();
-            List<String> created = new ArrayList<>();
-            for (int i = 0; i < warmup + n; i++) {
-                long t0 = System.nanoTime();
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-                                URI.create("http://127.0.0.1:" + apiPort + "/v1/containers?run=true"))
-                        .header("X-Auth-Token", token).header("Content-Type", "application/json")
-                        .header("OpenStack-API-Version", "container 1.40")
-                        .POST(HttpRequest.BodyPublishers.ofString(
-                                "{\"image\":\"busybox\",\"command\":[\"sleep\",\"300\"],\"cpu\":0.1,\"memory\":32}"))
-                        .build(), HttpResponse.BodyHandlers.ofString());
-                String uuid = new JsonObject(r.body()).getString("uuid");
-                created.add(uuid);
-                long t1 = awaitRunning(events, uuid);
-                if (i >= warmup) {
-                    platform.add((t1 - t0) / 1e6);
+            try {
+                // Interleaved: one direct create+start, then one through the platform, so both see the same engine.
+                for (int i = 0; i < warmup + n; i++) {
+                    Container c = Container.builder().uuid(UUID.randomUUID()).name("bench").projectId("bench")
+                            .image("busybox").command(List.of("sleep", "300")).cpu(0.1).memory(32).build();
+                    long t0 = System.nanoTime();
+                    String id = docker.create(c, host + "-direct", dockerNetwork);
+                    docker.start(id);
+                    long t1 = System.nanoTime();
+                    docker.remove(id, true);
+                    if (i >= warmup) {
+                        direct.add((t1 - t0) / 1e6);
+                    }
+
+                    t0 = System.nanoTime();
+                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(
+                                    URI.create("http://127.0.0.1:" + apiPort + "/v1/containers?run=true"))
+                            .header("X-Auth-Token", token).header("Content-Type", "application/json")
+                            .header("OpenStack-API-Version", "container 1.40")
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"image\":\"busybox\",\"command\":"
+                                    + "[\"sleep\",\"300\"],\"cpu\":0.1,\"memory\":32}"))
+                            .build(), HttpResponse.BodyHandlers.ofString());
+                    if (r.statusCode() != 202) {
+                        throw new IllegalStateException("create answered " + r.statusCode() + ": " + r.body());
+                    }
+                    String uuid = new JsonObject(r.body()).getString("uuid");
+                    created.add(uuid);
+                    t1 = awaitRunning(events, uuid);
+                    if (i >= warmup) {
+                        platform.add((t1 - t0) / 1e6);
+                    }
                 }
-            }
-            for (String uuid : created) {
-                http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + "/v1/containers/" + uuid
-                                + "?force=true")).header("X-Auth-Token", token).DELETE().build(),
-                        HttpResponse.BodyHandlers.ofString());
+            } finally {
+                for (String uuid : created) {
+                    http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + "/v1/containers/"
+                                    + uuid + "?force=true")).header("X-Auth-Token", token).DELETE().build(),
+                            HttpResponse.BodyHandlers.ofString());
+                }
+                awaitGone(docker, host);
             }
             report("docker create+start (docker-java)", direct);
             report("zunvx POST run=true -> Running event", platform);
-            System.out.printf("added by the platform at the median: %.1f ms%n",
+            System.out.printf(Locale.ROOT, "added by the platform at the median: %.1f ms%n",
                     percentile(platform, 50) - percentile(direct, 50));
+            System.out.printf(Locale.ROOT, "ROW|%s|%d|%.1f|%.1f|%.1f|%.1f%n", network, n,
+                    percentile(direct, 50), percentile(direct, 99), percentile(platform, 50),
+                    percentile(platform, 99));
+            if (samples != null) {
+                StringBuilder out = new StringBuilder();
+                for (int i = 0; i < n; i++) {
+                    out.append(String.format(Locale.ROOT, "%.2f %.2f%n", direct.get(i), platform.get(i)));
+                }
+                Files.writeString(samples, out);
+            }
         }
     }
 
-    private static long awaitRunning(KafkaConsumer<String, byte[]> events, String uuid) {
+    /**
+     * Waits (a minute at most) until the engine holds no container of the platform's host any more, then removes
+     * whatever is left.
+     */
+    private static void awaitGone(DockerContainerDriver docker, String host) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (docker.listManaged(host).isEmpty()) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        // The platform did not get to them in time (a loaded machine): the benchmark removes its own leftovers.
+        docker.listManaged(host).forEach(o -> docker.remove(o.id(), true));
+    }
+
+    static long awaitRunning(KafkaConsumer<String, byte[]> events, String uuid) {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
             for (ConsumerRecord<String, byte[]> r : events.poll(Duration.ofMillis(5))) {
@@ -118,20 +156,20 @@ public final class CreateToRunningBench {
         throw new IllegalStateException("container " + uuid + " did not reach Running");
     }
 
-    private static void report(String what, List<Double> ms) {
-        System.out.printf("%-40s n=%d  p50=%.1f ms  p90=%.1f ms  p99=%.1f ms  mean=%.1f ms%n", what, ms.size(),
+    static void report(String what, List<Double> ms) {
+        System.out.printf(Locale.ROOT, "%-40s n=%d  p50=%.1f ms  p90=%.1f ms  p99=%.1f ms  mean=%.1f ms%n", what, ms.size(),
                 percentile(ms, 50), percentile(ms, 90), percentile(ms, 99),
                 ms.stream().mapToDouble(Double::doubleValue).average().orElse(0));
     }
 
-    private static double percentile(List<Double> values, int p) {
+    static double percentile(List<Double> values, int p) {
         List<Double> s = new ArrayList<>(values);
         Collections.sort(s);
         int i = (int) Math.ceil(p / 100.0 * s.size()) - 1;
         return s.get(Math.max(0, Math.min(i, s.size() - 1)));
     }
 
-    private static KafkaConsumer<String, byte[]> consumer(String bootstrap) {
+    static KafkaConsumer<String, byte[]> consumer(String bootstrap) {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap);
         p.put("group.id", "bench-" + UUID.randomUUID());
@@ -147,7 +185,7 @@ public final class CreateToRunningBench {
         return c;
     }
 
-    private static int freePort() throws Exception {
+    static int freePort() throws Exception {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }

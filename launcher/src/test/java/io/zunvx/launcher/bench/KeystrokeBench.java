@@ -54,6 +54,7 @@ public final class KeystrokeBench {
                 "ZUNVX_WSPROXY_PORT", String.valueOf(proxyPort),
                 "ZUNVX_WSPROXY_BASE_URL", "ws://127.0.0.1:" + proxyPort + "/",
                 "ZUNVX_COMPUTE_INTERNAL_PORT", String.valueOf(freePort()),
+                "ZUNVX_OPS_PORT", String.valueOf(freePort()),
                 "ZUNVX_COMPUTE_HOST", host,
                 "ZUNVX_COMPUTE_NETWORK", "none",
                 "ZUNVX_ADMIN_PASSWORD", "bench"));

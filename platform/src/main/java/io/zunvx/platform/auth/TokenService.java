@@ -57,9 +57,10 @@ public final class TokenService {
     private final Clock clock;
     private final JsonArray jwks;
     private final ExternalIssuer external;
+    private final VerifiedTokens verified;
 
     private TokenService(JWTAuth signer, JWTAuth verifier, String kid, String issuer, Duration ttl, Clock clock,
-                         JsonArray jwks, ExternalIssuer external) {
+                         JsonArray jwks, ExternalIssuer external, VerifiedTokens verified) {
         this.signer = signer;
         this.verifier = verifier;
         this.kid = kid;
@@ -68,6 +69,7 @@ public final class TokenService {
         this.clock = clock;
         this.jwks = jwks;
         this.external = external;
+        this.verified = verified;
     }
 
     /**
@@ -78,7 +80,7 @@ public final class TokenService {
         if (issuer != null && issuer.issuer().equals(this.issuer)) {
             throw new IllegalArgumentException("an external issuer cannot be named like this platform: " + this.issuer);
         }
-        return new TokenService(signer, verifier, kid, this.issuer, ttl, clock, jwks, issuer);
+        return new TokenService(signer, verifier, kid, this.issuer, ttl, clock, jwks, issuer, verified);
     }
 
     /** Loads the keys, creating the first one if there is none (safe when several instances start at once). */
@@ -134,7 +136,8 @@ public final class TokenService {
                     .setBuffer(r.getString("public_key")));
             jwks.add(jwk(r.getString("kid"), r.getString("public_key")));
         }
-        return new TokenService(signer, JWTAuth.create(vertx, v), kid, issuer, ttl, clock, jwks, null);
+        return new TokenService(signer, JWTAuth.create(vertx, v), kid, issuer, ttl, clock, jwks, null,
+                new VerifiedTokens(clock, VerifiedTokens.DEFAULT_MAX_ENTRIES));
     }
 
     /**
@@ -187,10 +190,18 @@ public final class TokenService {
     /**
      * Like {@link #verify}, and also says when the token was issued, its id, and whether this platform issued it
      * (rather than a trusted external issuer).
+     *
+     * <p>A token of this platform that verified before is not verified again until it expires ({@link
+     * VerifiedTokens}: its claims are signed and cannot change); what can change behind it, its account, is for the
+     * caller to check every time ({@link Verified#account()}). An external issuer's tokens are verified every time.
      */
     public Future<Verified> inspect(String token) {
         if (token == null || token.isBlank()) {
             return Future.failedFuture(unauthorized());
+        }
+        Verified known = verified.get(token);
+        if (known != null) {
+            return Future.succeededFuture(known);
         }
         if (external != null) {
             JsonObject header = part(token, 0);
@@ -217,9 +228,11 @@ public final class TokenService {
                     List<String> roles = new ArrayList<>();
                     JsonArray r = p.getJsonArray("roles", new JsonArray());
                     r.forEach(x -> roles.add(String.valueOf(x)));
-                    return Future.succeededFuture(new Verified(new Identity(sub, p.getString("name"), project,
+                    Verified v = new Verified(new Identity(sub, p.getString("name"), project,
                             p.getString("project_name"), roles, Instant.ofEpochSecond(exp)), iat,
-                            p.getString("jti"), true, LOCAL_ACCOUNT.equals(p.getValue(ACCOUNT_CLAIM))));
+                            p.getString("jti"), true, LOCAL_ACCOUNT.equals(p.getValue(ACCOUNT_CLAIM)));
+                    verified.put(token, v);
+                    return Future.succeededFuture(v);
                 });
     }
 

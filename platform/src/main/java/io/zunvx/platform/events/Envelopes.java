@@ -10,6 +10,7 @@ import io.zunvx.model.ContainerEvent;
 import io.zunvx.model.HostImage;
 import io.zunvx.model.ImageCommand;
 import io.zunvx.model.Topics;
+import io.zunvx.model.VolumeCommand;
 import io.zunvx.platform.outbox.OutboxMessage;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -131,6 +132,26 @@ public final class Envelopes {
             throw ex;
         } catch (RuntimeException ex) {
             throw new IllegalArgumentException("not an image command: " + ex.getMessage(), ex);
+        }
+    }
+
+    /** A volume command for {@code topic} (a compute topic), keyed by the volume uuid. */
+    public static OutboxMessage volumeCommand(String topic, VolumeCommand c) {
+        return command(topic, c.uuid().toString(), c.type(), VolumeCommand.toFields(c));
+    }
+
+    /**
+     * The volume command a received CloudEvent carries.
+     *
+     * @throws IllegalArgumentException if the type is not a volume command's or the data is not a valid command
+     */
+    public static VolumeCommand volumeCommand(CloudEvent e) {
+        try {
+            return VolumeCommand.fromFields(e.getType(), data(e).getMap());
+        } catch (IllegalArgumentException ex) {
+            throw ex;
+        } catch (RuntimeException ex) {
+            throw new IllegalArgumentException("not a volume command: " + ex.getMessage(), ex);
         }
     }
 

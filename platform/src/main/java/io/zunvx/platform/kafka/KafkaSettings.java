@@ -21,6 +21,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *                         tell processes apart
  */
 public record KafkaSettings(String bootstrapServers, String clientIdPrefix) {
+    /** The largest record a producer sends, serialized and before compression (1 MiB). */
+    public static final int MAX_RECORD_BYTES = 1024 * 1024;
+
     public KafkaSettings {
         if (bootstrapServers == null || bootstrapServers.isBlank()) {
             throw new IllegalArgumentException("bootstrap servers must be set");
@@ -47,6 +50,12 @@ public record KafkaSettings(String bootstrapServers, String clientIdPrefix) {
         c.put(ProducerConfig.LINGER_MS_CONFIG, "0");
         // A send to a missing topic waits this long for metadata before failing.
         c.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "30000");
+        // Set on purpose rather than inherited: a record (an event with its container, whose fields the API bounds
+        // by its 1 MiB body limit) may be up to 1 MiB serialized, what a broker with default settings accepts
+        // (message.max.bytes). A larger one is refused here, before it is sent; the outbox relay dead-letters it.
+        c.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(MAX_RECORD_BYTES));
+        // Events are JSON: lz4 shrinks them several times at little CPU cost.
+        c.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         return c;
     }
 

@@ -12,28 +12,22 @@ import io.zunvx.model.Topics;
 import io.zunvx.platform.concurrent.Blocking;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.ArrayDeque;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -50,23 +44,32 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An at-least-once consumer of CloudEvents for one consumer group.
+ * An at-least-once consumer of CloudEvents for one consumer group, without head-of-line blocking.
  *
- * <p>The loop polls a batch, groups its records by key and hands them to the handler: records of one key strictly one
- * after another in offset order, different keys concurrently. Once every record of the batch is settled it commits
- * the batch's offsets and polls again, so an offset is committed only after the handler's Future for that record
- * (and every earlier one in its partition) succeeded.
+ * <p>The loop polls continuously. Each record joins the queue of its key (records without a key use their
+ * partition as the key): the handler sees the records of one key strictly one after another in offset order, and
+ * different keys concurrently, so a slow record holds back only the later records of its own key. Polling goes on
+ * while handlers run; what is in flight (records polled and not yet settled) is bounded by
+ * {@link Options#maxInFlight()}: at the bound the loop pauses its partitions (it keeps polling, so it stays in the
+ * group) and resumes them once half of that has settled. One poll may overshoot the bound by up to
+ * {@link Options#maxPollRecords()} records.
+ *
+ * <p>A record is settled when its handler's Future succeeded or it went to the dead-letter topic. Per partition the
+ * loop commits only up to its lowest unsettled offset, so a committed offset never passes a record whose handler is
+ * still running, even when later records of other keys in that partition are done. Commits are written between
+ * polls, at most {@link Options#pollTimeout()} after a record settles.
  *
  * <p>A failed handler Future is retried with exponential backoff; after the last attempt the record goes to the
  * dead-letter topic with the reason and its origin in headers ({@value #DLQ_REASON}, {@value #DLQ_TOPIC},
- * {@value #DLQ_PARTITION}, {@value #DLQ_OFFSET}) and the loop moves on. Records that are not CloudEvents go to the
- * dead-letter topic at once. If even the dead-letter write fails, the record is not committed and is read again.
+ * {@value #DLQ_PARTITION}, {@value #DLQ_OFFSET}) and its key moves on. Records that are not CloudEvents go to the
+ * dead-letter topic at once. If even the dead-letter write fails, it is tried again (at the longest backoff) for as
+ * long as the loop owns the partition; the record stays uncommitted meanwhile and its key waits.
  *
  * <p>The handler is called on the loop's Vert.x context (the one {@link #start()} was called on, or a new event-loop
  * context) and must not block it. Handlers must be idempotent: after a crash, a rebalance or a stop with a handler
- * still running, records are delivered again. Their Futures must complete in bounded time: a key waits for its
- * previous record, and a batch still running after the consumer's {@code max.poll.interval.ms} (5 minutes) costs the
- * loop its partitions, whose records then go to another member again.
+ * still running, records are delivered again (a redelivered record waits behind the copy still running here). Their
+ * Futures should complete in bounded time: a key waits for its previous record, and the partition's commit waits
+ * for its oldest unsettled record.
  */
 public final class RecordLoop {
     /** Dead-letter header: why the record could not be handled. */
@@ -87,20 +90,22 @@ public final class RecordLoop {
     /**
      * Tuning of a loop.
      *
-     * @param maxPollRecords  records per batch (bounds the records in flight)
+     * @param maxPollRecords  records one poll returns at most
+     * @param maxInFlight     records polled and not yet settled at which the loop pauses its partitions
      * @param attempts        handler calls per record before it is dead-lettered (at least 1)
      * @param firstBackoff    pause after the first failure; doubled after each further one
      * @param maxBackoff      longest pause between attempts
      * @param pollTimeout     how long one poll waits for records
-     * @param stopTimeout     how long {@link #stop()} waits for the batch in flight before committing what is done
+     * @param stopTimeout     how long {@link #stop()} waits for running handlers before committing what is done
      * @param deadLetterTopic where records that cannot be handled go
+     * @param fromLatest      whether a new group starts at the end of its topics
      */
-    public record Options(int maxPollRecords, int attempts, Duration firstBackoff, Duration maxBackoff,
-                          Duration pollTimeout, Duration stopTimeout, String deadLetterTopic,
+    public record Options(int maxPollRecords, int maxInFlight, int attempts, Duration firstBackoff,
+                          Duration maxBackoff, Duration pollTimeout, Duration stopTimeout, String deadLetterTopic,
                           boolean fromLatest) {
         public Options {
-            if (maxPollRecords < 1 || attempts < 1) {
-                throw new IllegalArgumentException("maxPollRecords and attempts must be positive");
+            if (maxPollRecords < 1 || maxInFlight < 1 || attempts < 1) {
+                throw new IllegalArgumentException("maxPollRecords, maxInFlight and attempts must be positive");
             }
             if (firstBackoff.toMillis() < 1 || maxBackoff.compareTo(firstBackoff) < 0) {
                 throw new IllegalArgumentException("backoff must be at least 1 ms and max >= first");
@@ -111,31 +116,43 @@ public final class RecordLoop {
             Objects.requireNonNull(deadLetterTopic, "deadLetterTopic");
         }
 
-        /** 200 records per batch, 3 attempts backing off 100 ms to 1 s, 10 s to stop, {@link Topics#DEAD_LETTER}. */
+        /**
+         * 200 records per poll, 1000 in flight, 3 attempts backing off 100 ms to 1 s, 10 s to stop,
+         * {@link Topics#DEAD_LETTER}.
+         */
         public static Options defaults() {
-            return new Options(200, 3, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofMillis(500),
+            return new Options(200, 1000, 3, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofMillis(500),
                     Duration.ofSeconds(10), Topics.DEAD_LETTER, false);
         }
 
         public Options withMaxPollRecords(int n) {
-            return new Options(n, attempts, firstBackoff, maxBackoff, pollTimeout, stopTimeout, deadLetterTopic, fromLatest);
+            return new Options(n, maxInFlight, attempts, firstBackoff, maxBackoff, pollTimeout, stopTimeout,
+                    deadLetterTopic, fromLatest);
+        }
+
+        public Options withMaxInFlight(int n) {
+            return new Options(maxPollRecords, n, attempts, firstBackoff, maxBackoff, pollTimeout, stopTimeout,
+                    deadLetterTopic, fromLatest);
         }
 
         public Options withAttempts(int n) {
-            return new Options(maxPollRecords, n, firstBackoff, maxBackoff, pollTimeout, stopTimeout, deadLetterTopic, fromLatest);
+            return new Options(maxPollRecords, maxInFlight, n, firstBackoff, maxBackoff, pollTimeout, stopTimeout,
+                    deadLetterTopic, fromLatest);
         }
 
         public Options withBackoff(Duration first, Duration max) {
-            return new Options(maxPollRecords, attempts, first, max, pollTimeout, stopTimeout, deadLetterTopic, fromLatest);
+            return new Options(maxPollRecords, maxInFlight, attempts, first, max, pollTimeout, stopTimeout,
+                    deadLetterTopic, fromLatest);
         }
 
         public Options withStopTimeout(Duration d) {
-            return new Options(maxPollRecords, attempts, firstBackoff, maxBackoff, pollTimeout, d, deadLetterTopic, fromLatest);
+            return new Options(maxPollRecords, maxInFlight, attempts, firstBackoff, maxBackoff, pollTimeout, d,
+                    deadLetterTopic, fromLatest);
         }
 
         public Options withDeadLetterTopic(String topic) {
-            return new Options(maxPollRecords, attempts, firstBackoff, maxBackoff, pollTimeout, stopTimeout, topic,
-                    fromLatest);
+            return new Options(maxPollRecords, maxInFlight, attempts, firstBackoff, maxBackoff, pollTimeout,
+                    stopTimeout, topic, fromLatest);
         }
 
         /**
@@ -143,8 +160,8 @@ public final class RecordLoop {
          * state from the database first and only need what happens next.
          */
         public Options startingAtLatest() {
-            return new Options(maxPollRecords, attempts, firstBackoff, maxBackoff, pollTimeout, stopTimeout,
-                    deadLetterTopic, true);
+            return new Options(maxPollRecords, maxInFlight, attempts, firstBackoff, maxBackoff, pollTimeout,
+                    stopTimeout, deadLetterTopic, true);
         }
     }
 
@@ -166,10 +183,20 @@ public final class RecordLoop {
     private State state = State.NEW;
     private KafkaReadStream<String, byte[]> consumer;
     private KafkaWriteStream<String, byte[]> deadLetters;
-    private final Set<TopicPartition> owned = new HashSet<>();
+    /** The partitions this member owns, each with its records in flight. */
+    private final Map<TopicPartition, Partition> partitions = new HashMap<>();
+    /** Per ordering key, its records in flight in offset order; the head is in the handler. */
+    private final Map<Object, ArrayDeque<InFlight>> keys = new HashMap<>();
     private final Map<TopicPartition, OffsetAndMetadata> uncommitted = new HashMap<>();
-    private Batch current;
+    /** Records polled and neither settled nor dropped: the sum of the key queues' sizes. */
+    private int held;
+    /** A poll cycle (poll, flow control, commit) is under way. */
+    private boolean polling;
+    private boolean paused;
     private long stopTimer = -1;
+    // Copies for observers on other threads.
+    private volatile int heldSeen;
+    private volatile boolean pausedSeen;
 
     private RecordLoop(Vertx vertx, KafkaSettings settings, String groupId, Set<String> topics, Pattern pattern,
                        Options options, Function<Consumed, Future<Void>> handler) {
@@ -244,8 +271,9 @@ public final class RecordLoop {
     }
 
     /**
-     * Stops polling, waits (at most {@link Options#stopTimeout()}) for the batch in flight, commits what was handled
-     * and closes the clients. Records whose handler had not finished are delivered again to the group's next member.
+     * Stops polling, drops the records still waiting for their key, waits (at most {@link Options#stopTimeout()}) for
+     * the handlers running, commits what was settled and closes the clients. Records not settled are delivered again
+     * to the group's next member.
      */
     public Future<Void> stop() {
         Context ctx = context;
@@ -263,12 +291,14 @@ public final class RecordLoop {
                 case STARTING -> state = State.STOPPING;
                 case RUNNING -> {
                     state = State.STOPPING;
+                    dropWaiting();
                     stopTimer = vertx.setTimer(options.stopTimeout().toMillis(), t -> {
                         stopTimer = -1;
                         LOG.warn("consumer group {}: handlers still running after {}; committing what is done",
                                 groupId, options.stopTimeout());
                         finishStop();
                     });
+                    maybeFinishStop();
                 }
                 default -> {
                 }
@@ -283,7 +313,8 @@ public final class RecordLoop {
         Map<String, Object> consumerConfig = new HashMap<>(settings.consumerConfig(groupId));
         consumerConfig.put(CommonClientConfigs.CLIENT_ID_CONFIG, consumerConfig.get(CommonClientConfigs.CLIENT_ID_CONFIG)
                 + "-" + n);
-        consumerConfig.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(options.maxPollRecords()));
+        consumerConfig.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                String.valueOf(Math.min(options.maxPollRecords(), options.maxInFlight())));
         if (options.fromLatest()) {
             consumerConfig.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
         }
@@ -308,73 +339,179 @@ public final class RecordLoop {
                 });
     }
 
-    private void assigned(Set<TopicPartition> partitions) {
-        owned.addAll(partitions);
-        LOG.debug("consumer group {} assigned {}", groupId, partitions);
+    private void assigned(Set<TopicPartition> assigned) {
+        for (TopicPartition tp : assigned) {
+            partitions.computeIfAbsent(tp, k -> new Partition());
+        }
+        if (paused && consumer != null) {
+            // A rebalance hands partitions over unpaused.
+            consumer.pause(assigned).onFailure(e -> LOG.warn("consumer group {}: pause {} failed: {}", groupId,
+                    assigned, e.toString()));
+        }
+        LOG.debug("consumer group {} assigned {}", groupId, assigned);
     }
 
-    private void revoked(Set<TopicPartition> partitions) {
-        owned.removeAll(partitions);
-        // Committing for them once the group has handed them to another member could move its offsets backwards.
-        uncommitted.keySet().removeAll(partitions);
-        LOG.debug("consumer group {} revoked {}", groupId, partitions);
+    private void revoked(Set<TopicPartition> revoked) {
+        for (TopicPartition tp : revoked) {
+            Partition p = partitions.remove(tp);
+            if (p != null) {
+                p.revoked = true;
+            }
+        }
+        // Their new owner reads again from the committed offset: records not started here are left to it, and
+        // handlers running here finish but are not committed (that could move the new owner's offsets backwards).
+        dropWaiting(f -> f.partition.revoked);
+        uncommitted.keySet().removeAll(revoked);
+        LOG.debug("consumer group {} revoked {}", groupId, revoked);
     }
 
+    /** One poll cycle: poll, queue the records by key, pause or resume, commit what settled; then again. */
     private void pollNext() {
         if (state != State.RUNNING) {
-            finishStop();
+            polling = false;
+            maybeFinishStop();
             return;
         }
+        polling = true;
         consumer.poll(options.pollTimeout()).onComplete(ar -> {
             if (state != State.RUNNING) {
                 // Records polled while stopping are left uncommitted for the group's next owner.
-                finishStop();
+                pollNext();
             } else if (ar.failed()) {
                 LOG.warn("consumer group {} poll failed: {}", groupId, ar.cause().toString());
                 vertx.setTimer(POLL_FAILURE_PAUSE_MS, t -> pollNext());
-            } else if (ar.result().isEmpty()) {
-                // Retries offsets an earlier commit could not write.
-                commit(Map.of()).onComplete(v -> pollNext());
             } else {
-                Batch batch = new Batch(ar.result());
-                current = batch;
-                runBatch(batch).onComplete(v -> afterBatch(batch));
+                ar.result().forEach(this::accept);
+                // With nothing new, the commit still retries offsets an earlier one could not write.
+                flowControl().compose(v -> commit(settledOffsets())).onComplete(v -> pollNext());
             }
         });
     }
 
-    private void afterBatch(Batch batch) {
-        if (state == State.CLOSING || state == State.CLOSED) {
-            return;
+    private void accept(ConsumerRecord<String, byte[]> r) {
+        TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+        InFlight f = new InFlight(r, partitions.computeIfAbsent(tp, k -> new Partition()));
+        f.partition.records.addLast(f);
+        // Records without a key keep their partition's order.
+        Object orderingKey = r.key() != null ? r.key() : tp;
+        ArrayDeque<InFlight> queue = keys.computeIfAbsent(orderingKey, k -> new ArrayDeque<>());
+        queue.addLast(f);
+        held(+1);
+        if (queue.size() == 1) {
+            runHead(orderingKey, queue);
         }
-        current = null;
-        Future<Void> rewind = state == State.RUNNING ? rewind(batch.unfinished()) : Future.succeededFuture();
-        rewind.compose(v -> commit(batch.committable())).onComplete(v -> pollNext());
     }
 
-    private Future<Void> runBatch(Batch batch) {
-        Map<Object, List<ConsumerRecord<String, byte[]>>> byKey = new LinkedHashMap<>();
-        for (ConsumerRecord<String, byte[]> r : batch.records) {
-            // Records without a key keep their partition's order.
-            Object orderingKey = r.key() != null ? r.key() : new TopicPartition(r.topic(), r.partition());
-            byKey.computeIfAbsent(orderingKey, k -> new ArrayList<>()).add(r);
-        }
-        List<Future<Void>> chains = new ArrayList<>(byKey.size());
-        for (List<ConsumerRecord<String, byte[]>> sameKey : byKey.values()) {
-            Future<Void> chain = Future.succeededFuture();
-            for (ConsumerRecord<String, byte[]> r : sameKey) {
-                // A record that could not be settled stops its key: later ones must not overtake it.
-                chain = chain.compose(v -> process(r).map(x -> {
-                    batch.settled(r);
-                    return null;
-                }));
+    /** Hands the head of a key's queue to the handler; when it is done, the next one of that key. */
+    private void runHead(Object orderingKey, ArrayDeque<InFlight> queue) {
+        InFlight f = queue.peekFirst();
+        process(f).onComplete(ar -> {
+            if (ar.succeeded()) {
+                settle(f);
+            } else if (state == State.RUNNING && !f.partition.revoked) {
+                // Later records of the key must not overtake one that could not be settled.
+                LOG.warn("consumer group {}: {}-{}@{} not settled ({}); trying it again", groupId, f.record.topic(),
+                        f.record.partition(), f.record.offset(), ar.cause().toString());
+                vertx.setTimer(options.maxBackoff().toMillis(), t -> runHead(orderingKey, queue));
+                return;
             }
-            chains.add(chain);
-        }
-        return Future.join(chains).<Void>mapEmpty().otherwiseEmpty();
+            queue.pollFirst();
+            held(-1);
+            if (state != State.RUNNING) {
+                held(-queue.size());
+                queue.clear();
+            }
+            if (queue.isEmpty()) {
+                keys.remove(orderingKey);
+                maybeFinishStop();
+            } else {
+                runHead(orderingKey, queue);
+            }
+        });
     }
 
-    private Future<Void> process(ConsumerRecord<String, byte[]> r) {
+    private void settle(InFlight f) {
+        f.settled = true;
+        Partition p = f.partition;
+        InFlight last = null;
+        while (!p.records.isEmpty() && p.records.peekFirst().settled) {
+            last = p.records.pollFirst();
+        }
+        if (last != null && !p.revoked) {
+            p.commitAt = new OffsetAndMetadata(last.record.offset() + 1, last.record.leaderEpoch(), "");
+        }
+    }
+
+    /** Per owned partition whose lowest unsettled offset moved since the last call, that offset. */
+    private Map<TopicPartition, OffsetAndMetadata> settledOffsets() {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        partitions.forEach((tp, p) -> {
+            if (p.commitAt != null) {
+                offsets.put(tp, p.commitAt);
+                p.commitAt = null;
+            }
+        });
+        return offsets;
+    }
+
+    /** Pauses every owned partition at {@link Options#maxInFlight()}, resumes them at half of it. */
+    private Future<Void> flowControl() {
+        if (!paused && held >= options.maxInFlight()) {
+            return setPaused(true);
+        }
+        if (paused && held <= options.maxInFlight() / 2) {
+            return setPaused(false);
+        }
+        return Future.succeededFuture();
+    }
+
+    private Future<Void> setPaused(boolean pause) {
+        paused = pause;
+        pausedSeen = pause;
+        String what = pause ? "pause" : "resume";
+        LOG.debug("consumer group {}: {} records in flight, {}", groupId, held, what);
+        Set<TopicPartition> all = Set.copyOf(partitions.keySet());
+        return (pause ? consumer.pause(all) : consumer.resume(all)).otherwise(e -> {
+            LOG.warn("consumer group {}: {} failed: {}", groupId, what, e.toString());
+            return null;
+        });
+    }
+
+    /** Drops every record still waiting behind its key's head (at stop). */
+    private void dropWaiting() {
+        dropWaiting(f -> true);
+    }
+
+    private void dropWaiting(Predicate<InFlight> which) {
+        for (ArrayDeque<InFlight> queue : keys.values()) {
+            // The head is in the handler; only those behind it wait.
+            InFlight head = queue.pollFirst();
+            int before = queue.size();
+            queue.removeIf(which);
+            held(queue.size() - before);
+            if (head != null) {
+                queue.addFirst(head);
+            }
+        }
+    }
+
+    private void held(int delta) {
+        held += delta;
+        heldSeen = held;
+    }
+
+    /** Records polled and not yet settled, as last seen on the loop's context (for tests and metrics). */
+    int inFlight() {
+        return heldSeen;
+    }
+
+    /** Whether the loop has paused its partitions because {@link Options#maxInFlight()} was reached. */
+    boolean paused() {
+        return pausedSeen;
+    }
+
+    private Future<Void> process(InFlight f) {
+        ConsumerRecord<String, byte[]> r = f.record;
         if (!active()) {
             return Future.failedFuture(new IllegalStateException("record loop closed"));
         }
@@ -387,13 +524,14 @@ public final class RecordLoop {
         } catch (RuntimeException e) {
             LOG.warn("consumer group {}: {}-{}@{} is not a CloudEvent ({}); dead-lettering it", groupId, r.topic(),
                     r.partition(), r.offset(), e.toString());
-            return deadLetter(r, "undecodable CloudEvent: " + describe(e));
+            return deadLetter(f, "undecodable CloudEvent: " + describe(e));
         }
         Consumed consumed = new Consumed(r.topic(), r.partition(), r.offset(), r.key(), event);
-        return attempt(consumed, r, 1, options.firstBackoff().toMillis());
+        return attempt(consumed, f, 1, options.firstBackoff().toMillis());
     }
 
-    private Future<Void> attempt(Consumed consumed, ConsumerRecord<String, byte[]> r, int attempt, long backoffMs) {
+    private Future<Void> attempt(Consumed consumed, InFlight f, int attempt, long backoffMs) {
+        ConsumerRecord<String, byte[]> r = f.record;
         if (!active()) {
             return Future.failedFuture(new IllegalStateException("record loop closed"));
         }
@@ -404,13 +542,13 @@ public final class RecordLoop {
             if (attempt >= options.attempts()) {
                 LOG.warn("consumer group {}: handler failed {} time(s) on {}-{}@{} ({}); dead-lettering it", groupId,
                         attempt, r.topic(), r.partition(), r.offset(), err.toString());
-                return deadLetter(r, "handler failed " + attempt + " time(s): " + describe(err));
+                return deadLetter(f, "handler failed " + attempt + " time(s): " + describe(err));
             }
             LOG.debug("consumer group {}: handler failed on {}-{}@{}, retrying in {} ms", groupId, r.topic(),
                     r.partition(), r.offset(), backoffMs, err);
             long next = Math.min(backoffMs * 2, options.maxBackoff().toMillis());
             return vertx.timer(backoffMs, TimeUnit.MILLISECONDS)
-                    .compose(v -> attempt(consumed, r, attempt + 1, next));
+                    .compose(v -> attempt(consumed, f, attempt + 1, next));
         });
     }
 
@@ -431,7 +569,8 @@ public final class RecordLoop {
         return onContext.future();
     }
 
-    private Future<Void> deadLetter(ConsumerRecord<String, byte[]> r, String reason) {
+    private Future<Void> deadLetter(InFlight f, String reason) {
+        ConsumerRecord<String, byte[]> r = f.record;
         RecordHeaders headers = new RecordHeaders();
         for (Header h : r.headers()) {
             if (!h.key().startsWith(DLQ_HEADER_PREFIX)) {
@@ -445,32 +584,26 @@ public final class RecordLoop {
         headers.add(DLQ_OFFSET, utf8(String.valueOf(r.offset())));
         ProducerRecord<String, byte[]> out = new ProducerRecord<>(options.deadLetterTopic(), null, r.key(), r.value(),
                 headers);
-        return sendDeadLetter(out, 1, options.firstBackoff().toMillis());
+        return sendDeadLetter(f, out, 1, options.firstBackoff().toMillis());
     }
 
-    private Future<Void> sendDeadLetter(ProducerRecord<String, byte[]> out, int attempt, long backoffMs) {
+    /** Tries the dead-letter write until it succeeds, for as long as the loop runs and owns the partition. */
+    private Future<Void> sendDeadLetter(InFlight f, ProducerRecord<String, byte[]> out, int attempt,
+                                        long backoffMs) {
         return deadLetters.send(out).<Void>mapEmpty().recover(err -> {
-            if (!active() || attempt >= options.attempts()) {
+            if (state != State.RUNNING || f.partition.revoked) {
                 LOG.error("consumer group {}: could not write to {} ({}); the record will be read again", groupId,
                         out.topic(), err.toString());
                 return Future.failedFuture(err);
             }
+            if (attempt == options.attempts()) {
+                LOG.error("consumer group {}: could not write to {} ({}); trying again every {} ms", groupId,
+                        out.topic(), err.toString(), options.maxBackoff().toMillis());
+            }
             long next = Math.min(backoffMs * 2, options.maxBackoff().toMillis());
             return vertx.timer(backoffMs, TimeUnit.MILLISECONDS)
-                    .compose(v -> sendDeadLetter(out, attempt + 1, next));
+                    .compose(v -> sendDeadLetter(f, out, attempt + 1, next));
         });
-    }
-
-    /** Moves partitions with unsettled records back to the first of them, so the next poll reads them again. */
-    private Future<Void> rewind(Map<TopicPartition, Long> firstUnsettled) {
-        List<Future<Void>> seeks = new ArrayList<>();
-        firstUnsettled.forEach((tp, offset) -> {
-            if (owned.contains(tp)) {
-                seeks.add(consumer.seek(tp, offset).onFailure(e -> LOG.warn("consumer group {}: seek {} to {} failed: {}",
-                        groupId, tp, offset, e.toString())));
-            }
-        });
-        return Future.join(seeks).<Void>mapEmpty().otherwiseEmpty();
     }
 
     /**
@@ -480,7 +613,7 @@ public final class RecordLoop {
      */
     private Future<Void> commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
         offsets.forEach((tp, o) -> uncommitted.merge(tp, o, (a, b) -> a.offset() >= b.offset() ? a : b));
-        uncommitted.keySet().retainAll(owned);
+        uncommitted.keySet().retainAll(partitions.keySet());
         if (uncommitted.isEmpty()) {
             return Future.succeededFuture();
         }
@@ -506,9 +639,7 @@ public final class RecordLoop {
             vertx.cancelTimer(stopTimer);
             stopTimer = -1;
         }
-        Map<TopicPartition, OffsetAndMetadata> done = current == null ? Map.of() : current.committable();
-        current = null;
-        Future<Void> commit = consumer == null ? Future.<Void>succeededFuture() : commit(done);
+        Future<Void> commit = consumer == null ? Future.<Void>succeededFuture() : commit(settledOffsets());
         commit.eventually(() -> consumer == null ? Future.<Void>succeededFuture() : consumer.close())
                 .eventually(() -> deadLetters == null ? Future.<Void>succeededFuture() : deadLetters.close())
                 .onComplete(ar -> {
@@ -520,7 +651,14 @@ public final class RecordLoop {
                 });
     }
 
-    /** Running, or stopping while the batch in flight finishes. */
+    /** Stopping once no poll cycle and no handler runs any more. */
+    private void maybeFinishStop() {
+        if (state == State.STOPPING && !polling && keys.isEmpty()) {
+            finishStop();
+        }
+    }
+
+    /** Running, or stopping while the handlers in flight finish. */
     private boolean active() {
         return state == State.RUNNING || state == State.STOPPING;
     }
@@ -535,55 +673,22 @@ public final class RecordLoop {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    /** One poll's records and which of them are settled (handled, or dead-lettered). */
-    private static final class Batch {
-        final List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-        private final Map<TopicPartition, List<ConsumerRecord<String, byte[]>>> byPartition = new LinkedHashMap<>();
-        private final Set<ConsumerRecord<String, byte[]>> settled = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** An owned partition: its records in flight in offset order, and the offset to commit next. */
+    private static final class Partition {
+        final ArrayDeque<InFlight> records = new ArrayDeque<>();
+        OffsetAndMetadata commitAt;
+        boolean revoked;
+    }
 
-        Batch(ConsumerRecords<String, byte[]> polled) {
-            for (TopicPartition tp : polled.partitions()) {
-                List<ConsumerRecord<String, byte[]>> inPartition = polled.records(tp);
-                byPartition.put(tp, inPartition);
-                records.addAll(inPartition);
-            }
-        }
+    /** A polled record until it is settled (handled, or dead-lettered) or dropped. */
+    private static final class InFlight {
+        final ConsumerRecord<String, byte[]> record;
+        final Partition partition;
+        boolean settled;
 
-        void settled(ConsumerRecord<String, byte[]> r) {
-            settled.add(r);
-        }
-
-        /** Per partition, the offset after the unbroken run of settled records from the batch's start. */
-        Map<TopicPartition, OffsetAndMetadata> committable() {
-            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-            byPartition.forEach((tp, inPartition) -> {
-                ConsumerRecord<String, byte[]> last = null;
-                for (ConsumerRecord<String, byte[]> r : inPartition) {
-                    if (!settled.contains(r)) {
-                        break;
-                    }
-                    last = r;
-                }
-                if (last != null) {
-                    Optional<Integer> epoch = last.leaderEpoch();
-                    offsets.put(tp, new OffsetAndMetadata(last.offset() + 1, epoch, ""));
-                }
-            });
-            return offsets;
-        }
-
-        /** Per partition with an unsettled record, the offset of the first one. */
-        Map<TopicPartition, Long> unfinished() {
-            Map<TopicPartition, Long> offsets = new HashMap<>();
-            byPartition.forEach((tp, inPartition) -> {
-                for (ConsumerRecord<String, byte[]> r : inPartition) {
-                    if (!settled.contains(r)) {
-                        offsets.put(tp, r.offset());
-                        break;
-                    }
-                }
-            });
-            return offsets;
+        InFlight(ConsumerRecord<String, byte[]> record, Partition partition) {
+            this.record = record;
+            this.partition = partition;
         }
     }
 }

@@ -17,6 +17,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.SerializationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,12 +32,27 @@ import org.slf4j.LoggerFactory;
  * dedicated connection so it is released the moment that connection dies. The active relay drains when PostgreSQL
  * notifies it of a commit to the outbox ({@code LISTEN zunvx_outbox}), so there is no polling delay between a commit
  * and its publication. A slow safety sweep covers notifications lost while the listening connection reconnects.
+ *
+ * <p>A row Kafka refuses for good (larger than the producer's {@code max.request.size}, an invalid topic, a record
+ * the broker rejects) is moved to {@code outbox_dead_letters} with the reason, in the transaction that deletes what
+ * was published, so it never holds back the rows behind it, not even those of its own key. Any other failure
+ * (Kafka unreachable, a leader moving) keeps the row and the later rows of its key, and the relay tries again.
  */
 public final class OutboxRelay extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
     /** Advisory lock key ("zunvx" in ASCII). */
     static final long LOCK_KEY = 0x7a756e7678L;
     private static final int BATCH = 500;
+    private static final int MAX_REASON_LENGTH = 2000;
+    private static final String MOVE_TO_DEAD_LETTERS = """
+            WITH refused(id, reason) AS (SELECT * FROM unnest($1::bigint[], $2::text[])),
+                 moved AS (DELETE FROM outbox o USING refused r WHERE o.id = r.id
+                           RETURNING o.id, o.message_id, o.topic, o.key, o.type, o.subject, o.sequence, o.data,
+                                     o.created_at, r.reason)
+            INSERT INTO outbox_dead_letters (id, message_id, topic, key, type, subject, sequence, data, created_at,
+                                             reason)
+            SELECT id, message_id, topic, key, type, subject, sequence, data, created_at, reason FROM moved
+            ON CONFLICT (id) DO NOTHING""";
 
     private final Database database;
     private final EventPublisher publisher;
@@ -159,11 +179,18 @@ public final class OutboxRelay extends VerticleBase {
                         // Delete what was published, except rows of a key with an earlier failure in this batch:
                         // those are sent again after it, so that key's order holds (consumers drop duplicates).
                         List<Long> done = new ArrayList<>();
+                        List<Long> dead = new ArrayList<>();
+                        List<String> reasons = new ArrayList<>();
                         Set<String> blocked = new HashSet<>();
                         Throwable firstFailure = null;
                         for (int i = 0; i < ids.size(); i++) {
                             if (sends.get(i).succeeded() && !blocked.contains(keys.get(i))) {
                                 done.add(ids.get(i));
+                            } else if (sends.get(i).failed() && refusedForGood(sends.get(i).cause())) {
+                                dead.add(ids.get(i));
+                                reasons.add(describe(sends.get(i).cause()));
+                                LOG.error("outbox row {} ({}) refused by Kafka: {}; moved to outbox_dead_letters",
+                                        ids.get(i), keys.get(i), reasons.getLast());
                             } else {
                                 blocked.add(keys.get(i));
                                 if (firstFailure == null && sends.get(i).failed()) {
@@ -172,9 +199,7 @@ public final class OutboxRelay extends VerticleBase {
                             }
                         }
                         Throwable failure = firstFailure;
-                        Future<Integer> deleted = done.isEmpty() ? Future.succeededFuture(0)
-                                : pool.preparedQuery("DELETE FROM outbox WHERE id = ANY($1)")
-                                        .execute(Tuple.of(done.toArray(Long[]::new))).map(done.size());
+                        Future<Integer> deleted = settle(done, dead, reasons);
                         return failure == null ? deleted : deleted.compose(n -> {
                             published += n;
                             return Future.failedFuture(failure);
@@ -193,6 +218,37 @@ public final class OutboxRelay extends VerticleBase {
                         }
                     }
                 });
+    }
+
+    /** Deletes the published rows and moves the refused ones to the dead letters, in one transaction. */
+    private Future<Integer> settle(List<Long> done, List<Long> dead, List<String> reasons) {
+        if (done.isEmpty() && dead.isEmpty()) {
+            return Future.succeededFuture(0);
+        }
+        return pool.withTransaction(conn -> conn.preparedQuery("DELETE FROM outbox WHERE id = ANY($1)")
+                .execute(Tuple.of(done.toArray(Long[]::new)))
+                .compose(v -> dead.isEmpty() ? Future.<Void>succeededFuture()
+                        : conn.preparedQuery(MOVE_TO_DEAD_LETTERS).execute(Tuple.tuple()
+                                .addArrayOfLong(dead.toArray(Long[]::new))
+                                .addArrayOfString(reasons.toArray(String[]::new))).<Void>mapEmpty())
+                .map(done.size()));
+    }
+
+    /**
+     * Whether Kafka refused the record for a reason that a retry cannot change. Failures to reach Kafka, a missing
+     * topic or a missing right are not: those are fixed outside the row, and the row waits.
+     */
+    static boolean refusedForGood(Throwable cause) {
+        return cause instanceof RecordTooLargeException
+                || cause instanceof RecordBatchTooLargeException
+                || cause instanceof InvalidTopicException
+                || cause instanceof InvalidRecordException
+                || cause instanceof SerializationException;
+    }
+
+    private static String describe(Throwable e) {
+        String text = e.getClass().getSimpleName() + ": " + e.getMessage();
+        return text.length() > MAX_REASON_LENGTH ? text.substring(0, MAX_REASON_LENGTH) : text;
     }
 
     private Future<Void> sleep(long ms) {

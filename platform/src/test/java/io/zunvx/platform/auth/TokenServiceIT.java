@@ -263,6 +263,26 @@ class TokenServiceIT {
     }
 
     @Test
+    void aTokenVerifiedBeforeLendsNothingToATamperedCopy() {
+        // GIVEN a member's token verified once (so remembered as verified)
+        TokenService tokens = load(freshPool(), ISSUER, Clock.systemUTC());
+        String genuine = tokens.issue(ALICE).value();
+        Identity first = await(tokens.verify(genuine));
+
+        // WHEN it is verified again, and a copy with admin claims under the same signature is offered
+        String[] parts = genuine.split("\\.");
+        JsonObject claims = new JsonObject(new String(Base64.getUrlDecoder().decode(parts[1]),
+                StandardCharsets.UTF_8)).put("roles", new JsonArray().add("admin"));
+        String tampered = parts[0] + "." + b64(claims.encode()) + "." + parts[2];
+
+        // THEN the genuine token gives the same caller, the copy is refused, and another token is its own
+        assertEquals(first, await(tokens.verify(genuine)));
+        assertUnauthorized(awaitFailure(tokens.verify(tampered)));
+        Identity bob = new Identity("user-bob", "bob", "project-demo", "demo", List.of("reader"), null);
+        assertEquals("user-bob", await(tokens.verify(tokens.issue(bob).value())).userId());
+    }
+
+    @Test
     void tokenOfAnotherIssuerWithOurKeyIsRejected() {
         // GIVEN a second service on the same database (same key) that names another issuer
         Pool pool = freshPool();

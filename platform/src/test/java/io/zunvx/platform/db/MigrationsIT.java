@@ -15,11 +15,14 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Flyway migrations against a real (embedded) PostgreSQL, including one restarted on its kept data directory. */
+/**
+ * Flyway migrations against a real (embedded) PostgreSQL, including one restarted on its kept data directory; the
+ * server commits durably.
+ */
 class MigrationsIT {
     private static final Set<String> TABLES = Set.of("containers", "compute_nodes", "zun_services",
             "container_actions", "container_action_events", "outbox", "signing_keys", "registries", "images",
-            "store_images", "flyway_schema_history");
+            "store_images", "outbox_dead_letters", "flyway_schema_history");
 
     @TempDir
     Path dir;
@@ -44,6 +47,10 @@ class MigrationsIT {
             assertTrue(tables.containsAll(TABLES), "tables: " + tables);
             assertEquals(Set.of("outbox_inserted"), strings(db, """
                     SELECT tgname FROM pg_trigger WHERE tgrelid = 'outbox'::regclass AND NOT tgisinternal"""));
+
+            // AND the server commits durably: a commit returns only once its WAL is flushed to disk
+            assertEquals(Set.of("fsync=on", "synchronous_commit=on"), strings(db, """
+                    SELECT name || '=' || setting FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit')"""));
         }
     }
 

@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -51,9 +52,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The record loop against a real (embedded) broker: order, commits, retries, dead letters, redelivery. */
+/**
+ * The record loop against a real (embedded) broker: order, commits, retries, dead letters, redelivery, and no
+ * head-of-line blocking (a slow key holds back only its own records, commits stop below the oldest unsettled offset,
+ * the records in flight are bounded by pausing).
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class KafkaLoopIT {
     private static final String SOURCE = "/zunvx/test";
 
@@ -361,6 +368,106 @@ class KafkaLoopIT {
         }
         Map<Integer, Long> ends = endOffsets(admin, topic, 4);
         eventually("offsets committed to the end", () -> ends.equals(committed(admin, group, topic)));
+    }
+
+    @Test
+    void slowKeyHoldsOnlyItsOwnRecordsAndTheCommitStopsBelowIt() {
+        // GIVEN a one-partition topic and a loop whose handler does not finish key "slow" until released
+        String topic = topic(1);
+        String group = unique("g-hol");
+        AtomicReference<Promise<Void>> slow = new AtomicReference<>();
+        List<String> handled = new CopyOnWriteArrayList<>();
+        start(RecordLoop.of(vertx, settings, group, List.of(topic), c -> {
+            String id = c.key() + "#" + number(c);
+            if (id.equals("slow#0")) {
+                Promise<Void> p = Promise.promise();
+                slow.set(p);
+                return p.future().onSuccess(v -> handled.add(id));
+            }
+            handled.add(id);
+            return Future.succeededFuture();
+        }));
+        await(publisher.publish(event(topic, "slow", 0), SOURCE));
+        eventually("slow#0 in the handler", () -> slow.get() != null);
+
+        // WHEN, while it runs, more records of other keys arrive (so in later polls), and one more of "slow"
+        List<Future<Void>> sends = new ArrayList<>();
+        for (int n = 0; n < 3; n++) {
+            for (int k = 0; k < 10; k++) {
+                sends.add(publisher.publish(event(topic, "k" + k, n), SOURCE));
+            }
+        }
+        sends.add(publisher.publish(event(topic, "slow", 1), SOURCE));
+        await(Future.all(sends));
+
+        // THEN every other key's records are handled, in order, while slow#0 still runs, and slow#1 waits for it
+        eventually("30 records of other keys handled", () -> handled.size() == 30);
+        for (int k = 0; k < 10; k++) {
+            String key = "k" + k;
+            assertEquals(List.of(key + "#0", key + "#1", key + "#2"),
+                    handled.stream().filter(id -> id.startsWith(key + "#")).toList());
+        }
+        assertFalse(handled.contains("slow#1"), "slow#1 overtook slow#0");
+
+        // AND nothing passes the unsettled offset 0, however long we look (a bounded look: this checks an absence)
+        long lookUntil = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        while (System.nanoTime() < lookUntil) {
+            Long at = committed(admin, group, topic).get(0);
+            assertTrue(at == null || at == 0L, "committed " + at + " past the unsettled offset 0");
+        }
+
+        // AND once slow#0 finishes, slow#1 follows it and the commit reaches the end (32 records)
+        slow.get().complete();
+        eventually("slow#1 handled", () -> handled.contains("slow#1"));
+        assertTrue(handled.indexOf("slow#0") < handled.indexOf("slow#1"), handled.toString());
+        eventually("offset 32 committed", () -> Long.valueOf(32).equals(committed(admin, group, topic).get(0)));
+    }
+
+    @Test
+    void atTheInFlightBoundTheLoopPausesAndResumesWhenHandlersFinish() {
+        // GIVEN a loop allowed 4 records in flight, 2 per poll, whose handler holds every record until released
+        String topic = topic(2);
+        String group = unique("g-bound");
+        ConcurrentLinkedQueue<Promise<Void>> held = new ConcurrentLinkedQueue<>();
+        AtomicInteger calls = new AtomicInteger();
+        AtomicInteger done = new AtomicInteger();
+        int maxInFlight = 4;
+        int maxPoll = 2;
+        RecordLoop loop = start(RecordLoop.of(vertx, settings, group, List.of(topic),
+                RecordLoop.Options.defaults().withMaxInFlight(maxInFlight).withMaxPollRecords(maxPoll), c -> {
+                    calls.incrementAndGet();
+                    Promise<Void> p = Promise.promise();
+                    held.add(p);
+                    return p.future().onSuccess(v -> done.incrementAndGet());
+                }));
+
+        // WHEN 20 records of 20 keys arrive
+        List<Future<Void>> sends = new ArrayList<>();
+        for (int k = 0; k < 20; k++) {
+            sends.add(publisher.publish(event(topic, "key-" + k, 0), SOURCE));
+        }
+        await(Future.all(sends));
+
+        // THEN the loop pauses at the bound, and stays below it plus one poll, however long we look
+        eventually("loop paused", loop::paused);
+        long lookUntil = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        while (System.nanoTime() < lookUntil) {
+            assertTrue(calls.get() <= maxInFlight + maxPoll - 1, "handlers started: " + calls.get());
+            assertTrue(loop.paused(), "resumed with every handler still running");
+        }
+        System.out.printf("paused with %d records in flight%n", loop.inFlight());
+
+        // AND when the handlers finish, it resumes and every record is handled and committed
+        eventually("all 20 handled", () -> {
+            for (Promise<Void> p; (p = held.poll()) != null; ) {
+                p.complete();
+            }
+            return done.get() == 20;
+        });
+        eventually("loop resumed", () -> !loop.paused());
+        assertEquals(20, calls.get());
+        eventually("offsets committed to the end", () -> KafkaTestSupport.endOffsets(admin, topic, 2)
+                .equals(committed(admin, group, topic)));
     }
 
     private void publishNumbered(String topic, int from, int to) {

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import io.zunvx.embedded.EmbeddedKafka;
 import io.zunvx.platform.app.TestVertx;
@@ -272,6 +273,42 @@ class OutboxRelayIT {
     }
 
     // ---- helpers --------------------------------------------------------------------------------------------------
+
+    @Test
+    void rowKafkaRefusesIsDeadLetteredWithItsReasonAndTheRowsBehindItGoOn() {
+        // GIVEN an active relay and, in one commit, a row of key "k", one too large for any record, then more rows of
+        // "k" and of another key
+        OutboxRelay relay = deploy(new Readiness());
+        eventually("relay active", relay::isActive);
+        String topic = topic(1);
+        OutboxMessage huge = new OutboxMessage(UUID.randomUUID(), topic, "k", TYPE, "k", 2L,
+                new JsonObject().put("blob", "x".repeat(KafkaSettings.MAX_RECORD_BYTES + 1)).encode());
+
+        // WHEN they are committed
+        write(List.of(message(topic, "k", 1), huge, message(topic, "k", 3), message(topic, "other", 1)));
+
+        // THEN the three others reach Kafka, "k" in its order without the huge one, and the outbox empties
+        List<ConsumerRecord<String, byte[]>> got = read(topic, 3);
+        assertEquals(List.of("k/1", "k/3", "other/1"), got.stream()
+                .map(r -> r.key() + "/" + header(r, "ce_sequence")).sorted().toList());
+        eventually("outbox empty", () -> pending(topic) == 0);
+
+        // AND the huge row is kept in outbox_dead_letters with Kafka's reason and its payload
+        var dead = await(pool.preparedQuery("""
+                        SELECT message_id, key, sequence, reason, length(data) AS size
+                        FROM outbox_dead_letters WHERE topic = $1""")
+                .execute(Tuple.of(topic)).map(rs -> {
+                    List<Row> rows = new ArrayList<>();
+                    rs.forEach(rows::add);
+                    return rows;
+                }));
+        assertEquals(1, dead.size());
+        assertEquals(huge.id(), dead.getFirst().getUUID("message_id"));
+        assertEquals(2L, dead.getFirst().getLong("sequence"));
+        assertEquals(huge.data().length(), dead.getFirst().getInteger("size"));
+        String reason = dead.getFirst().getString("reason");
+        assertTrue(reason.startsWith("RecordTooLargeException"), reason);
+    }
 
     private OutboxRelay deploy(Readiness readiness) {
         OutboxRelay relay = new OutboxRelay(db.database(), publisher, SOURCE, readiness, STANDBY_RETRY, NO_SWEEP);

@@ -28,7 +28,8 @@ public final class SchedulerComponents {
         SchedulerPolicy policy = policy(platform.config().scheduler());
         PlacementService placement = new PlacementService(platform.transactions(),
                 new ContainerStore(platform.transactions(), platform.clock()),
-                new FilterScheduler(policy, System.nanoTime()), policy, platform.clock());
+                new FilterScheduler(policy, System.nanoTime(), FilterScheduler.Sampling.SCALED), policy,
+                platform.clock());
         return new SchedulerComponents(platform, policy, placement);
     }
 

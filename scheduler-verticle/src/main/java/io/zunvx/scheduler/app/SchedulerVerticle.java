@@ -11,6 +11,7 @@ import io.zunvx.platform.kafka.KafkaSettings;
 import io.zunvx.platform.kafka.RecordLoop;
 import io.zunvx.scheduler.claim.PlacementService;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -24,6 +25,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class SchedulerVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(SchedulerVerticle.class);
+    /**
+     * A create still unplaced this long after its last change lost its request (dead-lettered while PostgreSQL was
+     * away, say): it is scheduled again. Far longer than a placement takes, even behind a long queue.
+     */
+    static final Duration UNPLACED_AFTER = Duration.ofMinutes(2);
+    private static final Duration UNPLACED_SWEEP = Duration.ofSeconds(30);
 
     private final PlacementService placement;
     private final KafkaSettings kafka;
@@ -69,6 +76,8 @@ public final class SchedulerVerticle extends VerticleBase {
                     long every = Math.max(1000, Math.min(10_000,
                             placement.policy().serviceDownTime().toMillis() / 3));
                     vertx.setPeriodic(every, id -> placement.markUnknownOnDownHosts());
+                    vertx.setPeriodic(UNPLACED_SWEEP.toMillis(), id -> placement.retryUnplaced(UNPLACED_AFTER)
+                            .onFailure(e -> LOG.warn("sweep of unplaced containers failed: {}", e.toString())));
                     ready.set(true);
                     LOG.info("scheduler ready with {} host(s)", placement.snapshot().size());
                 });

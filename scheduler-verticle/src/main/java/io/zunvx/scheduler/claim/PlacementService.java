@@ -6,6 +6,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
 import io.zunvx.model.ComputeNode;
 import io.zunvx.model.Container;
 import io.zunvx.model.ContainerCommand;
@@ -31,7 +33,9 @@ import io.zunvx.scheduler.placement.PlacementRequest;
 import io.zunvx.scheduler.placement.SchedulerPolicy;
 import io.zunvx.scheduler.placement.Snapshot;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -66,6 +70,13 @@ public final class PlacementService {
     /** Batches in flight at once: while one claims and commits, the next is placed. */
     static final int MAX_IN_FLIGHT = 2;
     static final String SELECT_DESTINATIONS = "scheduler__select_destinations";
+
+    /** Unplaced creates, oldest first, with the request id of their create action. */
+    private static final String UNPLACED = """
+            SELECT c.uuid, a.request_id
+            FROM containers c JOIN container_actions a ON a.container_uuid = c.uuid AND a.action = 'create'
+            WHERE c.status = $1 AND c.host IS NULL AND coalesce(c.updated_at, c.created_at) < $2
+            ORDER BY coalesce(c.updated_at, c.created_at) LIMIT 256""";
 
     private final Transactions db;
     private final ContainerStore store;
@@ -544,6 +555,27 @@ public final class PlacementService {
                     .compose(saved -> actions.event(tx.connection(), uuid, req, SELECT_DESTINATIONS,
                             now, now, "Error", reason, true, reason));
         }));
+    }
+
+    /**
+     * Places again the containers whose scheduling never finished: still {@code Creating} without a host, their last
+     * change older than {@code olderThan} (their request went to the dead-letter topic, for example while PostgreSQL
+     * was away). Each goes through {@link #schedule} under its create request id, so it is placed, or recorded as
+     * {@code Error} with the reason why no host fits; one placed meanwhile is left alone. Returns how many were tried.
+     */
+    public Future<Integer> retryUnplaced(Duration olderThan) {
+        return db.withoutTransaction(c -> c.preparedQuery(UNPLACED)
+                        .execute(Tuple.of(Status.CREATING.wire(),
+                                clock.instant().minus(olderThan).atOffset(ZoneOffset.UTC))))
+                .compose(rows -> {
+                    List<Future<Void>> tries = new ArrayList<>();
+                    for (Row r : rows) {
+                        UUID uuid = r.getUUID("uuid");
+                        LOG.warn("container {} still unplaced after {}; scheduling it again", uuid, olderThan);
+                        tries.add(schedule(uuid, r.getString("request_id")));
+                    }
+                    return Future.join(tries).transform(ar -> Future.succeededFuture(tries.size()));
+                });
     }
 
     /**

@@ -8,14 +8,23 @@ import java.util.Objects;
 import java.util.UUID;
 
 /**
- * Chooses a host for a request: every host of the snapshot goes through the filters, and the best-scoring host that
- * passes them all wins. A pure function of its arguments and of the policy, weighers and seed given at construction:
- * it keeps no state between calls and reads no clock.
+ * Chooses a host for a request: hosts of the snapshot go through the filters, and the best-scoring host that passes
+ * them all wins. A pure function of its arguments and of the policy, weighers, sampling and seed given at
+ * construction: it keeps no state between calls and reads no clock.
  *
- * <p>One pass over the hosts, keeping only the best so far, and no per-host allocation: at 10,000 hosts a placement
- * is a scan, not a sort. Filters run cheapest and most telling first (requested host, service up, zone, then the
- * resource arithmetic, then the costlier runtime, pinning and label checks); a host is counted against the first
- * filter that rejects it and not checked further.
+ * <p>One pass over the hosts, keeping only the best so far, and no per-host allocation. Filters run cheapest and most
+ * telling first (requested host, service up, zone, then the resource arithmetic, then the costlier runtime, pinning
+ * and label checks); a host is counted against the first filter that rejects it and not checked further.
+ *
+ * <p>How far the pass goes is the {@link Sampling}: {@link Sampling#EXHAUSTIVE} scores every host that passes, and
+ * {@link Sampling#SCALED} stops once it has found enough hosts that pass, as Kubernetes' {@code
+ * percentageOfNodesToScore} and Nomad's limit iterator do, so a placement among 100,000 hosts costs about what it
+ * costs among a thousand. Sampling never weakens a decision's exactness: every host that is visited goes through
+ * every filter (no placement overcommits), and a pass that finds fewer hosts than it wants visits them all, so a
+ * {@link NoValidHost} still counts every host against the filter that rejected it. What sampling gives up is only
+ * the guarantee of the global best score, for the best of a large part of the hosts. Under spread that part starts
+ * at a place drawn from the request (requests spread over the whole cluster); under pack it starts at a place drawn
+ * from the seed alone, the same for every request, so the hosts there fill up first and the rest stay empty.
  *
  * <p>Equal scores (identical idle hosts) are broken by a hash of the seed, the request's uuid and the hostname, so
  * that identical hosts share the load across requests while the same seed and request always give the same host.
@@ -32,25 +41,66 @@ public final class FilterScheduler {
         }
     }
 
+    /**
+     * How many hosts that pass every filter a placement looks for before it stops: {@code percent} of the hosts, but
+     * at least {@code minFeasible} and at most {@code maxFeasible} (never more than there are).
+     */
+    public record Sampling(int minFeasible, int percent, int maxFeasible) {
+        /** Every host is scored: the global best, at the cost of a scan of the whole cluster. */
+        public static final Sampling EXHAUSTIVE = new Sampling(Integer.MAX_VALUE, 100, Integer.MAX_VALUE);
+        /**
+         * Every host up to 100 that pass; then 5 % of the hosts, at least 100 and at most 1,000 that pass: a full
+         * scan of small clusters, and at 100,000 hosts about as costly as a full scan of 2,000.
+         */
+        public static final Sampling SCALED = new Sampling(100, 5, 1_000);
+
+        public Sampling {
+            if (minFeasible < 1 || percent < 1 || percent > 100 || maxFeasible < minFeasible) {
+                throw new IllegalArgumentException("sampling needs 1 <= minFeasible <= maxFeasible and a percent "
+                        + "of 1 to 100: " + minFeasible + ", " + percent + ", " + maxFeasible);
+            }
+        }
+
+        /** How many passing hosts to look for among {@code hosts}. */
+        int wanted(int hosts) {
+            long share = (long) hosts * percent / 100;
+            return (int) Math.min(hosts, Math.max(minFeasible, Math.min(maxFeasible, share)));
+        }
+    }
+
     /** The requested-host filter runs first, which lets a request for one host look up just that host. */
     private static final int REQUESTED_HOST = 0;
     /** How many filters {@link Scan#firstRejecting} checks. */
-    private static final int FILTERS = 9;
+    private static final int FILTERS = 10;
 
     private final SchedulerPolicy policy;
     private final HostFilter[] filters;
     private final Weigher[] weighers;
     private final double[] multipliers;
     private final long seed;
+    private final Sampling sampling;
+    /** Where a pack scan starts: the same for every request. */
+    private final int packStart;
 
-    /** A scheduler with the filters and the spread or pack weigher of {@code policy}. */
+    /** A scheduler with the filters and the spread or pack weigher of {@code policy}, scoring every host. */
     public FilterScheduler(SchedulerPolicy policy, long seed) {
-        this(policy, defaultWeightings(policy), seed);
+        this(policy, defaultWeightings(policy), seed, Sampling.EXHAUSTIVE);
     }
 
-    /** A scheduler with the filters of {@code policy} and the given weighers. */
+    /** A scheduler with the filters of {@code policy} and the given weighers, scoring every host. */
     public FilterScheduler(SchedulerPolicy policy, List<Weighting> weightings, long seed) {
+        this(policy, weightings, seed, Sampling.EXHAUSTIVE);
+    }
+
+    /** A scheduler with the filters and the spread or pack weigher of {@code policy}, sampling as given. */
+    public FilterScheduler(SchedulerPolicy policy, long seed, Sampling sampling) {
+        this(policy, defaultWeightings(policy), seed, sampling);
+    }
+
+    /** A scheduler with the filters of {@code policy}, the given weighers, and the given sampling. */
+    public FilterScheduler(SchedulerPolicy policy, List<Weighting> weightings, long seed, Sampling sampling) {
         this.policy = Objects.requireNonNull(policy, "policy");
+        this.sampling = Objects.requireNonNull(sampling, "sampling");
         this.filters = new HostFilter[] {
                 new RequestedHostFilter(),
                 new ServiceEnabledFilter(policy.serviceDownTime()),
@@ -61,6 +111,7 @@ public final class FilterScheduler {
                 new RuntimeFilter(),
                 new CpuPinningFilter(),
                 new LabelFilter(),
+                new VolumeHostFilter(),
         };
         assert filters.length == FILTERS && filters[REQUESTED_HOST] instanceof RequestedHostFilter;
         this.weighers = new Weigher[weightings.size()];
@@ -70,6 +121,7 @@ public final class FilterScheduler {
             multipliers[i] = weightings.get(i).multiplier();
         }
         this.seed = seed;
+        this.packStart = (int) mix(seed);
     }
 
     /** {@link SpreadWeigher} or {@link PackWeigher} as the policy says, multiplier 1. */
@@ -83,6 +135,10 @@ public final class FilterScheduler {
 
     public SchedulerPolicy policy() {
         return policy;
+    }
+
+    public Sampling sampling() {
+        return sampling;
     }
 
     /** The filters in the order they run. */
@@ -100,7 +156,7 @@ public final class FilterScheduler {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(now, "now");
 
-        Scan scan = new Scan(request, now);
+        Scan scan = new Scan(request, now, sampling.wanted(snapshot.size()));
         if (request.requestedHost() != null) {
             HostState only = snapshot.get(request.requestedHost());
             scan.rejected[REQUESTED_HOST] = snapshot.size() - (only == null ? 0 : 1);
@@ -108,7 +164,7 @@ public final class FilterScheduler {
                 scan.visit(only);
             }
         } else {
-            snapshot.scan(scan);
+            snapshot.scan(scan, policy.weigher() == SchedulerPolicy.Strategy.PACK ? packStart : (int) scan.salt);
         }
 
         HostState best = scan.best;
@@ -127,9 +183,12 @@ public final class FilterScheduler {
         return new Placed(best.hostname(), best.node(), pinned, request.memory(), request.cpu(), request.disk());
     }
 
-    /** One placement's pass over the hosts: filter each, score the survivors, keep the best. */
+    /** One placement's pass over the hosts: filter each, score the survivors, keep the best, stop at enough. */
     private final class Scan implements Snapshot.Visitor {
         private final PlacementRequest request;
+        /** How many passing hosts are enough. */
+        private final int wanted;
+        private int passed;
         private final HostFilter.Check[] checks = new HostFilter.Check[FILTERS];
         private final int[] rejected = new int[FILTERS];
         private final long salt;
@@ -138,8 +197,9 @@ public final class FilterScheduler {
         /** The tie-break key of {@link #best}, kept so that a tie costs one hash of the challenger only. */
         private long bestTie;
 
-        Scan(PlacementRequest request, Instant now) {
+        Scan(PlacementRequest request, Instant now, int wanted) {
             this.request = request;
+            this.wanted = wanted;
             for (int i = 0; i < FILTERS; i++) {
                 checks[i] = filters[i].bind(request, now);
             }
@@ -147,11 +207,11 @@ public final class FilterScheduler {
         }
 
         @Override
-        public void visit(HostState host) {
+        public boolean visit(HostState host) {
             int f = firstRejecting(host);
             if (f >= 0) {
                 rejected[f]++;
-                return;
+                return true;
             }
             double score = 0;
             for (int w = 0; w < weighers.length; w++) {
@@ -168,6 +228,7 @@ public final class FilterScheduler {
                     bestTie = tie;
                 }
             }
+            return ++passed < wanted;
         }
 
         /**

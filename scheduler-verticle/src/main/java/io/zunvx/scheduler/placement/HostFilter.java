@@ -12,7 +12,7 @@ import java.time.Instant;
  */
 public sealed interface HostFilter
         permits RequestedHostFilter, ServiceEnabledFilter, AvailabilityZoneFilter, CpuFilter, MemoryFilter,
-        DiskFilter, RuntimeFilter, CpuPinningFilter, LabelFilter {
+        DiskFilter, RuntimeFilter, CpuPinningFilter, LabelFilter, VolumeHostFilter {
 
     /** Stable name used in rejection counts, e.g. {@code MemoryFilter}. */
     String name();
@@ -41,6 +41,7 @@ public sealed interface HostFilter
             case RuntimeFilter.NAME -> RuntimeFilter.EXPLANATION;
             case CpuPinningFilter.NAME -> CpuPinningFilter.EXPLANATION;
             case LabelFilter.NAME -> LabelFilter.EXPLANATION;
+            case VolumeHostFilter.NAME -> VolumeHostFilter.EXPLANATION;
             default -> null;
         };
     }

@@ -110,27 +110,49 @@ public final class Snapshot {
 
     /** Receives each host of a {@link #scan}. */
     interface Visitor {
-        void visit(HostState host);
+        /** Takes one host; {@code false} ends the scan. */
+        boolean visit(HostState host);
     }
 
     /**
-     * Visits every host, in the same unspecified order as {@link #hosts()}. A recursive walk of the node arrays,
-     * several times cheaper per host than the iterator; kept for the scheduler's scan alone so that its call to
-     * {@link Visitor#visit} sees a single visitor class and is inlined.
+     * Visits every host once, until the visitor returns {@code false}, in an order that depends on {@code start}:
+     * at each level of the trie the slots are taken from slot {@code (start >>> shift) & 31} onwards, wrapping
+     * around. Two different starts begin in different parts of the host set, so a scan that stops early samples a
+     * part chosen by {@code start}; a scan that does not stop visits every host whatever the start.
+     *
+     * <p>A recursive walk of the node arrays, several times cheaper per host than the iterator; kept for the
+     * scheduler's scan alone so that its call to {@link Visitor#visit} sees a single visitor class and is inlined.
+     *
+     * @return whether every host was visited
      */
-    void scan(Visitor visitor) {
-        scan(root, visitor);
+    boolean scan(Visitor visitor, int start) {
+        return scan(root, visitor, start, 0);
     }
 
-    private static void scan(Node node, Visitor visitor) {
+    private static boolean scan(Node node, Visitor visitor, int start, int shift) {
         Object[] content = node.content;
-        int entries = node.dataArity();
-        for (int i = 0; i < entries; i++) {
-            visitor.visit((HostState) content[i]);
+        if (!(node instanceof Bitmap b)) {
+            for (Object o : content) {
+                if (!visitor.visit((HostState) o)) {
+                    return false;
+                }
+            }
+            return true;
         }
-        for (int i = entries; i < content.length; i++) {
-            scan((Node) content[i], visitor);
+        int first = (start >>> (shift & 31)) & 31;
+        // The occupied slots, rotated so that slot `first` is bit 0: taken lowest bit first.
+        int slots = Integer.rotateRight(b.dataMap | b.nodeMap, first);
+        while (slots != 0) {
+            int bit = 1 << ((Integer.numberOfTrailingZeros(slots) + first) & 31);
+            slots &= slots - 1;
+            boolean more = (b.dataMap & bit) != 0
+                    ? visitor.visit((HostState) content[b.dataIndex(bit)])
+                    : scan((Node) content[b.nodeIndex(bit)], visitor, start, shift + BITS);
+            if (!more) {
+                return false;
+            }
         }
+        return true;
     }
 
     public boolean isEmpty() {

@@ -25,6 +25,7 @@ import io.zunvx.platform.host.ServiceRepository;
 import io.zunvx.scheduler.placement.FilterScheduler;
 import io.zunvx.scheduler.placement.SchedulerPolicy;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -256,6 +257,30 @@ class PlacementServiceIT {
         assertEquals(1, c.version());
         assertEquals(2, c.eventSequence());
         assertNotNull(c.updatedAt());
+    }
+
+    @Test
+    void aCreateWhoseRequestWasLostIsPlacedByTheSweep() {
+        // GIVEN a host and a container Creating without a host, whose request never reached a scheduler
+        host("sweep", 4, 4096, false);
+        PlacementService svc = service(SchedulerPolicy.defaults(), 5);
+        Context ctx = pg.vertx().getOrCreateContext();
+        on(ctx, svc::reload);
+        UUID id = containers(1, b -> b.cpu(0.5).memory(64)).getFirst();
+
+        // WHEN the sweep runs while it is younger than the bound, THEN it is left to its request
+        assertEquals(0, on(ctx, () -> svc.retryUnplaced(Duration.ofHours(1))));
+        assertNull(container(id).host());
+
+        // WHEN the sweep runs once it is older than the bound
+        assertEquals(1, on(ctx, () -> svc.retryUnplaced(Duration.ZERO)));
+
+        // THEN it is placed with its create request's action event, and the next sweep finds nothing
+        assertEquals("sweep", container(id).host());
+        assertEquals(List.of("scheduler__select_destinations"), rows("SELECT e.event FROM container_action_events e "
+                + "JOIN container_actions a ON a.id = e.action_id WHERE a.container_uuid = $1", id).stream()
+                .map(r -> r.getString("event")).toList());
+        assertEquals(0, on(ctx, () -> svc.retryUnplaced(Duration.ZERO)));
     }
 
     @Test

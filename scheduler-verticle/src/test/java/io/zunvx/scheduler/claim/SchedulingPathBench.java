@@ -39,17 +39,20 @@ public final class SchedulingPathBench {
     public static void main(String[] args) throws Exception {
         int requests = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
         int window = args.length > 1 ? Integer.parseInt(args[1]) : 32;
+        int[] sizes = args.length > 2 ? java.util.Arrays.stream(args[2].split(",")).mapToInt(Integer::parseInt)
+                .toArray() : new int[] {1_000, 10_000, 100_000};
         Path dir = Files.createTempDirectory("zunvx-sched-bench");
         Vertx vertx = TestVertx.create();
         try (TestDatabase db = TestDatabase.start(dir)) {
-            for (int hosts : new int[] {1_000, 10_000}) {
+            for (int hosts : sizes) {
                 var fresh = db.freshDatabase();
                 Pool pool = fresh.pool(vertx, 24, "bench");
                 seedHosts(pool, hosts);
                 ContainerStore store = new ContainerStore(new Transactions(pool), Clock.systemUTC());
                 List<UUID> ids = seedContainers(store, requests + 500);
                 SchedulerPolicy policy = SchedulerPolicy.defaults().withAllocationRatios(16, 1.5, 1);
-                PlacementService svc = new PlacementService(new Transactions(pool), store, new FilterScheduler(policy, 42), policy,
+                PlacementService svc = new PlacementService(new Transactions(pool), store,
+                        new FilterScheduler(policy, 42, FilterScheduler.Sampling.SCALED), policy,
                         Clock.systemUTC());
                 var ctx = vertx.getOrCreateContext();
                 Future.<Void>future(p -> ctx.runOnContext(v -> svc.reload().onComplete(p))).await();
@@ -73,6 +76,8 @@ public final class SchedulingPathBench {
                                 + "  (%d transactions, %.1f placements each)%n",
                         hosts, requests, window, requests / seconds, sorted.get(requests / 2) / 1e6,
                         sorted.get((int) (requests * 0.99)) / 1e6, batches, (double) requests / batches);
+                System.out.printf(java.util.Locale.ROOT, "ROW|%d|%d|%.0f|%.2f|%.2f%n", hosts, requests,
+                        requests / seconds, sorted.get(requests / 2) / 1e6, sorted.get((int) (requests * 0.99)) / 1e6);
                 pool.close().await();
             }
         } finally {

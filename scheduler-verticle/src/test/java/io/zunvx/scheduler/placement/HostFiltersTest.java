@@ -206,6 +206,36 @@ class HostFiltersTest {
     }
 
     @Nested
+    class VolumeHost {
+        private final VolumeHostFilter filter = new VolumeHostFilter();
+
+        @Test
+        void passesOnlyTheHostWhereTheVolumesLive() {
+            PlacementRequest req = request().hint(io.zunvx.model.Volume.HOST_HINT, "h1").build();
+            assertTrue(filter.passes(host("h1").build(), req, NOW));
+            assertFalse(filter.passes(host("h2").build(), req, NOW));
+        }
+
+        @Test
+        void volumesOnTwoHostsLeaveNoHost() {
+            PlacementRequest req = request().hint(io.zunvx.model.Volume.HOST_HINT, "h1,h2").build();
+            assertFalse(filter.passes(host("h1").build(), req, NOW));
+            assertFalse(filter.passes(host("h2").build(), req, NOW));
+        }
+
+        @Test
+        void aContainerWithoutExistingVolumesIsNotChecked() {
+            assertNull(filter.bind(request().build(), NOW));
+        }
+
+        @Test
+        void theReasonSaysWhy() {
+            assertTrue(new NoValidHost(Map.of(VolumeHostFilter.NAME, 2), 2).reason()
+                    .contains("VolumeHostFilter rejected 2 (not the host its volumes live on)"));
+        }
+    }
+
+    @Nested
     class Label {
         private final LabelFilter filter = new LabelFilter();
 
@@ -233,7 +263,7 @@ class HostFiltersTest {
     @Test
     void everyFilterExplainsItselfByName() {
         FilterScheduler scheduler = new FilterScheduler(SchedulerPolicy.defaults(), 1);
-        assertEquals(9, scheduler.filters().size());
+        assertEquals(10, scheduler.filters().size());
         for (HostFilter f : scheduler.filters()) {
             assertEquals(f.explanation(), HostFilter.explanationOf(f.name()));
         }

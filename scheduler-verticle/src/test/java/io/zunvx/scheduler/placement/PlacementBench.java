@@ -13,13 +13,14 @@ import java.util.Random;
 import java.util.UUID;
 
 /**
- * Placement throughput and latency on synthetic clusters of 1,000 and 10,000 hosts, single-threaded as the
- * scheduler runs. Each placement is followed by applying its claim to the snapshot, as the scheduler does. Each
+ * Placement throughput and latency on synthetic clusters of 1,000, 10,000 and 100,000 hosts, sampled as the
+ * scheduler verticle does ({@link FilterScheduler.Sampling#SCALED}) and by a full scan, and the quality of sampled
+ * placements against full scans; single-threaded as the scheduler runs. Each placement is followed by applying its claim to the snapshot, as the scheduler does. Each
  * measured round starts again from the same snapshot (it is immutable); every round is printed, then the median
  * round, because on a shared machine one round alone says more about the neighbours than about the code.
  *
  * <p>Not a test: run its {@code main} with the test classpath. Arguments: placements per round (default 20,000),
- * measured rounds (default 5).
+ * measured rounds (default 5), host counts (default {@code 1000,10000,100000}).
  */
 public final class PlacementBench {
 
@@ -32,30 +33,99 @@ public final class PlacementBench {
     public static void main(String[] args) {
         int placements = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
-        FilterScheduler scheduler = new FilterScheduler(SchedulerPolicy.defaults(), 42L);
+        int[] sizes = args.length > 2 ? Arrays.stream(args[2].split(",")).mapToInt(Integer::parseInt).toArray()
+                : new int[] {1_000, 10_000, 100_000};
         System.out.printf("java %s, %d CPUs available%n", Runtime.version(),
                 Runtime.getRuntime().availableProcessors());
-        for (int hosts : new int[] {1_000, 10_000}) {
+        for (int hosts : sizes) {
             Snapshot cluster = cluster(hosts, new Random(hosts));
-            List<PlacementRequest> requests = requests(placements, new Random(7));
-            // Warm-up on the same immutable starting snapshot (so measured rounds start from it too), long enough
-            // for the JIT and for the cluster to reach the old generation, whose first copies cost the most.
-            for (int round = 0; round < 5; round++) {
-                run(scheduler, cluster, requests.subList(0, Math.min(requests.size(), 50_000_000 / hosts)));
+            for (FilterScheduler.Sampling sampling : List.of(FilterScheduler.Sampling.SCALED,
+                    FilterScheduler.Sampling.EXHAUSTIVE)) {
+                String mode = sampling == FilterScheduler.Sampling.SCALED ? "scaled" : "exhaustive";
+                FilterScheduler scheduler = new FilterScheduler(SchedulerPolicy.defaults(), 42L, sampling);
+                // A full scan of 100,000 hosts per placement is slow: it gets fewer placements, same rounds.
+                int n = sampling == FilterScheduler.Sampling.SCALED ? placements
+                        : Math.min(placements, 200_000_000 / hosts);
+                List<PlacementRequest> requests = requests(n, new Random(7));
+                // Warm-up on the same immutable starting snapshot (so measured rounds start from it too), long
+                // enough for the JIT and for the cluster to reach the old generation, whose first copies cost most.
+                for (int round = 0; round < 5; round++) {
+                    run(scheduler, cluster, requests.subList(0, Math.min(requests.size(), 50_000_000 / hosts)));
+                }
+                List<Result> results = new ArrayList<>();
+                for (int round = 1; round <= rounds; round++) {
+                    Result r = run(scheduler, cluster, requests);
+                    results.add(r);
+                    System.out.println("  " + mode + " round " + round + ": " + r.describe(hosts));
+                }
+                results.sort((a, b) -> Long.compare(a.totalNanos(), b.totalNanos()));
+                Result median = results.get(results.size() / 2);
+                System.out.println("median " + mode + ": " + median.describe(hosts));
+                System.out.println("ROW|" + hosts + "|" + mode + "|" + median.row());
             }
-            List<Result> results = new ArrayList<>();
-            for (int round = 1; round <= rounds; round++) {
-                Result r = run(scheduler, cluster, requests);
-                results.add(r);
-                System.out.println("  round " + round + ": " + r.describe(hosts));
+            for (SchedulerPolicy.Strategy strategy : SchedulerPolicy.Strategy.values()) {
+                System.out.println("QUALITY|" + quality(cluster, hosts, strategy, Math.min(placements, 100_000_000 / hosts)));
             }
-            results.sort((a, b) -> Long.compare(a.totalNanos(), b.totalNanos()));
-            System.out.println("median: " + results.get(results.size() / 2).describe(hosts));
             System.out.println(hostUpdates(cluster, hosts));
         }
     }
 
+    /**
+     * How good sampled placements are against full scans, over the same {@code n} requests from the same cluster:
+     * at each step of the sampled run, the chosen host's score over the best score a full scan finds on the same
+     * snapshot; and, after each run, how many hosts received containers (under spread more is better, under pack
+     * fewer) and the most any one host received.
+     */
+    private static String quality(Snapshot cluster, int hosts, SchedulerPolicy.Strategy strategy, int n) {
+        SchedulerPolicy policy = SchedulerPolicy.defaults().withWeigher(strategy);
+        FilterScheduler sampled = new FilterScheduler(policy, 42L, FilterScheduler.Sampling.SCALED);
+        FilterScheduler full = new FilterScheduler(policy, 42L, FilterScheduler.Sampling.EXHAUSTIVE);
+        Weigher weigher = FilterScheduler.defaultWeightings(policy).getFirst().weigher();
+        List<PlacementRequest> requests = requests(n, new Random(7));
+        Snapshot s = cluster;
+        double sum = 0;
+        double worst = Double.MAX_VALUE;
+        int compared = 0;
+        Map<String, Integer> sampledHosts = new HashMap<>();
+        for (PlacementRequest r : requests) {
+            Decision d = sampled.place(s, r, NOW);
+            Decision best = full.place(s, r, NOW);
+            if (d instanceof Placed p && best instanceof Placed b) {
+                double bestScore = weigher.weigh(s.get(b.hostname()), r);
+                double ratio = bestScore <= 0 ? 1 : weigher.weigh(s.get(p.hostname()), r) / bestScore;
+                sum += ratio;
+                worst = Math.min(worst, ratio);
+                compared++;
+                sampledHosts.merge(p.hostname(), 1, Integer::sum);
+                s = s.withClaim(p);
+            }
+        }
+        Map<String, Integer> fullHosts = new HashMap<>();
+        s = cluster;
+        for (PlacementRequest r : requests) {
+            if (full.place(s, r, NOW) instanceof Placed p) {
+                fullHosts.merge(p.hostname(), 1, Integer::sum);
+                s = s.withClaim(p);
+            }
+        }
+        return String.format(Locale.ROOT, "hosts=%d %s quality over %d placements: score vs full scan mean %.4f,"
+                        + " worst %.4f; hosts used %d (full scan %d), most on one host %d (full scan %d)",
+                hosts, strategy.name().toLowerCase(Locale.ROOT), compared, sum / Math.max(1, compared),
+                compared == 0 ? 0 : worst, sampledHosts.size(), fullHosts.size(),
+                sampledHosts.values().stream().mapToInt(Integer::intValue).max().orElse(0),
+                fullHosts.values().stream().mapToInt(Integer::intValue).max().orElse(0));
+    }
+
     private record Result(int placed, int noValidHost, long totalNanos, long[] latencies) {
+        /** placements/s, p50 and p99 in µs, n. */
+        String row() {
+            long[] sorted = latencies.clone();
+            Arrays.sort(sorted);
+            int n = sorted.length;
+            return String.format(Locale.ROOT, "%.0f|%.1f|%.1f|%d", n / (totalNanos / 1e9), sorted[n / 2] / 1e3,
+                    sorted[(int) Math.min(n - 1, Math.ceil(n * 0.99) - 1)] / 1e3, n);
+        }
+
         String describe(int hosts) {
             long[] sorted = latencies.clone();
             Arrays.sort(sorted);
