@@ -238,8 +238,8 @@ function buildCreateForm() {
       ['', 'no', 'always', 'on-failure', 'unless-stopped'].map((p) => h('option', { value: p }, p || '(none)')))),
     field('networks', 'Networks', h('input', { name: 'networks', disabled: true, placeholder: 'not available yet' }),
       'Zun-VX has no network API yet'),
-    field('volumes', 'Volumes', h('input', { name: 'volumes', disabled: true, placeholder: 'not available yet' }),
-      'Zun-VX has no volume API yet'),
+    field('volumes', 'Volumes', h('textarea', { name: 'volumes', rows: '2', placeholder: 'my-volume:/data' }),
+      'one existing volume (name or id) and its mount point per line: NAME:/path'),
     field('interactive', '', h('span', {}, h('input', { type: 'checkbox', name: 'interactive' }), ' Interactive (keep stdin open, with a terminal)')),
     h('button', { type: 'submit', className: 'primary' }, 'Create and run'));
   form.addEventListener('submit', (e) => { e.preventDefault(); submitCreate(form); });
@@ -255,7 +255,8 @@ function showFieldErrors(form, message, field) {
     // Zun's messages name the field: "Invalid input for field/attribute cpu", "memory ...", "Invalid image name".
     const lower = message.toLowerCase();
     target = FIELDS.find((f) => new RegExp(`(^|[^a-z_])${f}([^a-z_]|$)`).test(lower))
-      || (lower.includes('restart') ? 'restart_policy' : null);
+      || (lower.includes('restart') ? 'restart_policy' : null)
+      || (lower.includes('mount') || lower.includes('volume') ? 'volumes' : null);
   }
   const slot = target && form.querySelector(`[data-field="${target}"] .field-error`);
   (slot || form.querySelector('.form-error')).textContent = message;
@@ -272,6 +273,13 @@ async function submitCreate(form) {
     if (v('memory')) body.memory = v('memory');
     if (v('environment')) body.environment = pairs(form.elements.environment.value, 'environment');
     if (v('labels')) body.labels = pairs(form.elements.labels.value, 'labels');
+    if (v('volumes')) {
+      body.mounts = form.elements.volumes.value.split('\n').map((l) => l.trim()).filter(Boolean).map((l) => {
+        const colon = l.indexOf(':');
+        if (colon < 1) throw Object.assign(new Error('Write one NAME:/path per line.'), { field: 'volumes' });
+        return { source: l.slice(0, colon), destination: l.slice(colon + 1) };
+      });
+    }
     if (v('restart_policy')) body.restart_policy = { Name: v('restart_policy'), MaximumRetryCount: '0' };
   } catch (err) {
     showFieldErrors(form, err.message, err.field);
