@@ -107,8 +107,9 @@ try {
   await page.waitForFunction(() => document.querySelector('[data-prop=status]')?.textContent === 'Running');
   check(loads === loadsBefore, 'the page was reloaded');
 
-  step('read its logs');
+  step('read its logs and see its stats charted');
   await page.waitForFunction(() => document.getElementById('logs').textContent.includes('hello-console'));
+  await page.waitForSelector('svg.chart');
 
   step('type a command in the terminal and see its output');
   await page.click('#exec');
