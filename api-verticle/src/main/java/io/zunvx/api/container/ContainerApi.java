@@ -11,13 +11,7 @@ import io.zunvx.api.http.ApiRouter;
 import io.zunvx.api.http.RequestContext;
 import io.zunvx.api.policy.Policy;
 import io.zunvx.api.quota.QuotaGuard;
-import io.zunvx.api.request.CreateContainerRequest;
-import io.zunvx.api.request.DeleteQuery;
-import io.zunvx.api.request.ListQuery;
-import io.zunvx.api.request.LogsQuery;
-import io.zunvx.api.request.QueryParams;
-import io.zunvx.api.request.RunQuery;
-import io.zunvx.api.request.TimeoutQuery;
+import io.zunvx.api.http.QueryParams;
 import io.zunvx.model.ApiVersion;
 import io.zunvx.model.Container;
 import io.zunvx.model.ContainerCommand;
@@ -104,7 +98,7 @@ public final class ContainerApi {
                 TaskState.CONTAINER_UNPAUSING, null, "unpause",
                 (c, req) -> new ContainerCommand.UnpauseContainer(c.uuid(), req)));
         r.post("/v1/containers/:c/kill").handler(ctx -> {
-            String signal = io.zunvx.api.request.KillQuery.parse(ctx.queryParams()).signal();
+            String signal = KillQuery.parse(ctx.queryParams()).signal();
             action(ctx, Operation.KILL, TaskState.CONTAINER_KILLING, null, "kill",
                     (c, req) -> new ContainerCommand.KillContainer(c.uuid(), req, signal));
         });
@@ -124,7 +118,7 @@ public final class ContainerApi {
         boolean run = RunQuery.parse(ctx.queryParams()).run();
         JsonObject body = ContainerHttp.bodyObject(ctx);
         CreateContainerRequest parsed = CreateContainerRequest.parse(body, v, who.projectId(), who.userId(),
-                io.zunvx.api.request.Defaults.standard(), UUID::randomUUID, random);
+                Defaults.standard(), UUID::randomUUID, random);
         if (parsed.privilegedRequested()) {
             policy.enforce("container:create:privileged", who);
         }

@@ -16,7 +16,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import io.zunvx.api.http.RequestContext;
-import io.zunvx.api.request.PageQuery;
+import io.zunvx.api.http.PageQuery;
 import io.zunvx.model.StoreImage;
 import io.zunvx.platform.auth.Identity;
 import io.zunvx.platform.concurrent.Blocking;

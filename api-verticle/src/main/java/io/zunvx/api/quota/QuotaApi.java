@@ -7,7 +7,7 @@ import io.vertx.sqlclient.Pool;
 import io.zunvx.api.http.ApiRouter;
 import io.zunvx.api.http.RequestContext;
 import io.zunvx.api.policy.Policy;
-import io.zunvx.api.request.Microversions;
+import io.zunvx.api.http.Microversions;
 import io.zunvx.platform.auth.Identity;
 import io.zunvx.platform.error.ZunException;
 import java.util.LinkedHashMap;
