@@ -81,7 +81,7 @@ public final class ApiComponents implements AutoCloseable {
         RegistryRepository registryRows = new RegistryRepository(CredentialCipher.fromConfig(config),
                 platform.clock());
         StoreImageRepository storeImages = new StoreImageRepository(platform.clock());
-        this.compute = new ComputeClient(vertx, platform.pool(), tokens, platform.clock());
+        this.compute = new ComputeClient(vertx, db, tokens, platform.clock());
         this.registryClient = new RegistryClient(vertx);
 
         this.containers = new ContainerApi(store, catalog, db, actions, compute, api.publicUrl(),
@@ -91,16 +91,16 @@ public final class ApiComponents implements AutoCloseable {
                 config.scheduler(), compute, quotaService, policy, storeImages, registryRows, api.publicUrl(),
                 api.uniqueNameScope(), config.proxy().baseUrl(), config.proxy().tokenTtl(), Defaults.standard(),
                 platform.clock(), new SecureRandom());
-        this.registries = new RegistryApi(platform.pool(), registryRows, policy, api.publicUrl(), api.maxLimit(),
+        this.registries = new RegistryApi(db, registryRows, policy, api.publicUrl(), api.maxLimit(),
                 platform.clock());
-        this.images = new ImageApi(platform.pool(), new HostImageRepository(platform.clock()),
-                new ImageSearch(platform.pool(), registryRows, storeImages, registryClient,
+        this.images = new ImageApi(db, new HostImageRepository(platform.clock()),
+                new ImageSearch(db, registryRows, storeImages, registryClient,
                         imageConfig.searchRegistry()),
                 policy, api.publicUrl(), api.maxLimit(), platform.clock());
-        this.glance = new GlanceApi(platform.pool(), storeImages, BlobStore.of(imageConfig, platform.pool()),
+        this.glance = new GlanceApi(db, storeImages, BlobStore.of(imageConfig, platform.pool()),
                 imageConfig.maxUploadBytes(), api.publicUrl(), platform.clock());
-        this.quotas = new QuotaApi(platform.pool(), quotaService, policy);
-        this.hosts = new HostApi(platform.pool(), policy, api.publicUrl(), api.maxLimit(),
+        this.quotas = new QuotaApi(db, quotaService, policy);
+        this.hosts = new HostApi(db, policy, api.publicUrl(), api.maxLimit(),
                 config.scheduler().serviceDownTime(), platform.clock());
         this.identity = IdentityApi.create(vertx, platform);
     }

@@ -22,6 +22,7 @@ import io.zunvx.platform.container.ContainerActionRepository;
 import io.zunvx.platform.container.ContainerCatalog;
 import io.zunvx.platform.container.ContainerRepository;
 import io.zunvx.platform.container.ContainerStore;
+import io.zunvx.platform.db.Transactions;
 import io.zunvx.platform.host.ComputeNodeRepository;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -89,7 +90,8 @@ class LiveResizeIT {
         });
         agent = await(api.vertx().createHttpServer().requestHandler(r).listen(0, "127.0.0.1"));
         store = new ContainerStore(api.pool(), new ContainerRepository(), Clock.systemUTC());
-        sweeperClient = new ComputeClient(api.vertx(), api.pool(), api.platform().tokens(), Clock.systemUTC());
+        sweeperClient = new ComputeClient(api.vertx(), new Transactions(api.pool()), api.platform().tokens(),
+                Clock.systemUTC());
     }
 
     private static void setLimit(String uuid, JsonObject body) {
