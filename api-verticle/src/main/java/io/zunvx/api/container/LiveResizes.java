@@ -31,8 +31,9 @@ import org.slf4j.LoggerFactory;
  *       the row, the claim and the quota change together or not at all;</li>
  *   <li>after it commits, the host's agent sets the limits in Docker ({@code docker update} with the absolute values,
  *       so asking again is harmless; the claim is already moved, so the agent is told not to move it);</li>
- *   <li>a short transaction records the step and closes the action. When the agent refused, it puts the old limits
- *       and the claim back instead (unless something else changed the row meanwhile) and records the failure.</li>
+ *   <li>a short transaction records the step and closes the action. When the agent refused, it puts the row (the
+ *       whole request failed) and the claim back instead, unless something else changed the row meanwhile, and
+ *       records the failure.</li>
  * </ol>
  * A failure before the first commit changes nothing. A failure after it (the instance stopped, the database went
  * away) leaves the row and the claim in step, both with the new limits, and the action open with no step recorded:
@@ -104,8 +105,8 @@ final class LiveResizes {
                 steps = steps.compose(v -> actions.event(tx.connection(), c.uuid(), req, EVENT, started,
                         clock.instant(), "Success", null, true, null));
             }
-            return steps.compose(v -> next.equals(c) ? Future.succeededFuture(new Resized(c, c, false))
-                    : tx.save(c, next, req).map(saved -> new Resized(c, saved, live)));
+            return steps.compose(v -> next.equals(c) ? Future.succeededFuture(c) : tx.save(c, next, req))
+                    .map(saved -> new Resized(c, saved, live));
         })).recover(err -> {
             if (checked.get()) {
                 recordFailure(found, req, who, started, err);
@@ -180,7 +181,7 @@ final class LiveResizes {
     }
 
     /**
-     * The agent refused: the row and the claim go back to the old limits if nothing else changed the row since, and
+     * The agent refused: the row and the claim go back to what they were if nothing else changed the row since, and
      * the action records the failure. An agent that answered 5xx or not at all may have changed Docker: it is asked
      * to put the old limits back.
      */
@@ -189,10 +190,11 @@ final class LiveResizes {
         String reason = err.getMessage() == null ? err.toString() : err.getMessage();
         Future<Void> reverted = store.inTransaction(tx -> tx.lock(before.uuid()).compose(row -> {
             Future<Void> back = Future.succeededFuture();
-            if (row.isPresent() && row.get().version() == r.saved().version()) {
+            if (row.isPresent() && row.get().version() == r.saved().version() && r.saved() != before) {
+                // The whole request failed: the row goes back to what it was, its other fields included.
                 Container now = row.get();
-                Container old = now.toBuilder().cpu(before.cpu()).memory(before.memory()).build();
-                back = moveClaim(tx.connection(), now, old, false).compose(v -> tx.save(now, old, req)).mapEmpty();
+                back = moveClaim(tx.connection(), now, before, false).compose(v -> tx.save(now, before, req))
+                        .mapEmpty();
             }
             return back.compose(v -> actions.event(tx.connection(), before.uuid(), req, EVENT, started,
                     clock.instant(), "Error", reason, true, reason));

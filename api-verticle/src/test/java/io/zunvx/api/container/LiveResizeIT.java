@@ -150,8 +150,11 @@ class LiveResizeIT {
     void anAgentThatRefusesLeavesTheOldLimitsEverywhere() {
         Setup s = setup(1024);
         mode.set("refuse");
-        assertZunError(patch(s, 48), 409, null, null);
+        String name = await(store.find(s.uuid())).orElseThrow().name();
+        assertZunError(api.call("PATCH", "/v1/containers/" + s.uuid(), api.memberToken(s.project()),
+                new JsonObject().put("memory", 48).put("name", name + "-renamed")), 409, null, null);
         assertAgree(s, 32);
+        assertEquals(name, await(store.find(s.uuid())).orElseThrow().name(), "the whole request failed");
         JsonObject e = lastEvent(s);
         assertEquals("Error", e.getString("result"));
     }
