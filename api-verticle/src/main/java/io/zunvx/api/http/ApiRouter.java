@@ -9,8 +9,6 @@ import io.zunvx.api.container.ContainerActionsApi;
 import io.zunvx.api.identity.AccountCheck;
 import io.zunvx.api.image.GlanceApi;
 import io.zunvx.api.image.GlanceFailureHandler;
-import io.zunvx.api.request.MicroversionNotAcceptable;
-import io.zunvx.api.request.Microversions;
 import io.zunvx.api.volume.CinderFailureHandler;
 import io.zunvx.model.ApiVersion;
 import io.zunvx.platform.auth.TokenService;
