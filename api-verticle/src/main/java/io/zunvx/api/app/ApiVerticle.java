@@ -72,9 +72,15 @@ public final class ApiVerticle extends VerticleBase {
         RegistryRepository registries = new RegistryRepository(CredentialCipher.fromConfig(platform.config()),
                 platform.clock());
         StoreImageRepository storeImages = new StoreImageRepository(platform.clock());
+        var networkRows = new io.zunvx.platform.network.NetworkRepository(platform.clock());
+        var groupRows = new io.zunvx.platform.network.SecurityGroupRepository(platform.clock());
+        var containerNetworks = new io.zunvx.api.network.ContainerNetworks(platform.pool(), networkRows, groupRows,
+                store, new ContainerActionRepository(), compute, policy, platform.clock());
         new ContainerApi(store, new ContainerActionRepository(), compute, cfg.publicUrl(), cfg.uniqueNameScope(),
-                cfg.maxLimit(), platform.clock(), new SecureRandom(), policy, quotas, registries, storeImages)
-                .mount(router);
+                cfg.maxLimit(), platform.clock(), new SecureRandom(), policy, quotas, registries, storeImages,
+                containerNetworks).mount(router);
+        containerNetworks.mount(router);
+        new io.zunvx.api.network.NeutronApi(platform.pool(), networkRows, groupRows, cfg.publicUrl()).mount(router);
         io.zunvx.api.container.ContainerActionsApi.of(platform, store, compute, quotas, policy, storeImages,
                 registries).mount(router);
         new RegistryApi(platform.pool(), registries, policy, cfg.publicUrl(), cfg.maxLimit(), platform.clock())

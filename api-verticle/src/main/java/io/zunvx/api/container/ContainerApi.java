@@ -63,10 +63,13 @@ public final class ContainerApi {
      * @param registries  the projects' registries, for {@code registry} and the registry a pull uses
      * @param storeImages the image store, for {@code image_driver} {@code glance}
      */
+    private final io.zunvx.api.network.ContainerNetworks networks;
+
     public ContainerApi(ContainerStore store, ContainerActionRepository actions, ComputeClient compute,
                         String publicUrl, String uniqueNameScope, int maxLimit, Clock clock, RandomGenerator random,
                         Policy policy, QuotaGuard quotas, RegistryRepository registries,
-                        StoreImageRepository storeImages) {
+                        StoreImageRepository storeImages, io.zunvx.api.network.ContainerNetworks networks) {
+        this.networks = networks;
         this.store = store;
         this.actions = actions;
         this.lookup = new ContainerLookup(store.repository());
@@ -143,12 +146,16 @@ public final class ContainerApi {
                         who.projectId()))
                 .map(registry -> registry == null ? asked : asked.toBuilder().registryId(registry).build())
                 .compose(c -> checkName(c.name(), who).compose(v1 -> checkPlacementHints(c)).map(c))
-                .compose(c -> store.inTransaction(tx -> quotas.reserve(tx.connection(), c)
-                        .compose(v3 -> tx.insert(c, req))
+                .compose(c -> networks.resolve(parsed.nets().stream().map(n -> new io.zunvx.api.network
+                                .ContainerNetworks.Net(n.network(), n.port(), n.v4FixedIp(), n.v6FixedIp())).toList(), who)
+                        .compose(wanted -> networks.securityGroups(c.securityGroups(), who)
+                        .compose(groups -> store.inTransaction(tx -> quotas.reserve(tx.connection(), c)
+                        .compose(v3 -> networks.allocate(tx.connection(), c, wanted, groups))
+                        .compose(withPorts -> tx.insert(withPorts, req))
                         .compose(saved -> actions.start(tx.connection(), saved.uuid(), req, "create",
                                 saved.projectId(), saved.userId(), clock.instant()).map(saved))
                         .compose(saved -> tx.publish(Envelopes.command(Topics.SCHEDULER_COMMANDS,
-                                new ContainerCommand.ScheduleContainer(saved.uuid(), req))).map(saved))))
+                                new ContainerCommand.ScheduleContainer(saved.uuid(), req))).map(saved))))))
                 .onSuccess(saved -> {
                     ctx.response().putHeader("Location", publicUrl + "/v1/containers/" + saved.uuid());
                     ApiRouter.json(ctx, 202, view(saved, who).encode());

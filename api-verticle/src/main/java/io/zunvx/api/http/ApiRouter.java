@@ -37,7 +37,7 @@ public final class ApiRouter {
     public static final String REQUEST_ID_HEADER = "x-openstack-request-id";
     /** The limit of every request body but put_archive's and image uploads'. */
     public static final long MAX_BODY = 1024 * 1024;
-    private static final Set<String> UNVERSIONED = Set.of("", "v1", "identity", "image", "healthz", "readyz",
+    private static final Set<String> UNVERSIONED = Set.of("", "v1", "identity", "image", "network", "healthz", "readyz",
             "metrics");
 
     private ApiRouter() {
@@ -84,6 +84,9 @@ public final class ApiRouter {
                 imageBodies.handle(ctx);
             }
         });
+        router.route("/network/v2.0/*").handler(ctx -> authenticate(ctx, tokens, accounts));
+        router.route("/network/v2.0/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
+        router.route("/network*").failureHandler(new io.zunvx.api.network.NeutronFailureHandler());
         router.route("/image/*").failureHandler(new GlanceFailureHandler());
         router.route("/image").failureHandler(new GlanceFailureHandler());
         router.route().failureHandler(new FailureHandler());

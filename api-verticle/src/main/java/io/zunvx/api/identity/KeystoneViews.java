@@ -81,13 +81,15 @@ final class KeystoneViews {
 
     /**
      * The service catalog, on every interface: Zun (type {@code container}), this identity service, and the image
-     * store (type {@code image}, Glance's v2 subset at {@code <public url>/image}).
+     * store (type {@code image}, Glance's v2 subset at {@code <public url>/image}) and the networks (type
+     * {@code network}, Neutron's v2.0 subset at {@code <public url>/network}).
      */
     JsonArray catalog() {
         return new JsonArray()
                 .add(service("container", "zun", publicUrl + "/v1"))
                 .add(service("identity", "keystone", identityUrl()))
-                .add(service("image", "glance", publicUrl + "/image"));
+                .add(service("image", "glance", publicUrl + "/image"))
+                .add(service("network", "neutron", publicUrl + "/network"));
     }
 
     private static JsonObject service(String type, String name, String url) {

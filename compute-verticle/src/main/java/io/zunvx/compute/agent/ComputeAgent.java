@@ -50,6 +50,7 @@ public final class ComputeAgent {
     private final Blocking blocking;
     private final KeyedSerial<UUID> serial = new KeyedSerial<>();
     private final ContainerManager manager;
+    private final NetworkManager networks;
     private final ImageManager images;
     /** Image commands for one image are applied in order, apart from the containers' order. */
     private final KeyedSerial<UUID> imageSerial = new KeyedSerial<>();
@@ -77,8 +78,12 @@ public final class ComputeAgent {
         if (Runtimes.registry() != null) {
             driver.countImageTransfers(Runtimes.registry(), config.hostName());
         }
+        this.networks = new NetworkManager(vertx, context,
+                new io.zunvx.compute.docker.DockerNetworkDriver(config.dockerHost()), blocking, platform.pool(),
+                new io.zunvx.platform.network.NetworkRepository(platform.clock()), config.network(),
+                config.syncInterval());
         this.manager = new ContainerManager(context, driver, blocking, store, actions, nodes, config.hostName(),
-                config.network(), platform.clock(), crashPoints, sources);
+                config.network(), platform.clock(), crashPoints, sources, networks);
         this.images = new ImageManager(context, driver, blocking, platform.pool(),
                 new HostImageRepository(platform.clock()), sources, config.hostName());
         this.reporter = new HostReporter(vertx, context, driver, blocking, platform.pool(), nodes,
@@ -89,7 +94,7 @@ public final class ComputeAgent {
         LiveResize resize = new LiveResize(context, driver, blocking, platform.pool(), nodes, config.hostName(),
                 platform.config().scheduler());
         this.endpoint = new InternalEndpoint(vertx, context, driver, blocking, store, platform.tokens(),
-                config.hostName(), resize, EXECUTE_TIMEOUT);
+                config.hostName(), resize, EXECUTE_TIMEOUT, networks);
     }
 
     public Future<Void> start() {
@@ -100,6 +105,7 @@ public final class ComputeAgent {
                             driver.ensureNetwork(config.network());
                             return null;
                         }))
+                .compose(v -> networks.start())
                 // The command topic exists before the host is announced, so nothing is ever sent to a missing topic.
                 .compose(v -> KafkaTopics.ensure(vertx, platform.kafka(),
                         Map.of(topic, platform.config().kafka().partitions())))
@@ -132,6 +138,7 @@ public final class ComputeAgent {
 
     public Future<Void> stop() {
         sync.stop();
+        networks.stop();
         reporter.stop();
         return Future.join(loop == null ? Future.succeededFuture() : loop.stop(), endpoint.close())
                 .onComplete(ar -> blocking.close())

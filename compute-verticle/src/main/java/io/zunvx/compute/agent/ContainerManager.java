@@ -67,10 +67,12 @@ public final class ContainerManager {
     private final Clock clock;
     private final CrashPoints crashPoints;
     private final ImageSources images;
+    private final NetworkManager networks;
 
     public ContainerManager(Context context, ContainerDriver driver, Blocking blocking, ContainerStore store,
                             ContainerActionRepository actions, ComputeNodeRepository nodes, String host,
-                            String network, Clock clock, CrashPoints crashPoints, ImageSources images) {
+                            String network, Clock clock, CrashPoints crashPoints, ImageSources images,
+                            NetworkManager networks) {
         this.context = context;
         this.driver = driver;
         this.blocking = blocking;
@@ -82,6 +84,7 @@ public final class ContainerManager {
         this.clock = clock;
         this.crashPoints = crashPoints;
         this.images = images;
+        this.networks = networks;
     }
 
     public String host() {
@@ -133,10 +136,11 @@ public final class ContainerManager {
                     .compose(spec -> step(uuid, req, x -> x.toBuilder().taskState(TaskState.CONTAINER_CREATING)
                             .build()).map(spec))
                     .compose(spec -> io(() -> {
-                        String id = driver.create(spec, host, network);
+                        String id = driver.create(spec, host, networkMode(c));
                         crashPoints.afterDockerCreate(uuid);
                         return id;
                     }))
+                    .compose(id -> connect(c, id))
                     .compose(id -> step(uuid, req, x -> {
                         Container.Builder b = x.toBuilder().containerId(id);
                         return (c.run() ? b.taskState(TaskState.CONTAINER_STARTING) : b).build();
@@ -205,8 +209,8 @@ public final class ContainerManager {
                     driver.remove(c.containerId(), true);
                 }
                 driver.remove(c.dockerName(), true);
-                return driver.create(plan.container(), host, network);
-            }))
+                return driver.create(plan.container(), host, networkMode(c));
+            })).compose(id -> connect(c, id))
                     .compose(id -> step(uuid, req, x -> x.toBuilder().containerId(id)
                             .taskState(run ? TaskState.CONTAINER_STARTING : TaskState.CONTAINER_REBUILDING)
                             .build()).map(id))
@@ -517,6 +521,16 @@ public final class ContainerManager {
         return nodes.release(tx.connection(), c.host(), c.memory() == null ? 0 : c.memory(), c.cpu(), c.disk())
                 .compose(v -> c.cpuset() == null ? Future.<Void>succeededFuture()
                         : new io.zunvx.platform.host.CpuPins().unpin(tx.connection(), c.uuid()));
+    }
+
+    /** The network mode a container is created in (see {@link NetworkManager#mode}). */
+    private String networkMode(Container c) {
+        return networks == null ? network : networks.mode(c);
+    }
+
+    /** Connects a created container to its ports' networks before it may start. */
+    private Future<String> connect(Container c, String dockerId) {
+        return networks == null ? Future.succeededFuture(dockerId) : networks.connect(c, dockerId).map(dockerId);
     }
 
     private <T> Future<T> io(Callable<T> call) {

@@ -58,6 +58,7 @@ public final class InternalEndpoint {
     private final LiveResize resize;
     private final Duration execTimeout;
     private final TerminalSessions sessions;
+    private final io.zunvx.compute.agent.NetworkManager networks;
     private HttpServer server;
 
     /**
@@ -67,6 +68,14 @@ public final class InternalEndpoint {
     public InternalEndpoint(Vertx vertx, Context context, ContainerDriver driver, Blocking blocking,
                             ContainerStore store, TokenService tokens, String host, LiveResize resize,
                             Duration execTimeout) {
+        this(vertx, context, driver, blocking, store, tokens, host, resize, execTimeout, null);
+    }
+
+    /** As above, also connecting containers to networks and disconnecting them ({@code networks} may be null). */
+    public InternalEndpoint(Vertx vertx, Context context, ContainerDriver driver, Blocking blocking,
+                            ContainerStore store, TokenService tokens, String host, LiveResize resize,
+                            Duration execTimeout, io.zunvx.compute.agent.NetworkManager networks) {
+        this.networks = networks;
         this.vertx = vertx;
         this.context = context;
         this.driver = driver;
@@ -93,6 +102,10 @@ public final class InternalEndpoint {
         router.put(BASE + "/archive").handler(this::putArchive);
         router.post(BASE + "/update").handler(this::update);
         router.get(BASE + "/networks").handler(this::networks);
+        if (networks != null) {
+            router.post(BASE + "/networks/attach").handler(this::attachNetwork);
+            router.post(BASE + "/networks/detach").handler(this::detachNetwork);
+        }
         router.route().failureHandler(new FailureHandler());
         return vertx.createHttpServer()
                 .requestHandler(router)
@@ -287,6 +300,23 @@ public final class InternalEndpoint {
                     }
                     return new JsonObject().put("networks", out);
                 }));
+    }
+
+    /** {@code {"port": uuid}}: connects the container to that port's network at its address. */
+    private void attachNetwork(RoutingContext ctx) {
+        UUID port = UUID.fromString(ctx.body().asJsonObject().getString("port"));
+        respond(ctx, container(ctx).compose(c -> networks.port(port).compose(p -> networks.attach(c,
+                        c.containerId(), p)))
+                .recover(err -> Future.failedFuture(translate(err, Gone.INVALID)))
+                .map(v -> new JsonObject()));
+    }
+
+    /** {@code {"network": uuid}}: disconnects the container from that network. */
+    private void detachNetwork(RoutingContext ctx) {
+        UUID network = UUID.fromString(ctx.body().asJsonObject().getString("network"));
+        respond(ctx, container(ctx).compose(c -> networks.detach(c.containerId(), network))
+                .recover(err -> Future.failedFuture(translate(err, Gone.INVALID)))
+                .map(v -> new JsonObject()));
     }
 
     // ---- shared ---------------------------------------------------------------------------------------------------

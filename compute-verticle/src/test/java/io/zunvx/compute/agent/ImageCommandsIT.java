@@ -121,7 +121,7 @@ class ImageCommandsIT {
 
     private static ContainerManager managerWithLimit(long maxStoreBytes) {
         return new ContainerManager(context, driver, blocking, store, actions, new ComputeNodeRepository(), HOST,
-                "none", Clock.systemUTC(), CrashPoints.NONE, sources(maxStoreBytes));
+                "none", Clock.systemUTC(), CrashPoints.NONE, sources(maxStoreBytes), null);
     }
 
     @AfterAll

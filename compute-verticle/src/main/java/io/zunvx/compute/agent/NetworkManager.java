@@ -1,0 +1,159 @@
+package io.zunvx.compute.agent;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import io.zunvx.compute.driver.NetworkDriver;
+import io.zunvx.model.Container;
+import io.zunvx.model.Port;
+import io.zunvx.model.Subnet;
+import io.zunvx.platform.concurrent.Blocking;
+import io.zunvx.platform.network.NetworkRepository;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes this host's networking match the ports in PostgreSQL. A container with ports is created outside any network
+ * and then connected, before it starts, to one Docker network per port's network at the port's address (the network
+ * is made on this host on first use); the container's name is its alias there, so the project's other containers
+ * reach it by name. A container without ports (rows from before networks existed) joins the host's configured
+ * network as before. On a timer, Docker networks whose platform network was deleted are removed once nothing uses
+ * them; the rows' side is kept true by the database itself (ports follow their container's row).
+ */
+public final class NetworkManager {
+    private static final Logger LOG = LoggerFactory.getLogger(NetworkManager.class);
+
+    private final Vertx vertx;
+    private final Context context;
+    private final NetworkDriver driver;
+    private final Blocking blocking;
+    private final Pool pool;
+    private final NetworkRepository networks;
+    private final String fallback;
+    private final Duration interval;
+    private long timer = -1;
+    private volatile boolean isolated;
+
+    public NetworkManager(Vertx vertx, Context context, NetworkDriver driver, Blocking blocking, Pool pool,
+                          NetworkRepository networks, String fallback, Duration interval) {
+        this.vertx = vertx;
+        this.context = context;
+        this.driver = driver;
+        this.blocking = blocking;
+        this.pool = pool;
+        this.networks = networks;
+        this.fallback = fallback;
+        this.interval = interval;
+    }
+
+    /** Installs the isolation rules (a host that cannot enforce them is logged loudly, not refused) and the timer. */
+    public Future<Void> start() {
+        return blocking.run(context, () -> {
+            try {
+                driver.isolate();
+                isolated = true;
+            } catch (RuntimeException e) {
+                LOG.error("networks of different projects are NOT isolated on this host: {}", e.getMessage());
+            }
+            return null;
+        }).onComplete(ar -> timer = vertx.setPeriodic(interval.toMillis(), t -> sweep())).mapEmpty();
+    }
+
+    public void stop() {
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+        }
+        driver.close();
+    }
+
+    /** Whether this host enforces isolation between networks. */
+    public boolean isolated() {
+        return isolated;
+    }
+
+    /** The network mode to create {@code c} in: none when it has ports (they are connected next), else the fallback. */
+    public String mode(Container c) {
+        return c.addresses().isEmpty() ? fallback : "none";
+    }
+
+    /** Connects the created container {@code dockerId} to the networks of its ports, at their addresses. */
+    public Future<Void> connect(Container c, String dockerId) {
+        if (c.addresses().isEmpty()) {
+            return Future.succeededFuture();
+        }
+        return networks.portsOf(pool, c.uuid()).compose(ports -> endpoints(c, ports))
+                .compose(endpoints -> blocking.run(context, () -> {
+                    for (NetworkDriver.Endpoint e : endpoints) {
+                        driver.ensure(e.network());
+                        driver.connect(dockerId, e);
+                    }
+                    return null;
+                }));
+    }
+
+    /** Connects a container to one more port's network (network_attach). */
+    public Future<Void> attach(Container c, String dockerId, Port port) {
+        return endpoints(c, List.of(port)).compose(endpoints -> blocking.run(context, () -> {
+            NetworkDriver.Endpoint e = endpoints.get(0);
+            driver.ensure(e.network());
+            driver.connect(dockerId, e);
+            return null;
+        }));
+    }
+
+    /** The port's row. */
+    public Future<Port> port(UUID uuid) {
+        return networks.findPort(pool, uuid).map(p -> p.orElseThrow(() -> new IllegalStateException("port " + uuid
+                + " is gone")));
+    }
+
+    /** Disconnects a container from a network (network_detach). */
+    public Future<Void> detach(String dockerId, UUID network) {
+        return blocking.run(context, () -> {
+            driver.disconnect(dockerId, network);
+            return null;
+        });
+    }
+
+    private Future<List<NetworkDriver.Endpoint>> endpoints(Container c, List<Port> ports) {
+        List<Future<NetworkDriver.Endpoint>> out = new ArrayList<>();
+        List<String> aliases = c.name() != null && c.name().matches("[A-Za-z0-9][A-Za-z0-9_.-]*")
+                ? List.of(c.name()) : List.of();
+        for (Port p : ports) {
+            out.add(networks.findSubnet(pool, p.subnetId()).map(s -> {
+                Subnet subnet = s.orElseThrow(() -> new IllegalStateException("subnet " + p.subnetId()
+                        + " of port " + p.uuid() + " is gone"));
+                return new NetworkDriver.Endpoint(new NetworkDriver.Spec(p.networkId(), subnet.cidr(),
+                        subnet.gatewayIp()), p.ipAddress(), aliases);
+            }));
+        }
+        return Future.all(out).map(all -> {
+            List<NetworkDriver.Endpoint> list = new ArrayList<>();
+            for (int i = 0; i < all.size(); i++) {
+                list.add(all.resultAt(i));
+            }
+            return list;
+        });
+    }
+
+    /** Removes Docker networks whose platform network no longer exists (those still in use stay for the next round). */
+    Future<Void> sweep() {
+        return networks.networkIds(pool).compose(known -> blocking.run(context, () -> {
+            Set<UUID> here = new HashSet<>(driver.networks(interval.multipliedBy(2)));
+            here.removeAll(known);
+            for (UUID gone : here) {
+                if (driver.remove(gone)) {
+                    LOG.info("removed Docker network of deleted network {}", gone);
+                }
+            }
+            return null;
+        })).<Void>mapEmpty().onFailure(e -> LOG.debug("network sweep failed: {}", e.toString()));
+    }
+}
