@@ -179,6 +179,8 @@ public final class ContainerNetworks {
     public void mount(Router r) {
         r.post("/v1/containers/:c/network_attach").handler(this::attach);
         r.post("/v1/containers/:c/network_detach").handler(this::detach);
+        r.post("/v1/containers/:c/add_security_group").handler(ctx -> securityGroup(ctx, true));
+        r.post("/v1/containers/:c/remove_security_group").handler(ctx -> securityGroup(ctx, false));
         r.post("/v1/networks").handler(this::createZunNetwork);
         r.delete("/v1/networks/:id").handler(this::deleteZunNetwork);
     }
@@ -245,7 +247,7 @@ public final class ContainerNetworks {
             return Future.succeededFuture(c);
         }
         Address a = c.addresses().get(net.toString()).get(0);
-        return compute.postJson(c.host(), "/internal/v1/containers/" + c.uuid() + "/networks/attach", Map.of(),
+        return compute.postJson(c.host(), "/containers/" + c.uuid() + "/networks/attach", Map.of(),
                         new JsonObject().put("port", a.port()))
                 .map(c)
                 .recover(err -> takeBack(c, net, req).compose(v -> Future.failedFuture(err)));
@@ -306,7 +308,7 @@ public final class ContainerNetworks {
                     UUID net = e.getValue();
                     Future<JsonObject> host = c.host() == null || c.containerId() == null
                             ? Future.succeededFuture(new JsonObject())
-                            : compute.postJson(c.host(), "/internal/v1/containers/" + c.uuid() + "/networks/detach",
+                            : compute.postJson(c.host(), "/containers/" + c.uuid() + "/networks/detach",
                             Map.of(), new JsonObject().put("network", net.toString()));
                     return host.compose(x -> takeBackAndRecord(c, net, req));
                 })
@@ -317,6 +319,54 @@ public final class ContainerNetworks {
     private Future<Void> takeBackAndRecord(Container c, UUID net, String req) {
         return actions.start(pool, c.uuid(), req, "network_detach", c.projectId(), c.userId(), clock.instant())
                 .compose(v -> takeBack(c, net, req));
+    }
+
+    /**
+     * {@code add_security_group} / {@code remove_security_group} (1.1-1.14, 406 above): the group is added to or
+     * removed from every port of the container, and from its {@code security_groups}; the host applies the change
+     * within a second. Already present (add) or absent (remove) → 400. 202.
+     */
+    private void securityGroup(RoutingContext ctx, boolean add) {
+        Microversions.requireRange(RequestContext.version(ctx), 1, 14);
+        Identity who = RequestContext.identity(ctx);
+        String req = RequestContext.requestId(ctx);
+        MultiMap q = ctx.queryParams();
+        params(q, Set.of("name"));
+        String name = single(q, "name");
+        if (name == null) {
+            throw ZunException.schema("'name' is a required property");
+        }
+        String action = add ? "add_security_group" : "remove_security_group";
+        lookup.resolve(pool, ctx.pathParam("c"), who)
+                .compose(c -> {
+                    policy.enforce("container:" + action, who, c.projectId());
+                    return securityGroups(List.of(name), who).map(ids -> Map.entry(c, ids.get(0)));
+                })
+                .compose(e -> store.inTransaction(tx -> tx.lock(e.getKey().uuid()).compose(row -> {
+                    Container now = row.orElseThrow(() -> ZunException.containerNotFound(e.getKey().uuid().toString()));
+                    String id = e.getValue();
+                    List<String> sgs = new ArrayList<>(now.securityGroups());
+                    if (add == sgs.contains(id)) {
+                        return Future.failedFuture(ZunException.invalid(add
+                                ? "Security group " + name + " is already added to container " + now.uuid() + "."
+                                : "Security group " + name + " is not added to container " + now.uuid() + "."));
+                    }
+                    if (add) {
+                        sgs.add(id);
+                    } else {
+                        sgs.remove(id);
+                    }
+                    return tx.connection().preparedQuery(add
+                                    ? "UPDATE ports SET security_groups = security_groups || to_jsonb($2::text)"
+                                    + " WHERE device_id = $1"
+                                    : "UPDATE ports SET security_groups = security_groups - $2::text WHERE device_id = $1")
+                            .execute(io.vertx.sqlclient.Tuple.of(now.uuid().toString(), id))
+                            .compose(x -> actions.start(tx.connection(), now.uuid(), req, action, now.projectId(),
+                                    now.userId(), clock.instant()))
+                            .compose(x -> tx.save(now, now.toBuilder().securityGroups(sgs).build(), req));
+                })))
+                .onSuccess(c -> ctx.response().setStatusCode(202).end())
+                .onFailure(ctx::fail);
     }
 
     /** Zun's {@code POST /v1/networks} (admin): records a Neutron network for Docker; here networks are the subset's. */

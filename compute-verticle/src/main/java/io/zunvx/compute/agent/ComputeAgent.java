@@ -80,8 +80,9 @@ public final class ComputeAgent {
         }
         this.networks = new NetworkManager(vertx, context,
                 new io.zunvx.compute.docker.DockerNetworkDriver(config.dockerHost()), blocking, platform.pool(),
-                new io.zunvx.platform.network.NetworkRepository(platform.clock()), config.network(),
-                config.syncInterval());
+                new io.zunvx.platform.network.NetworkRepository(platform.clock()),
+                new io.zunvx.platform.network.SecurityGroupRepository(platform.clock()), config.hostName(),
+                config.network(), config.syncInterval());
         this.manager = new ContainerManager(context, driver, blocking, store, actions, nodes, config.hostName(),
                 config.network(), platform.clock(), crashPoints, sources, networks);
         this.images = new ImageManager(context, driver, blocking, platform.pool(),

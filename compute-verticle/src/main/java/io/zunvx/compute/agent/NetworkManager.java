@@ -38,11 +38,20 @@ public final class NetworkManager {
     private final NetworkRepository networks;
     private final String fallback;
     private final Duration interval;
+    private final io.zunvx.platform.network.SecurityGroupRepository groups;
+    private final String host;
+    /** What each container's firewall was last set to (by Docker id), so unchanged ones are not rewritten. */
+    private final java.util.Map<String, FirewallRules.Rules> applied = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicBoolean enforcing = new java.util.concurrent.atomic.AtomicBoolean();
     private long timer = -1;
+    private long firewallTimer = -1;
     private volatile boolean isolated;
 
     public NetworkManager(Vertx vertx, Context context, NetworkDriver driver, Blocking blocking, Pool pool,
-                          NetworkRepository networks, String fallback, Duration interval) {
+                          NetworkRepository networks, io.zunvx.platform.network.SecurityGroupRepository groups,
+                          String host, String fallback, Duration interval) {
+        this.groups = groups;
+        this.host = host;
         this.vertx = vertx;
         this.context = context;
         this.driver = driver;
@@ -63,12 +72,21 @@ public final class NetworkManager {
                 LOG.error("networks of different projects are NOT isolated on this host: {}", e.getMessage());
             }
             return null;
-        }).onComplete(ar -> timer = vertx.setPeriodic(interval.toMillis(), t -> sweep())).mapEmpty();
+        }).onComplete(ar -> {
+            timer = vertx.setPeriodic(interval.toMillis(), t -> sweep());
+            firewallTimer = vertx.setPeriodic(FIREWALL_PERIOD.toMillis(), t -> enforce());
+        }).mapEmpty();
     }
+
+    /** How often security groups are re-read and applied: rule changes reach running containers within it. */
+    static final Duration FIREWALL_PERIOD = Duration.ofMillis(400);
 
     public void stop() {
         if (timer >= 0) {
             vertx.cancelTimer(timer);
+        }
+        if (firewallTimer >= 0) {
+            vertx.cancelTimer(firewallTimer);
         }
         driver.close();
     }
@@ -141,6 +159,75 @@ public final class NetworkManager {
             }
             return list;
         });
+    }
+
+    /**
+     * Applies every running container's security groups on this host (see {@link FirewallRules}); a container whose
+     * rules did not change since the last round is not touched. One round at a time.
+     */
+    Future<Void> enforce() {
+        if (!enforcing.compareAndSet(false, true)) {
+            return Future.succeededFuture();
+        }
+        return pool.preparedQuery("""
+                        SELECT c.container_id, p.security_groups, c.exposed_ports FROM ports p
+                        JOIN containers c ON c.uuid::text = p.device_id
+                        WHERE c.host = $1 AND c.container_id IS NOT NULL AND c.status = 'Running'""")
+                .execute(io.vertx.sqlclient.Tuple.of(host))
+                .compose(rows -> {
+                    java.util.Map<String, Set<UUID>> wanted = new java.util.HashMap<>();
+                    java.util.Map<String, List<String>> exposed = new java.util.HashMap<>();
+                    rows.forEach(r -> {
+                        List<String> ports = new ArrayList<>();
+                        ((io.vertx.core.json.JsonArray) r.getValue("exposed_ports")).forEach(p -> ports.add(
+                                String.valueOf(p)));
+                        exposed.put(r.getString("container_id"), ports);
+                        Set<UUID> gs = wanted.computeIfAbsent(r.getString("container_id"), k -> new HashSet<>());
+                        ((io.vertx.core.json.JsonArray) r.getValue("security_groups"))
+                                .forEach(g -> gs.add(UUID.fromString(String.valueOf(g))));
+                    });
+                    if (wanted.isEmpty()) {
+                        return Future.succeededFuture();
+                    }
+                    Set<UUID> all = new HashSet<>();
+                    wanted.values().forEach(all::addAll);
+                    return groups.withIds(pool, new ArrayList<>(all)).compose(found -> members().compose(m ->
+                            blocking.run(context, () -> {
+                                java.util.Map<UUID, io.zunvx.model.SecurityGroup> byId = new java.util.HashMap<>();
+                                found.forEach(g -> byId.put(g.uuid(), g));
+                                wanted.forEach((dockerId, ids) -> {
+                                    FirewallRules.Rules rules = FirewallRules.render(ids.stream().map(byId::get)
+                                            .filter(java.util.Objects::nonNull).toList(), m)
+                                            .exposing(exposed.getOrDefault(dockerId, List.of()));
+                                    if (!rules.equals(applied.get(dockerId))) {
+                                        try {
+                                            driver.enforce(dockerId, rules.ingress(), rules.egress());
+                                            applied.put(dockerId, rules);
+                                        } catch (RuntimeException e) {
+                                            LOG.warn("security groups not applied to {}: {}", dockerId,
+                                                    e.getMessage());
+                                        }
+                                    }
+                                });
+                                applied.keySet().retainAll(wanted.keySet());
+                                return null;
+                            })));
+                })
+                .<Void>mapEmpty()
+                .onFailure(e -> LOG.debug("security group round failed: {}", e.toString()))
+                .onComplete(ar -> enforcing.set(false));
+    }
+
+    /** The addresses of every port in use, by each group it carries (remote groups of rules match on these). */
+    private Future<java.util.Map<UUID, List<String>>> members() {
+        return pool.query("SELECT host(ip_address) AS ip, security_groups FROM ports WHERE device_id <> ''").execute()
+                .map(rows -> {
+                    java.util.Map<UUID, List<String>> out = new java.util.HashMap<>();
+                    rows.forEach(r -> ((io.vertx.core.json.JsonArray) r.getValue("security_groups")).forEach(g ->
+                            out.computeIfAbsent(UUID.fromString(String.valueOf(g)), k -> new ArrayList<>())
+                                    .add(r.getString("ip"))));
+                    return out;
+                });
     }
 
     /** Removes Docker networks whose platform network no longer exists (those still in use stay for the next round). */

@@ -567,9 +567,18 @@ public final class DockerContainerDriver implements ContainerDriver {
             cmd.withHealthcheck(healthCheck(c.healthcheck()));
         }
         if (!c.exposedPorts().isEmpty()) {
-            cmd.withExposedPorts(c.exposedPorts().stream()
+            List<ExposedPort> exposed = c.exposedPorts().stream()
                     .map(p -> ExposedPort.parse(p.contains("/") ? p : p + "/tcp"))
-                    .toList());
+                    .toList();
+            cmd.withExposedPorts(exposed);
+            if ("none".equals(network)) {
+                // A container on platform networks (connected after creation) publishes its exposed ports on the
+                // host at the same numbers; a port another container holds fails the start with Docker's reason.
+                hostConfig.withPortBindings(exposed.stream()
+                        .map(p -> new com.github.dockerjava.api.model.PortBinding(
+                                com.github.dockerjava.api.model.Ports.Binding.bindPort(p.getPort()), p))
+                        .toList());
+            }
         }
         return cmd;
     }

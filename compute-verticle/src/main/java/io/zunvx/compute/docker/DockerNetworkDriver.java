@@ -190,7 +190,45 @@ public final class DockerNetworkDriver implements NetworkDriver {
         cmd[0] = "iptables";
         cmd[1] = "-w";
         System.arraycopy(args, 0, cmd, 2, args.length);
-        return Processes.run(tolerate, cmd);
+        return Processes.run(tolerate, null, cmd);
+    }
+
+    static final String IN = "ZUNVX-IN";
+    static final String OUT = "ZUNVX-OUT";
+
+    @Override
+    public void enforce(String containerId, List<String> ingress, List<String> egress) {
+        Long pid;
+        try {
+            var state = docker.inspectContainerCmd(containerId).exec().getState();
+            pid = Boolean.TRUE.equals(state.getRunning()) ? state.getPidLong() : null;
+        } catch (NotFoundException gone) {
+            return;
+        } catch (RuntimeException e) {
+            throw DockerErrors.translate(e);
+        }
+        if (pid == null || pid <= 0) {
+            return;
+        }
+        String ns = "/proc/" + pid + "/ns/net";
+        StringBuilder b = new StringBuilder("*filter\n:" + IN + " - [0:0]\n:" + OUT + " - [0:0]\n");
+        for (String chain : List.of(IN, OUT)) {
+            b.append("-A ").append(chain).append(" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n");
+            b.append("-A ").append(chain).append(chain.equals(IN) ? " -i" : " -o").append(" lo -j ACCEPT\n");
+            for (String rule : chain.equals(IN) ? ingress : egress) {
+                b.append("-A ").append(chain).append(rule.isEmpty() ? "" : " " + rule).append(" -j ACCEPT\n");
+            }
+            b.append("-A ").append(chain).append(" -j DROP\n");
+        }
+        b.append("COMMIT\n");
+        // --noflush: only the two chains declared above are replaced, atomically; the jumps to them are added once.
+        Processes.run(false, b.toString(), "nsenter", "--net=" + ns, "iptables-restore", "-w", "--noflush");
+        if (Processes.run(true, null, "nsenter", "--net=" + ns, "iptables", "-w", "-C", "INPUT", "-j", IN) != 0) {
+            Processes.run(false, null, "nsenter", "--net=" + ns, "iptables", "-w", "-I", "INPUT", "1", "-j", IN);
+        }
+        if (Processes.run(true, null, "nsenter", "--net=" + ns, "iptables", "-w", "-C", "OUTPUT", "-j", OUT) != 0) {
+            Processes.run(false, null, "nsenter", "--net=" + ns, "iptables", "-w", "-I", "OUTPUT", "1", "-j", OUT);
+        }
     }
 
     @Override
@@ -207,9 +245,15 @@ public final class DockerNetworkDriver implements NetworkDriver {
         private Processes() {
         }
 
-        static int run(boolean tolerate, String... cmd) {
+        /** Runs {@code cmd} with {@code input} (may be null) on its standard input. */
+        static int run(boolean tolerate, String input, String... cmd) {
             try {
                 Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+                try (var stdin = p.getOutputStream()) {
+                    if (input != null) {
+                        stdin.write(input.getBytes(StandardCharsets.UTF_8));
+                    }
+                }
                 byte[] out = p.getInputStream().readAllBytes();
                 if (!p.waitFor(30, TimeUnit.SECONDS)) {
                     p.destroyForcibly();

@@ -58,6 +58,13 @@ public interface NetworkDriver extends AutoCloseable {
      */
     void isolate();
 
+    /**
+     * Replaces the container's firewall (inside its network namespace) with exactly these allowed flows, each a list
+     * of iptables match arguments; replies to allowed traffic and loopback always pass, everything else is dropped.
+     * A container that is not running is left alone.
+     */
+    void enforce(String containerId, List<String> ingress, List<String> egress);
+
     @Override
     void close();
 }
