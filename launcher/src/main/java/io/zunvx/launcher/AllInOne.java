@@ -128,7 +128,7 @@ public final class AllInOne implements AutoCloseable {
         ZunvxConfig.Compute c = config.compute();
         ZunvxConfig.Compute extra = new ZunvxConfig.Compute(hostName, dockerHost, c.network(), internalPort,
                 "http://127.0.0.1:" + internalPort, c.availabilityZone(), c.heartbeat(), c.syncInterval(),
-                c.orphanGrace(), c.staleTask(), c.cpuPinning(), c.labels());
+                c.orphanGrace(), c.staleTask(), c.cpuPinning(), c.labels(), c.executeTimeout());
         ZunvxConfig cfg = new ZunvxConfig(config.dataDir(), config.database(), config.kafka(), config.api(), extra,
                 config.scheduler(), config.proxy(), config.identity(), config.quota(), config.opsPort(),
                 config.images());

@@ -56,10 +56,15 @@ abstract class ActionsBaseIT {
     static DockerContainerDriver driver;
     static DockerClient docker;
 
+    /** A subclass needing other settings declares its own {@code startPlatform()}, which replaces this one. */
     @BeforeAll
     static void startPlatform() throws IOException {
+        startPlatform(Map.of());
+    }
+
+    static void startPlatform(Map<String, String> settings) throws IOException {
         data = Files.createTempDirectory("zunvx-actions-it");
-        platform = Platforms.start(data, CrashPoints.NONE, Map.of());
+        platform = Platforms.start(data, CrashPoints.NONE, settings);
         api = new ZunHttp("http://127.0.0.1:" + platform.apiPort(), platform.adminToken(), "1.40");
         String dockerHost = platform.platform().config().compute().dockerHost();
         driver = new DockerContainerDriver(dockerHost);
@@ -123,8 +128,13 @@ abstract class ActionsBaseIT {
 
     /** Creates a container from the given body fields (plus the small defaults) and returns its uuid. */
     static String create(ZunHttp client, String fields, boolean run) {
-        String body = "{\"image\": \"busybox\", \"cpu\": 0.1, \"memory\": 32, \"name\": \"" + uniqueName("act") + "\""
-                + (fields.isBlank() ? "" : ", " + fields) + "}";
+        return create(client, 0.1, fields, run);
+    }
+
+    /** As {@link #create(ZunHttp, String, boolean)}, with {@code cpu} vCPUs. */
+    static String create(ZunHttp client, double cpu, String fields, boolean run) {
+        String body = "{\"image\": \"busybox\", \"cpu\": " + cpu + ", \"memory\": 32, \"name\": \""
+                + uniqueName("act") + "\"" + (fields.isBlank() ? "" : ", " + fields) + "}";
         ZunHttp.Response r = client.post("/v1/containers" + (run ? "?run=true" : ""), body);
         assertEquals(202, r.status(), r.body());
         return r.json().getString("uuid");

@@ -130,11 +130,14 @@ class ActionsLifecycleIT extends ActionsBaseIT {
 
     @Test
     void killDeliversNamedAndNumberedSignals() {
-        // GIVEN a container that exits 7 on SIGUSR1, and a plain sleeper
-        String trapping = create(api, "\"command\": [\"sh\", \"-c\", \"trap 'exit 7' USR1; while true; do sleep 1; done\"]",
-                true);
+        // GIVEN a container that exits 7 on SIGUSR1 (once its shell has set the trap, which it says with a file;
+        // before that the signal would be lost on the container's first process), and a plain sleeper
+        String trapping = create(api, "\"command\": [\"sh\", \"-c\", \"trap 'exit 7' USR1; touch /tmp/trapped; "
+                + "while true; do sleep 1; done\"]", true);
         String sleeping = sleeper("");
         awaitStatus(trapping, "Running");
+        Poll.until(WAIT, () -> api.post("/v1/containers/" + trapping + "/execute?command=test+-e+/tmp/trapped", null),
+                r -> r.status() == 200 && r.json().getInteger("exit_code") == 0, "the trap to be set");
 
         // WHEN the first gets SIGUSR1 by name and the second signal 9 by number
         assertEquals(202, api.post("/v1/containers/" + trapping + "/kill?signal=SIGUSR1", null).status());
@@ -262,10 +265,11 @@ class ActionsLifecycleIT extends ActionsBaseIT {
 
     @Test
     void healthcheckVerdictIsShownInTheStatusDetail() {
-        // GIVEN a container whose healthcheck passes while /tmp/healthy exists
+        // GIVEN a container whose healthcheck passes while /tmp/healthy exists (checked every second, and given a
+        // minute to answer, so a busy machine does not make a check fail)
         String uuid = create(api, """
                 "command": ["sh", "-c", "touch /tmp/healthy; sleep 3600"],
-                "healthcheck": {"cmd": "test -e /tmp/healthy", "interval": 1, "retries": 1, "timeout": 1}""", true);
+                "healthcheck": {"cmd": "test -e /tmp/healthy", "interval": 1, "retries": 1, "timeout": 60}""", true);
         awaitStatus(uuid, "Running");
 
         // WHEN Docker has checked it, THEN the detail says healthy

@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -18,6 +19,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,6 +28,16 @@ import org.junit.jupiter.api.Test;
  * put_archive; and the ones the API answers itself: network_list and attach.
  */
 class ActionsSyncIT extends ActionsBaseIT {
+    /**
+     * Long enough for any command of these tests on a loaded machine, short enough for the timeout test to wait out;
+     * the command that must time out never ends by itself.
+     */
+    private static final String EXECUTE_TIMEOUT = "15s";
+
+    @BeforeAll
+    static void startPlatform() throws IOException {
+        startPlatform(Map.of("ZUNVX_COMPUTE_EXECUTE_TIMEOUT", EXECUTE_TIMEOUT));
+    }
 
     private static String q(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
@@ -118,8 +130,8 @@ class ActionsSyncIT extends ActionsBaseIT {
     @Test
     void executeThatOutlivesTheTimeoutIs409() {
         String uuid = sleeper("");
-        assertZunError(api.post("/v1/containers/" + uuid + "/execute?command=" + q("sleep 30"), null), 409,
-                "container.conflict", "Timeout on executing command: sleep 30");
+        assertZunError(api.post("/v1/containers/" + uuid + "/execute?command=" + q("sleep 3600"), null), 409,
+                "container.conflict", "Timeout on executing command: sleep 3600");
     }
 
     // ---- resize (tty), top, stats -----------------------------------------------------------------------------------
@@ -130,6 +142,10 @@ class ActionsSyncIT extends ActionsBaseIT {
         ZunHttp.Response r = api.post("/v1/containers/" + uuid + "/resize?w=80&h=24", null);
         assertEquals(200, r.status(), r.body());
         assertEquals("null", r.body());
+        // The container's terminal now has that size (rows, then columns), and follows a second resize
+        assertEquals("24 80\n", terminalSize(uuid));
+        assertEquals(200, api.post("/v1/containers/" + uuid + "/resize?w=132&h=43", null).status());
+        assertEquals("43 132\n", terminalSize(uuid));
         assertZunError(api.post("/v1/containers/" + uuid + "/resize?w=80", null), 400,
                 "container.schema-validation-error", "'h' is a required property");
         assertZunError(api.post("/v1/containers/" + uuid + "/resize?w=80&h=abc", null), 400,
@@ -287,6 +303,15 @@ class ActionsSyncIT extends ActionsBaseIT {
     }
 
     // ---- helpers --------------------------------------------------------------------------------------------------
+
+    /** {@code stty size} of the container's own terminal (its main process's), read through execute. */
+    private static String terminalSize(String uuid) {
+        ZunHttp.Response r = api.post("/v1/containers/" + uuid + "/execute?command="
+                + q("stty -F /dev/console size"), null);
+        assertEquals(200, r.status(), r.body());
+        assertEquals(0, r.json().getInteger("exit_code"), r.body());
+        return r.json().getString("output");
+    }
 
     /** The single row the query finds. */
     private static Row one(String sql, Object arg) {

@@ -215,7 +215,7 @@ class IdentityOidcIT {
 
         // THEN it is accepted once the keys are refetched (refetches are spaced a couple of seconds apart), and a
         // request body waits intact while the keys are being fetched
-        ZunHttp.Response r = Poll.until(Duration.ofSeconds(20), () -> zun.withToken(rotated).post("/v1/containers",
+        ZunHttp.Response r = Poll.until(Duration.ofSeconds(60), () -> zun.withToken(rotated).post("/v1/containers",
                         "{\"image\": \"busybox\", \"cpu\": 0.1, \"memory\": 32, \"name\": \"oidc-rotated\"}"),
                 x -> x.status() != 401, "the rotated key to be fetched");
         assertEquals(202, r.status(), r.body());

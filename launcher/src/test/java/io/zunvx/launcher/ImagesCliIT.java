@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,7 +44,8 @@ class ImagesCliIT {
 
     @BeforeAll
     static void start() {
-        Assumptions.assumeTrue(Files.isExecutable(Path.of(OPENSTACK)), "the openstack CLI is not installed");
+        assertTrue(Files.isExecutable(Path.of(OPENSTACK)), "the openstack CLI (Debian package "
+                + "python3-openstackclient) is not installed at " + OPENSTACK + "; scripts/bootstrap.sh installs it");
         registry = LocalRegistry.start(registryDir, "cli-user", "cli-secret-" + UUID.randomUUID());
         platform = Platforms.start(data, CrashPoints.NONE, Map.of("ZUNVX_IMAGE_SEARCH_REGISTRY", registry.address()));
         admin = ZunCliIT.credentials(platform, "admin", IdentityIT.ADMIN_PASSWORD, "admin");

@@ -19,7 +19,6 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,8 +48,10 @@ class NetworksIT {
 
     @BeforeAll
     static void start() {
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/zun")), "the zun CLI is not installed");
-        Assumptions.assumeTrue(Files.isExecutable(Path.of(OPENSTACK)), "the openstack CLI is not installed");
+        assertTrue(Files.isExecutable(Path.of("/usr/bin/zun")), "the zun CLI is not installed;"
+                + " scripts/bootstrap.sh installs it");
+        assertTrue(Files.isExecutable(Path.of(OPENSTACK)), "the openstack CLI is not installed;"
+                + " scripts/bootstrap.sh installs it");
         platform = Platforms.start(data, CrashPoints.NONE, Map.of());
         keystone = new IdentityIT.Keystone("http://127.0.0.1:" + platform.apiPort());
         adminToken = keystone.login("admin", IdentityIT.ADMIN_PASSWORD, "admin");

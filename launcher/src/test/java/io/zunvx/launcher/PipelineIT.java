@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.json.JsonObject;
 import io.zunvx.compute.agent.CrashPoints;
 import io.zunvx.compute.docker.DockerContainerDriver;
+import io.zunvx.compute.driver.ExecResult;
 import io.zunvx.compute.driver.Observed;
 import io.zunvx.model.Status;
 import io.zunvx.model.Topics;
@@ -66,7 +67,9 @@ class PipelineIT {
 
     @BeforeAll
     static void start() {
-        platform = Platforms.start(data, crash, Map.of());
+        // No periodic reconcile during the class: whatever the agent records, it records from commands and from
+        // Docker's events (plus the one reconcile at start), so a broken event stream cannot hide behind the timer.
+        platform = Platforms.start(data, crash, Map.of("ZUNVX_COMPUTE_SYNC_INTERVAL", "1h"));
         api = new ZunHttp("http://127.0.0.1:" + platform.apiPort(), platform.adminToken(), "1.40");
         docker = new DockerContainerDriver(platform.platform().config().compute().dockerHost());
     }
@@ -185,13 +188,19 @@ class PipelineIT {
 
     @Test
     void containerThatExitsIsStoppedPromptlyThroughDockerEvents() {
-        // GIVEN a running container that exits on its own after a moment
+        // GIVEN a running container that exits with 3 on its own once the test tells it to (a file appears)
         JsonObject c = create("""
-                {"image": "busybox", "cpu": 0.1, "memory": 32, "command": ["sh", "-c", "sleep 2; exit 3"]}""", true);
+                {"image": "busybox", "cpu": 0.1, "memory": 32,
+                 "command": ["sh", "-c", "until [ -e /tmp/exit-now ]; do sleep 1; done; exit 3"]}""", true);
         String uuid = c.getString("uuid");
         awaitStatus(uuid, "Running");
 
-        // WHEN it exits, THEN the sync verticle records it from Docker's event (well before the reconcile timer)
+        // WHEN it exits
+        ExecResult touched = docker.execRun(dockerContainers(uuid).getFirst().id(), List.of("touch", "/tmp/exit-now"),
+                Duration.ofMinutes(1));
+        assertEquals(0, touched.exitCode(), touched.output());
+
+        // THEN the agent records it from Docker's event: this class's platform has no periodic reconcile to do it
         JsonObject stopped = awaitStatus(uuid, "Stopped");
         assertTrue(stopped.getString("status_detail").startsWith("Exited(3)"), stopped.encode());
     }

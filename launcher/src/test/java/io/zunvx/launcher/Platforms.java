@@ -12,6 +12,9 @@ import java.util.UUID;
 
 /** Starts a real all-in-one for a test class: its own data directory, free ports and compute host name. */
 final class Platforms {
+    /** How long a command run through {@code execute} may take on a test platform. */
+    static final String EXECUTE_TIMEOUT = "60s";
+
     private Platforms() {
     }
 
@@ -54,6 +57,8 @@ final class Platforms {
         env.put("ZUNVX_COMPUTE_NETWORK", "none");
         env.put("ZUNVX_COMPUTE_ORPHAN_GRACE", "2s");
         env.put("ZUNVX_COMPUTE_SYNC_INTERVAL", "2s");
+        // Commands run through execute get the time a loaded machine needs; the timeout test sets its own.
+        env.put("ZUNVX_COMPUTE_EXECUTE_TIMEOUT", EXECUTE_TIMEOUT);
         env.put("ZUNVX_ADMIN_PASSWORD", "e2e-admin-secret");
         // Test classes create many containers in one project; quota tests set their own limits.
         env.put("ZUNVX_QUOTA_CONTAINERS", "1000");

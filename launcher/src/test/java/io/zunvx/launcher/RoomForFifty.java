@@ -34,7 +34,7 @@ final class RoomForFifty {
         try {
             ZunHttp api = new ZunHttp("http://127.0.0.1:" + platform.apiPort(), platform.adminToken(), "1.40");
             String host = platform.platform().config().compute().hostName();
-            Poll.until(Duration.ofSeconds(30), () -> api.get("/v1/hosts/" + host).json().getInteger("cpus"),
+            Poll.until(WAIT, () -> api.get("/v1/hosts/" + host).json().getInteger("cpus"),
                     n -> n == cpus, "the host reports the machine's CPUs");
             return platform;
         } catch (RuntimeException | Error e) {

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Two scheduler instances against one platform: they split the command topic's partitions, each with a snapshot of
  * its own, and the claims in PostgreSQL keep them exact: 200 concurrent creates on room for 50 place exactly 50, both
- * instances placing some. Stopping one leaves the other placing everything.
+ * instances deciding some. Stopping one leaves the other placing everything.
  */
 class TwoSchedulersIT {
     private static final String GROUP = "zunvx-scheduler";
@@ -76,11 +76,13 @@ class TwoSchedulersIT {
 
         // THEN exactly 50 are placed and 150 are in Error naming the CPU filter: no overcommit, all accounted
         RoomForFifty.assertExactlyFiftyPlaced(api, host, RoomForFifty.settled(api, uuids));
-        // AND both instances placed some of them
+        // AND both instances decided some of them (which one wins the room is a race, so how the 50 placements
+        // split between them is not fixed: one that happened to be slower may have found the host full)
         long byFirst = first.placements();
         long byOther = other.placements();
         assertEquals(50, byFirst + byOther, "placements: " + byFirst + " + " + byOther);
-        assertTrue(byFirst > 0 && byOther > 0, "placements: " + byFirst + " + " + byOther);
+        assertTrue(first.batches() > 0 && other.batches() > 0,
+                "placement transactions: " + first.batches() + " + " + other.batches());
         // AND each instance's snapshot has the host as full as PostgreSQL says, or less after the other's claims
         assertTrue(first.snapshot().get(host).node().cpuUsed() <= 5.0 + 1e-9);
         assertTrue(other.snapshot().get(host).node().cpuUsed() <= 5.0 + 1e-9);

@@ -21,7 +21,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,9 +46,10 @@ class ZunInteractiveIT {
 
     @BeforeAll
     static void start() {
-        Assumptions.assumeTrue(Files.isExecutable(Path.of(ZUN)),
-                "the zun CLI (Debian package python3-zunclient) is not installed at " + ZUN);
-        Assumptions.assumeTrue(Files.isExecutable(Path.of(TMUX)), "tmux is not installed at " + TMUX);
+        assertTrue(Files.isExecutable(Path.of(ZUN)), "the zun CLI (Debian package python3-zunclient) is not "
+                + "installed at " + ZUN + "; scripts/bootstrap.sh installs it");
+        assertTrue(Files.isExecutable(Path.of(TMUX)), "tmux is not installed at " + TMUX
+                + "; scripts/bootstrap.sh installs it");
         platform = Platforms.start(data, CrashPoints.NONE, Map.of());
         api = new ZunHttp("http://127.0.0.1:" + platform.apiPort(), platform.adminToken(), "1.40");
         admin = Map.of(

@@ -22,6 +22,7 @@ public final class PasswordHasher {
 
     private final int iterations;
     private final SecureRandom random;
+    private final KeyDerivation kdf;
     /** What an unknown user's "hash" is checked against: random, so it matches nothing, at the same cost. */
     private final Parsed dummy;
 
@@ -30,11 +31,17 @@ public final class PasswordHasher {
     }
 
     PasswordHasher(int iterations, SecureRandom random) {
+        this(iterations, random, PasswordHasher::pbkdf2);
+    }
+
+    /** With the key derivation given: tests see through it which work each check did. */
+    PasswordHasher(int iterations, SecureRandom random, KeyDerivation kdf) {
         if (iterations < 1) {
             throw new IllegalArgumentException("iterations must be positive");
         }
         this.iterations = iterations;
         this.random = random;
+        this.kdf = kdf;
         byte[] salt = new byte[SALT_BYTES];
         byte[] hash = new byte[HASH_BYTES];
         random.nextBytes(salt);
@@ -48,7 +55,7 @@ public final class PasswordHasher {
         random.nextBytes(salt);
         Base64.Encoder b64 = Base64.getEncoder().withoutPadding();
         return SCHEME + "$" + iterations + "$" + b64.encodeToString(salt) + "$"
-                + b64.encodeToString(derive(password, salt, iterations));
+                + b64.encodeToString(kdf.derive(password, salt, iterations));
     }
 
     /**
@@ -58,10 +65,11 @@ public final class PasswordHasher {
     public boolean verify(String password, String encoded) {
         Parsed p = parse(encoded);
         if (p == null || password == null) {
-            MessageDigest.isEqual(derive(password == null ? "" : password, dummy.salt, dummy.iterations), dummy.hash);
+            MessageDigest.isEqual(kdf.derive(password == null ? "" : password, dummy.salt, dummy.iterations),
+                    dummy.hash);
             return false;
         }
-        return MessageDigest.isEqual(derive(password, p.salt, p.iterations), p.hash);
+        return MessageDigest.isEqual(kdf.derive(password, p.salt, p.iterations), p.hash);
     }
 
     /** Whether {@code encoded} was made with weaker settings than this hasher's (and should be replaced). */
@@ -71,6 +79,12 @@ public final class PasswordHasher {
     }
 
     private record Parsed(int iterations, byte[] salt, byte[] hash) {
+    }
+
+    /** The costly step: a key of {@code HASH_BYTES} derived from a password, a salt and an iteration count. */
+    @FunctionalInterface
+    interface KeyDerivation {
+        byte[] derive(String password, byte[] salt, int iterations);
     }
 
     private static Parsed parse(String encoded) {
@@ -94,7 +108,8 @@ public final class PasswordHasher {
         }
     }
 
-    private static byte[] derive(String password, byte[] salt, int iterations) {
+    /** PBKDF2 with HMAC-SHA256, from the JDK. */
+    static byte[] pbkdf2(String password, byte[] salt, int iterations) {
         char[] chars = password.toCharArray();
         PBEKeySpec spec = new PBEKeySpec(chars, salt, iterations, HASH_BYTES * 8);
         try {

@@ -39,8 +39,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ComputeAgent {
     private static final Logger LOG = LoggerFactory.getLogger(ComputeAgent.class);
-    /** How long a command run without a terminal may take (Zun's {@code [docker] execute_timeout} default). */
-    static final Duration EXECUTE_TIMEOUT = Duration.ofSeconds(5);
 
     private final Vertx vertx;
     private final Context context;
@@ -95,7 +93,7 @@ public final class ComputeAgent {
         LiveResize resize = new LiveResize(context, driver, blocking, platform.pool(), nodes, config.hostName(),
                 platform.config().scheduler());
         this.endpoint = new InternalEndpoint(vertx, context, driver, blocking, store, platform.tokens(),
-                config.hostName(), resize, EXECUTE_TIMEOUT, networks);
+                config.hostName(), resize, config.executeTimeout(), networks);
     }
 
     public Future<Void> start() {

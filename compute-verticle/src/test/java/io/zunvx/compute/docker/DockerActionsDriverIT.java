@@ -43,6 +43,8 @@ class DockerActionsDriverIT {
             System.getenv().getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock");
     private static final String TEST_LABEL = "zunvx.it";
     private static final long MIB = 1024L * 1024;
+    /** Time a short command gets to run: it must not depend on how busy the machine is. */
+    private static final Duration COMMAND_TIME = Duration.ofMinutes(1);
 
     private static DockerContainerDriver driver;
     private static DockerClient docker;
@@ -93,9 +95,13 @@ class DockerActionsDriverIT {
     }
 
     private String running(String network) {
+        return running(network, false);
+    }
+
+    private String running(String network, boolean tty) {
         Container c = Container.builder().uuid(UUID.randomUUID()).name("it").projectId("it-project").image("busybox")
                 .imagePullPolicy("never").command(List.of("sleep", "3600")).memory(32).cpu(0.1)
-                .labels(Map.of(TEST_LABEL, testId)).build();
+                .interactive(tty).tty(tty).labels(Map.of(TEST_LABEL, testId)).build();
         String id = driver.create(c, host, network);
         driver.start(id);
         return id;
@@ -106,7 +112,7 @@ class DockerActionsDriverIT {
     @Test
     void execRunCollectsBothStreamsAndTheExitCode() {
         String id = running("none");
-        ExecResult r = driver.execRun(id, List.of("sh", "-c", "echo out; echo err >&2; exit 4"), Duration.ofSeconds(10));
+        ExecResult r = driver.execRun(id, List.of("sh", "-c", "echo out; echo err >&2; exit 4"), COMMAND_TIME);
         assertEquals(4, r.exitCode());
         assertTrue(r.output().contains("out\n") && r.output().contains("err\n"), r.output());
     }
@@ -115,7 +121,7 @@ class DockerActionsDriverIT {
     void execRunThatOutlivesItsTimeIsATimeout() {
         String id = running("none");
         DriverException e = assertThrows(DriverException.class,
-                () -> driver.execRun(id, List.of("sleep", "10"), Duration.ofMillis(500)));
+                () -> driver.execRun(id, List.of("sleep", "3600"), Duration.ofMillis(500)));
         assertEquals(DriverException.Kind.TIMEOUT, e.kind());
     }
 
@@ -138,8 +144,24 @@ class DockerActionsDriverIT {
 
     @Test
     void resizeOfAContainerTerminal() {
-        String id = running("none");
+        // GIVEN a container with a terminal
+        String id = running("none", true);
+
+        // WHEN its terminal is resized, twice
         driver.resize(id, 24, 80);
+        String first = terminalSize(id);
+        driver.resize(id, 43, 132);
+
+        // THEN the terminal of its main process has each size in turn (rows, then columns)
+        assertEquals("24 80\n", first);
+        assertEquals("43 132\n", terminalSize(id));
+    }
+
+    /** {@code stty size} of the container's own terminal, the one its main process holds. */
+    private String terminalSize(String id) {
+        ExecResult r = driver.execRun(id, List.of("stty", "-F", "/dev/console", "size"), COMMAND_TIME);
+        assertEquals(0, r.exitCode(), r.output());
+        return r.output();
     }
 
     // ---- top and stats --------------------------------------------------------------------------------------------
@@ -178,7 +200,7 @@ class DockerActionsDriverIT {
         assertEquals(0644, a.stat().mode() & 0777);
         assertTrue(new String(a.tar(), StandardCharsets.ISO_8859_1).contains("written by the driver\n"));
         assertEquals("written by the driver\n",
-                driver.execRun(id, List.of("cat", "/tmp/note.txt"), Duration.ofSeconds(10)).output());
+                driver.execRun(id, List.of("cat", "/tmp/note.txt"), COMMAND_TIME).output());
 
         Archive dir = driver.getArchive(id, "/tmp", 1024 * 1024);
         assertTrue((dir.stat().mode() & (1L << 31)) != 0, "a directory's mode has Go's ModeDir bit");

@@ -47,13 +47,13 @@ class TerminalInputTest {
             }
         });
         // WHEN the reader is blocked waiting for input (polled with a deadline) THEN closing ends it
-        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
         while (reader.getState() != Thread.State.WAITING && reader.getState() != Thread.State.TIMED_WAITING
                 && System.nanoTime() < deadline) {
             Thread.onSpinWait();
         }
         in.close();
-        reader.join(java.time.Duration.ofSeconds(10));
+        reader.join(java.time.Duration.ofSeconds(60));
         assertEquals(-1, got.get());
         assertEquals(-1, in.read());
         assertTrue(in.offer("late".getBytes()), "bytes after the end are dropped, never pause anything");

@@ -153,12 +153,29 @@ public record ZunvxConfig(
      * @param staleTask         silence after which an operation whose command was given up is repaired from Docker
      * @param cpuPinning        whether this host gives out dedicated CPUs ({@code cpu_policy: dedicated})
      * @param labels            operator labels of this host, matched by {@code label:} scheduler hints
+     * @param executeTimeout    how long a command run without a terminal ({@code execute} with {@code run}) may take
+     *                          before the call answers 409 (Zun's {@code [docker] execute_timeout})
      */
     public record Compute(String hostName, String dockerHost, String network, int internalPort, String internalUrl,
                           String availabilityZone, Duration heartbeat, Duration syncInterval, Duration orphanGrace,
-                          Duration staleTask, boolean cpuPinning, Map<String, String> labels) {
+                          Duration staleTask, boolean cpuPinning, Map<String, String> labels,
+                          Duration executeTimeout) {
+        /** Zun's default {@code execute_timeout}. */
+        public static final Duration DEFAULT_EXECUTE_TIMEOUT = Duration.ofSeconds(5);
+        /** The API waits this long for the agent's answer, so a command must end (or time out) well before. */
+        public static final Duration MAX_EXECUTE_TIMEOUT = Duration.ofSeconds(90);
+
         public Compute {
             labels = labels == null ? Map.of() : Map.copyOf(labels);
+            executeTimeout = executeTimeout == null ? DEFAULT_EXECUTE_TIMEOUT : executeTimeout;
+        }
+
+        /** The same settings with the default execute timeout. */
+        public Compute(String hostName, String dockerHost, String network, int internalPort, String internalUrl,
+                       String availabilityZone, Duration heartbeat, Duration syncInterval, Duration orphanGrace,
+                       Duration staleTask, boolean cpuPinning, Map<String, String> labels) {
+            this(hostName, dockerHost, network, internalPort, internalUrl, availabilityZone, heartbeat, syncInterval,
+                    orphanGrace, staleTask, cpuPinning, labels, DEFAULT_EXECUTE_TIMEOUT);
         }
 
         /** The same settings without pinning or labels. */
@@ -314,7 +331,8 @@ public record ZunvxConfig(
                         env.duration("ZUNVX_COMPUTE_ORPHAN_GRACE", Duration.ofSeconds(60)),
                         env.duration("ZUNVX_COMPUTE_STALE_TASK", Duration.ofMinutes(10)),
                         env.bool("ZUNVX_COMPUTE_CPU_PINNING", false),
-                        labels(env.string("ZUNVX_COMPUTE_LABELS", ""))),
+                        labels(env.string("ZUNVX_COMPUTE_LABELS", "")),
+                        env.duration("ZUNVX_COMPUTE_EXECUTE_TIMEOUT", Compute.DEFAULT_EXECUTE_TIMEOUT)),
                 new Scheduler(env.duration("ZUNVX_SERVICE_DOWN_TIME", Duration.ofSeconds(180)),
                         env.string("ZUNVX_SCHEDULER_WEIGHER", "spread"),
                         env.number("ZUNVX_CPU_ALLOCATION_RATIO", 16.0),
@@ -346,6 +364,10 @@ public record ZunvxConfig(
         }
         if (!compute.hostName.matches("[A-Za-z0-9._-]+")) {
             throw new ConfigException("ZUNVX_COMPUTE_HOST may hold only letters, digits, '.', '_' and '-'");
+        }
+        if (compute.executeTimeout.compareTo(Compute.MAX_EXECUTE_TIMEOUT) > 0) {
+            throw new ConfigException("ZUNVX_COMPUTE_EXECUTE_TIMEOUT must be at most "
+                    + Compute.MAX_EXECUTE_TIMEOUT.toSeconds() + "s (the API waits 2 minutes for the agent's answer)");
         }
         positive("ZUNVX_CPU_ALLOCATION_RATIO", scheduler.cpuAllocationRatio);
         positive("ZUNVX_RAM_ALLOCATION_RATIO", scheduler.ramAllocationRatio);

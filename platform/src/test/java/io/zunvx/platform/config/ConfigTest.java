@@ -45,6 +45,7 @@ class ConfigTest {
         assertEquals(Duration.ofSeconds(10), c.compute().heartbeat());
         assertEquals(Duration.ofSeconds(30), c.compute().syncInterval());
         assertEquals(Duration.ofSeconds(60), c.compute().orphanGrace());
+        assertEquals(Duration.ofSeconds(5), c.compute().executeTimeout());
         assertEquals(Duration.ofSeconds(180), c.scheduler().serviceDownTime());
         assertEquals("spread", c.scheduler().weigher());
         assertEquals(16.0, c.scheduler().cpuAllocationRatio());
@@ -82,6 +83,7 @@ class ConfigTest {
         env.put("ZUNVX_COMPUTE_HEARTBEAT", "500ms");
         env.put("ZUNVX_COMPUTE_SYNC_INTERVAL", "3m");
         env.put("ZUNVX_COMPUTE_ORPHAN_GRACE", "1h");
+        env.put("ZUNVX_COMPUTE_EXECUTE_TIMEOUT", "45s");
         env.put("ZUNVX_SERVICE_DOWN_TIME", "45");
         env.put("ZUNVX_SCHEDULER_WEIGHER", "pack");
         env.put("ZUNVX_CPU_ALLOCATION_RATIO", "4.0");
@@ -107,7 +109,7 @@ class ConfigTest {
         assertEquals(new ZunvxConfig.Api("127.0.0.1", 19517, "https://zun.example", "project", 50, null), c.api());
         assertEquals(new ZunvxConfig.Compute("node-7.example", "tcp://127.0.0.1:2375", "none", 19518,
                 "http://node-7:19518", "az-2", Duration.ofMillis(500), Duration.ofMinutes(3), Duration.ofHours(1),
-                Duration.ofMinutes(10)),
+                Duration.ofMinutes(10), false, Map.of(), Duration.ofSeconds(45)),
                 c.compute());
         assertEquals(new ZunvxConfig.Scheduler(Duration.ofSeconds(45), "pack", 4.0, 1.25, 2.0), c.scheduler());
         assertEquals(new ZunvxConfig.Proxy(16784, "wss://ws.example/"), c.proxy());
@@ -227,6 +229,7 @@ class ConfigTest {
         "ZUNVX_DB_POOL_SIZE, 0",
         "ZUNVX_KAFKA_PARTITIONS, 0",
         "ZUNVX_API_MAX_LIMIT, 0",
+        "ZUNVX_COMPUTE_EXECUTE_TIMEOUT, 91s",
     })
     void outOfRangeValueIsRejectedNamingTheVariable(String variable, String value) {
         // GIVEN a number of the right type but outside its range
@@ -242,6 +245,7 @@ class ConfigTest {
     @CsvSource({
         "ZUNVX_COMPUTE_HEARTBEAT, 0s",
         "ZUNVX_COMPUTE_SYNC_INTERVAL, -5s",
+        "ZUNVX_COMPUTE_EXECUTE_TIMEOUT, 0s",
         "ZUNVX_TOKEN_TTL, 0",
     })
     void nonPositiveDurationIsRejectedNamingTheVariable(String variable, String value) {

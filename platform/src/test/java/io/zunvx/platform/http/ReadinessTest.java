@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.zunvx.platform.db.TestWaits;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -124,7 +125,8 @@ class ReadinessTest {
     private static JsonObject evaluate(Readiness r) {
         try {
             // The checks here complete at once; the bound only keeps a broken evaluation from hanging the build.
-            return r.evaluate().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            return r.evaluate().toCompletionStage().toCompletableFuture()
+                    .get(TestWaits.DEADLINE.toSeconds(), TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new AssertionError("readiness evaluation failed", e);
         }

@@ -1,5 +1,6 @@
 package io.zunvx.platform.image;
 
+import static io.zunvx.platform.db.TestWaits.DEADLINE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -42,7 +43,7 @@ class ReadStreamInputStreamTest {
 
     @AfterEach
     void stop() throws Exception {
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        vertx.close().toCompletionStage().toCompletableFuture().get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
     }
 
     @Test
@@ -151,7 +152,7 @@ class ReadStreamInputStreamTest {
 
         // WHEN one byte arrives THEN the reader gets it
         context.runOnContext(v -> source.emit(Buffer.buffer(new byte[] {42})));
-        assertEquals(42, read.get(10, TimeUnit.SECONDS));
+        assertEquals(42, read.get(DEADLINE.toSeconds(), TimeUnit.SECONDS));
     }
 
     @Test
@@ -167,8 +168,11 @@ class ReadStreamInputStreamTest {
 
         // THEN the stream is paused, later data is dropped, and reads fail
         waitFor(source::isPaused, "paused");
-        context.runOnContext(v -> source.emit(Buffer.buffer(new byte[1000])));
-        assertEquals(0, in.available());
+        onContext(() -> {
+            source.emit(Buffer.buffer(new byte[1000]));
+            return null;
+        });
+        assertEquals(0, in.available(), "data emitted after the close is dropped");
         assertThrows(IOException.class, in::read);
     }
 
@@ -190,7 +194,7 @@ class ReadStreamInputStreamTest {
     private <T> T onContext(Supplier<T> make) throws Exception {
         CompletableFuture<T> f = new CompletableFuture<>();
         context.runOnContext(v -> f.complete(make.get()));
-        return f.get(10, TimeUnit.SECONDS);
+        return f.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
     }
 
     private static void waitFor(BooleanSupplier condition, String what) {
