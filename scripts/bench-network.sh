@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 . scripts/env.sh
 n=${1:-20}
 projects=${2:-5}
-jar=launcher/target/zunvx.jar
+jar=${BENCH_JAR:-launcher/target/zunvx.jar}
 [ -f "$jar" ] || mvn -B -ntp -q -DskipTests install
 
 work=$(mktemp -d /tmp/zunvx-bench-network.XXXXXX)
@@ -32,7 +32,7 @@ ZUNVX_DATA_DIR="$work/data" ZUNVX_API_HOST=127.0.0.1 ZUNVX_API_PORT=$port ZUNVX_
   ZUNVX_WSPROXY_PORT=$(ports) ZUNVX_COMPUTE_INTERNAL_PORT=$(ports) ZUNVX_COMPUTE_HOST=bench-network \
   ZUNVX_ADMIN_PASSWORD=bench-secret java $JAVA_RUN_FLAGS -jar "$jar" all-in-one >"$work/platform.log" 2>&1 &
 pid=$!
-for _ in $(seq 1 240); do
+for _ in $(seq 1 900); do
   curl -sf -o /dev/null "http://127.0.0.1:$port/" && break
   sleep 0.5
 done

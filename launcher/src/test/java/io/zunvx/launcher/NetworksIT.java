@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 class NetworksIT {
     private static final String OPENSTACK = "/usr/bin/openstack";
     private static final Duration WAIT = Duration.ofSeconds(90);
-    private static final Pattern ADDR = Pattern.compile("'addr': '([0-9.]+)'");
+    private static final Pattern ADDR = Pattern.compile("\\b(\\d{1,3}(?:\\.\\d{1,3}){3})\\b");
 
     @TempDir
     static Path data;

@@ -25,12 +25,15 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Networks, subnets and ports. Every subnet lies in one address space (see {@link Subnet}); a project's first
- * container gets the project's own network with a /24 from {@link #DEFAULT_POOL}. Port addresses are assigned here,
+ * container gets the project's own network with a /22 from {@link #DEFAULT_POOL}. Port addresses are assigned here,
  * so a container's addresses are known before any host is chosen.
  */
 public final class NetworkRepository {
-    /** Where project networks made on first use take their /24 from. */
+    /** Where project networks made on first use take their /22 from. */
     public static final String DEFAULT_POOL = "10.128.0.0/10";
+    /** The size of a project network made on first use: a /22, 1022 addresses, 4096 of them in the pool. */
+    static final int DEFAULT_PREFIX = 22;
+    private static final long DEFAULT_SIZE = 1L << (32 - DEFAULT_PREFIX);
     /** The name of the network a project gets on first use. */
     public static final String DEFAULT_NAME = "private";
 
@@ -144,14 +147,15 @@ public final class NetworkRepository {
                 .map(rs -> {
                     List<Ipam.Cidr> taken = new ArrayList<>();
                     rs.forEach(r -> taken.add(Ipam.cidr(r.getString("cidr"))));
-                    long blocks = pool.size() / 256;
+                    long blocks = pool.size() / DEFAULT_SIZE;
                     // A random start spreads concurrent first uses; the exclusion constraint settles any clash.
                     long start = ThreadLocalRandom.current().nextLong(blocks);
                     for (long i = 0; i < blocks; i++) {
-                        long base = pool.base() + ((start + i) % blocks) * 256;
-                        boolean free = taken.stream().noneMatch(t -> base <= t.last() && base + 255 >= t.base());
+                        long base = pool.base() + ((start + i) % blocks) * DEFAULT_SIZE;
+                        boolean free = taken.stream().noneMatch(t -> base <= t.last()
+                                && base + DEFAULT_SIZE - 1 >= t.base());
                         if (free) {
-                            return new Ipam.Cidr(base, 24).toString();
+                            return new Ipam.Cidr(base, DEFAULT_PREFIX).toString();
                         }
                     }
                     throw new NeutronException(409, "IpAddressGenerationFailure",
