@@ -207,7 +207,8 @@ class NetworksIT {
         assertTrue(zun(alice, "network-attach", "--network", "private", "p-" + s).out().contains("already"));
         zun(alice, "network-detach", "--network", "private", "p-" + s).assertOk();
         assertEquals(List.of(prefix + "50"), addresses(ZunCliIT.show(alice, "p-" + s).get("addresses")));
-        assertFalse(zun(alice, "exec", "p-" + s, "ip", "-4", "addr").out().contains(two.get(1) + "/"));
+        String attached = two.stream().filter(ip -> !ip.equals(prefix + "50")).findFirst().orElseThrow();
+        assertFalse(zun(alice, "exec", "p-" + s, "ip", "-4", "addr").out().contains(attached + "/"));
 
         // faults: overlapping CIDR, a taken or foreign fixed IP, an unknown network, a network in use; none of them
         // makes anything (the port count stays)
@@ -270,16 +271,16 @@ class NetworksIT {
                 "deleting the rule to close the port");
 
         // add_security_group (up to 1.14): the default group admits its own members; removing it closes again
-        zun(alice, "--os-container-api-version", "1.14", "add-security-group", "sg-srv-" + s, "default").assertOk();
+        zun(alice, "--zun-api-version", "1.14", "add-security-group", "sg-srv-" + s, "default").assertOk();
         Poll.until(WAIT, () -> connect(alice, "sg-cli-" + s, server, 8080), out -> out.contains("sg-" + s),
                 "the default group to admit its members");
-        assertTrue(zun(alice, "--os-container-api-version", "1.14", "add-security-group", "sg-srv-" + s, "default")
+        assertTrue(zun(alice, "--zun-api-version", "1.14", "add-security-group", "sg-srv-" + s, "default")
                 .out().contains("400"));
-        zun(alice, "--os-container-api-version", "1.14", "remove-security-group", "sg-srv-" + s, "default")
+        zun(alice, "--zun-api-version", "1.14", "remove-security-group", "sg-srv-" + s, "default")
                 .assertOk();
         Poll.until(WAIT, () -> connect(alice, "sg-cli-" + s, server, 8080), out -> out.contains("rc=1"),
                 "removing the default group to close the port");
-        ZunCliIT.Cli tooNew = zun(alice, "--os-container-api-version", "1.15", "add-security-group",
+        ZunCliIT.Cli tooNew = zun(alice, "--zun-api-version", "1.15", "add-security-group",
                 "sg-srv-" + s, "default");
         assertNotEquals(0, tooNew.exit());
         assertTrue(tooNew.out().contains("406") || tooNew.out().contains("Not Acceptable"), tooNew.out());
