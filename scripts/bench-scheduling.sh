@@ -8,4 +8,4 @@ mvn -B -ntp -q -DskipTests install
 mvn -B -ntp -q -pl scheduler-verticle test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.cp
 exec java $JAVA_RUN_FLAGS \
   -cp "scheduler-verticle/target/test-classes:scheduler-verticle/target/classes:$(cat scheduler-verticle/target/bench.cp)" \
-  io.zunvx.scheduler.app.SchedulingPathBench "$@"
+  io.zunvx.scheduler.claim.SchedulingPathBench "$@"

@@ -1,24 +1,17 @@
 package io.zunvx.launcher;
 
-import io.vertx.core.VerticleBase;
-import io.zunvx.api.app.ApiVerticle;
-import io.zunvx.compute.agent.CrashPoints;
-import io.zunvx.compute.app.ComputeVerticle;
-import io.zunvx.compute.docker.DockerContainerDriver;
+import io.vertx.core.VertxOptions;
 import io.zunvx.platform.app.Platform;
 import io.zunvx.platform.config.ConfigException;
 import io.zunvx.platform.config.ZunvxConfig;
-import io.zunvx.platform.db.Database;
-import io.zunvx.platform.db.Migrations;
-import io.zunvx.scheduler.app.SchedulerVerticle;
-import io.zunvx.wsproxy.ProxyVerticle;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
 
 /**
- * {@code zunvx <command>}: {@code all-in-one}, or one role per process for Kubernetes ({@code api},
- * {@code scheduler}, {@code compute}, {@code wsproxy}, {@code migrate}). Each role process also runs an outbox relay; one is active at a time.
- * Everything is configured by {@code ZUNVX_*} variables.
+ * {@code zunvx <command>}: chooses what this process runs, and nothing more: {@code all-in-one}, one role per process
+ * for Kubernetes ({@code api}, {@code scheduler}, {@code compute}, {@code wsproxy}), each built by its factory in
+ * {@link Roles}, or {@code migrate}. Each role process also runs an outbox relay; one is active at a time. Everything
+ * is configured by {@code ZUNVX_*} variables.
  */
 public final class Main {
     private Main() {
@@ -34,30 +27,21 @@ public final class Main {
             System.exit(2);
             return;
         }
+        Roles roles = Roles.standard();
         switch (command) {
             case "all-in-one" -> allInOne(config);
-            case "migrate" -> {
-                String url = required(config.database().url(), "ZUNVX_DB_URL");
-                int n = Migrations.migrate(Database.of(url));
-                System.out.println("zunvx: schema up to date (" + n + " migration(s) applied)");
-                if (config.identity().adminPassword() != null) {
-                    AdminSeed.ensure(config, url);
-                    System.out.println("zunvx: admin " + config.identity().adminUser() + " ready in project "
-                            + config.identity().adminProject());
-                }
-            }
-            case "api" -> role("api", config, p -> new ApiVerticle(p));
-            case "scheduler" -> role("scheduler", config, p -> new SchedulerVerticle(p));
-            case "wsproxy" -> role("wsproxy", config, p -> new ProxyVerticle(p));
-            case "compute" -> role("compute", config, p -> new ComputeVerticle(p,
-                    new DockerContainerDriver(config.compute().dockerHost()), CrashPoints.NONE));
+            case "migrate" -> Migrate.run(config, required(config.database().url(), "ZUNVX_DB_URL"));
+            case "api" -> role("api", config, roles.api());
+            case "scheduler" -> role("scheduler", config, roles.scheduler());
+            case "compute" -> role("compute", config, roles.compute());
+            case "wsproxy" -> role("wsproxy", config, roles.wsproxy());
             case "help", "--help", "-h" -> usage(0);
             default -> usage(2);
         }
     }
 
     private static void allInOne(ZunvxConfig config) throws InterruptedException {
-        AllInOne aio = AllInOne.start(config, CrashPoints.NONE);
+        AllInOne aio = AllInOne.start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(aio::close, "zunvx-shutdown"));
         System.out.println();
         System.out.println("Zun-VX all-in-one is running.");
@@ -75,11 +59,11 @@ public final class Main {
         new CountDownLatch(1).await();
     }
 
-    private static void role(String name, ZunvxConfig config, Function<Platform, VerticleBase> verticle)
+    private static void role(String name, ZunvxConfig config, Function<Platform, Role> role)
             throws InterruptedException {
         String db = required(config.database().url(), "ZUNVX_DB_URL");
         String kafka = required(config.kafka().bootstrapServers(), "ZUNVX_KAFKA_BOOTSTRAP_SERVERS");
-        RoleProcess process = RoleProcess.start(name, config, db, kafka, verticle);
+        RoleProcess process = RoleProcess.start(name, config, db, kafka, role, new VertxOptions());
         Runtime.getRuntime().addShutdownHook(new Thread(process::close, "zunvx-shutdown"));
         new CountDownLatch(1).await();
     }

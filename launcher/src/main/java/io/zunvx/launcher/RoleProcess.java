@@ -2,7 +2,7 @@ package io.zunvx.launcher;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.VerticleBase;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import io.zunvx.platform.app.Platform;
@@ -13,6 +13,7 @@ import io.zunvx.platform.http.Readiness;
 import io.zunvx.platform.outbox.OutboxRelay;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,33 +29,45 @@ public final class RoleProcess implements AutoCloseable {
     private final Vertx vertx;
     private final HttpServer ops;
     private final Future<Platform> started;
+    private final AtomicReference<Role> role;
 
-    private RoleProcess(Vertx vertx, HttpServer ops, Future<Platform> started) {
+    private RoleProcess(Vertx vertx, HttpServer ops, Future<Platform> started, AtomicReference<Role> role) {
         this.vertx = vertx;
         this.ops = ops;
         this.started = started;
+        this.role = role;
     }
 
-    /** Starts the ops server now and the role in the background; blocking only for the ops server. */
+    /**
+     * Starts the ops server now and the role in the background; blocking only for the ops server.
+     *
+     * @param factory one of {@link Roles}' factories
+     * @param options the Vert.x options (production's defaults, or the tests')
+     */
     public static RoleProcess start(String name, ZunvxConfig config, String dbUrl, String kafka,
-                                    Function<Platform, VerticleBase> role) {
-        Vertx vertx = Runtimes.vertx();
+                                    Function<Platform, Role> factory, VertxOptions options) {
+        Vertx vertx = Runtimes.vertx(options);
         Readiness readiness = new Readiness();
         Readiness.Flag deployed = readiness.flag("process");
         Router router = Router.router(vertx);
         OpsRoutes.mount(router, readiness);
         HttpServer ops = vertx.createHttpServer().requestHandler(router).listen(config.opsPort()).await();
+        AtomicReference<Role> built = new AtomicReference<>();
         Future<Platform> started = Platform.connect(vertx, config, dbUrl, kafka, readiness, Clock.systemUTC())
                 .compose(platform -> vertx.deployVerticle(new OutboxRelay(platform.database(), platform.publisher(),
                                 "/zunvx/outbox", readiness, Duration.ofSeconds(2), Duration.ofSeconds(5)))
-                        .compose(id -> vertx.deployVerticle(role.apply(platform)))
+                        .compose(id -> {
+                            Role role = factory.apply(platform);
+                            built.set(role);
+                            return vertx.deployVerticle(role.verticle());
+                        })
                         .map(platform))
                 .onSuccess(p -> {
                     deployed.set(true);
                     LOG.info("{} ready", name);
                 })
                 .onFailure(err -> LOG.error("{} could not start", name, err));
-        return new RoleProcess(vertx, ops, started);
+        return new RoleProcess(vertx, ops, started, built);
     }
 
     public int opsPort() {
@@ -68,6 +81,13 @@ public final class RoleProcess implements AutoCloseable {
 
     @Override
     public void close() {
-        vertx.close().await();
+        try {
+            vertx.close().await();
+        } finally {
+            Role r = role.get();
+            if (r != null) {
+                r.release();
+            }
+        }
     }
 }

@@ -76,7 +76,7 @@ class ApiContractIT {
         platform = Platforms.start(data, CrashPoints.NONE, Map.of());
         base = "http://127.0.0.1:" + platform.apiPort();
         admin = new ZunHttp(base, platform.adminToken(), "1.40");
-        member = new ZunHttp(base, platform.token("u2", "p2", List.of("member")), "1.40");
+        member = new ZunHttp(base, Platforms.token(platform, "u2", "p2", List.of("member")), "1.40");
         docker = new DockerContainerDriver(platform.platform().config().compute().dockerHost());
     }
 
@@ -524,7 +524,7 @@ class ApiContractIT {
     void listFiltersPaginatesAndRefusesBadQueries() {
         // GIVEN five containers in a project of their own, all Created
         String project = "p-pager-" + shortId();
-        ZunHttp pager = new ZunHttp(base, platform.token("pager", project, List.of("member")), "1.40");
+        ZunHttp pager = new ZunHttp(base, Platforms.token(platform, "pager", project, List.of("member")), "1.40");
         List<String> created = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             created.add(createdContainer(pager, "page-" + i, false).getString("uuid"));
@@ -583,7 +583,7 @@ class ApiContractIT {
     void nonAdminsListOnlyTheirProjectAndAdminsListAllWithAllProjects() {
         // GIVEN containers of the admin's project and of another project
         String project = "p-tenant-" + shortId();
-        ZunHttp tenant = new ZunHttp(base, platform.token("tenant", project, List.of("member")), "1.40");
+        ZunHttp tenant = new ZunHttp(base, Platforms.token(platform, "tenant", project, List.of("member")), "1.40");
         String theirs = createdContainer(tenant, "theirs-" + shortId(), false).getString("uuid");
         String ours = createdContainer(admin, "ours-" + shortId(), false).getString("uuid");
 
@@ -1013,7 +1013,7 @@ class ApiContractIT {
     // ---- helpers -------------------------------------------------------------------------------------------------
 
     private static ZunHttp validator() {
-        return new ZunHttp(base, platform.token("validator", VALIDATION_PROJECT, List.of("member")), "1.40");
+        return new ZunHttp(base, Platforms.token(platform, "validator", VALIDATION_PROJECT, List.of("member")), "1.40");
     }
 
     /** Containers and action records of the validation project, as the API and the database count them. */

@@ -34,7 +34,7 @@ class HostsIT {
         platform = Platforms.start(data, CrashPoints.NONE, Map.of("ZUNVX_SERVICE_DOWN_TIME", "20s",
                 "ZUNVX_COMPUTE_HEARTBEAT", "1s", "ZUNVX_COMPUTE_AVAILABILITY_ZONE", "zone-a"));
         admin = new ZunHttp("http://127.0.0.1:" + platform.apiPort(), platform.adminToken(), "1.40");
-        member = admin.withToken(platform.token("u-hosts", "p-hosts", List.of("member")));
+        member = admin.withToken(Platforms.token(platform, "u-hosts", "p-hosts", List.of("member")));
         host = platform.platform().config().compute().hostName();
     }
 
@@ -109,14 +109,14 @@ class HostsIT {
         Poll.until(WAIT, () -> admin.get("/v1/containers/" + uuid).json().getString("status"), "Running"::equals,
                 "Running");
         // WHEN the agent stops heartbeating
-        platform.stopCompute();
+        Platforms.stopCompute(platform);
         try {
             // THEN the service is down and the container Unknown
             Poll.until(WAIT, () -> findService().getString("state"), "down"::equals, "service down");
             Poll.until(WAIT, () -> admin.get("/v1/containers/" + uuid).json().getString("status"),
                     "Unknown"::equals, "Unknown");
         } finally {
-            platform.startCompute(CrashPoints.NONE);
+            Platforms.startCompute(platform, CrashPoints.NONE);
         }
         // AND when it comes back the container returns to its true status
         Poll.until(WAIT, () -> findService().getString("state"), "up"::equals, "service up");

@@ -15,6 +15,7 @@ import io.vertx.ext.auth.PubSecKeyOptions;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.zunvx.compute.agent.CrashPoints;
+import io.zunvx.platform.app.TestVertx;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -77,7 +78,7 @@ class IdentityOidcIT {
         published.add(new JsonObject().put("kty", "oct").put("kid", "hmac-1").put("alg", "HS256")
                 .put("k", Base64.getUrlEncoder().withoutPadding().encodeToString("shared".getBytes())));
 
-        idpVertx = Vertx.vertx();
+        idpVertx = TestVertx.create();
         idp = idpVertx.createHttpServer().requestHandler(req -> {
             fetches.incrementAndGet();
             if (idpDown.get()) {

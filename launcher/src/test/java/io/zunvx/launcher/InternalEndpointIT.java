@@ -3,10 +3,11 @@ package io.zunvx.launcher;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
-import io.vertx.core.http.UpgradeRejectedException;
 import io.zunvx.compute.agent.CrashPoints;
+import io.zunvx.platform.app.TestVertx;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -39,7 +40,7 @@ class InternalEndpointIT {
                 .json().getString("uuid");
         Poll.until(Duration.ofSeconds(60), () -> api.get("/v1/containers/" + uuid).json().getString("status"),
                 "Running"::equals, "Running");
-        vertx = Vertx.vertx();
+        vertx = TestVertx.create();
     }
 
     @AfterAll
@@ -82,7 +83,7 @@ class InternalEndpointIT {
         String logs = "/internal/v1/containers/" + uuid + "/logs";
         assertEquals(401, get(logs, null));
         assertEquals(401, get(logs, "Bearer not-a-token"));
-        String userToken = platform.token("someone", "some-project", List.of("admin", "member"));
+        String userToken = Platforms.token(platform, "someone", "some-project", List.of("admin", "member"));
         assertEquals(403, get(logs, "Bearer " + userToken), "a user's token, even an admin's, is not a service's");
         String service = platform.platform().tokens().issue(new io.zunvx.platform.auth.Identity("zunvx-api",
                 "zunvx-api", "service", "service", List.of("service"), null)).value();
@@ -93,6 +94,6 @@ class InternalEndpointIT {
     void terminalStreamsWithoutAServiceTokenAreRefused() {
         String attach = "/internal/v1/containers/" + uuid + "/attach";
         assertEquals(401, upgrade(attach, null));
-        assertEquals(403, upgrade(attach, "Bearer " + platform.token("someone", "p", List.of("admin"))));
+        assertEquals(403, upgrade(attach, "Bearer " + Platforms.token(platform, "someone", "p", List.of("admin"))));
     }
 }

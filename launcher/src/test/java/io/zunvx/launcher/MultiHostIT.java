@@ -54,8 +54,8 @@ class MultiHostIT {
         platform = Platforms.start(data, CrashPoints.NONE, Map.of("ZUNVX_SERVICE_DOWN_TIME", "20s",
                 "ZUNVX_COMPUTE_HEARTBEAT", "1s"));
         hostA = platform.platform().config().compute().hostName();
-        deploymentB = platform.startExtraCompute(HOST_B, b.host(), Platforms.freePort());
-        platform.startExtraCompute(HOST_C, c.host(), Platforms.freePort());
+        deploymentB = Platforms.startExtraCompute(platform, HOST_B, b.host(), Platforms.freePort());
+        Platforms.startExtraCompute(platform, HOST_C, c.host(), Platforms.freePort());
         api = new ZunHttp("http://127.0.0.1:" + platform.apiPort(), platform.adminToken(), "1.40");
         Poll.until(WAIT, () -> api.get("/v1/hosts").json().getJsonArray("hosts").size(), n -> n == 3,
                 "three hosts registered");
@@ -141,7 +141,7 @@ class MultiHostIT {
 
     @Test
     void aHostWhoseAgentStopsGoesDownAndGetsNoNewContainers() {
-        platform.stopExtraCompute(deploymentB);
+        Platforms.stopExtraCompute(platform, deploymentB);
         Poll.until(WAIT, () -> api.get("/v1/services").json().getJsonArray("services").stream()
                         .map(JsonObject.class::cast).filter(s -> HOST_B.equals(s.getString("host")))
                         .findFirst().orElseThrow().getString("state"), "down"::equals, "host B down");

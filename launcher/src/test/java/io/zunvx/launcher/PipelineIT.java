@@ -216,10 +216,10 @@ class PipelineIT {
         Poll.until(WAIT, reached::getCount, n -> n == 0, "the agent to reach the crash point");
 
         // WHEN the agent is killed there, and started again
-        platform.stopCompute();
+        Platforms.stopCompute(platform);
         assertEquals(1, dockerContainers(id).size(), "Docker holds the created container");
         assertEquals("Creating", show(id).getString("status"));
-        platform.startCompute(CrashPoints.NONE);
+        Platforms.startCompute(platform, CrashPoints.NONE);
 
         // THEN the command is not lost and the container runs, with one Docker container only
         awaitStatus(id, "Running");
@@ -231,7 +231,7 @@ class PipelineIT {
     @Test
     void agentDownWhenTheCommandIsSentPicksItUpWhenItComesBack() {
         // GIVEN the agent is stopped
-        platform.stopCompute();
+        Platforms.stopCompute(platform);
         String uuid;
         try {
             // WHEN a container is created and placed meanwhile
@@ -245,7 +245,7 @@ class PipelineIT {
             assertEquals("Creating", show(uuid).getString("status"));
         } finally {
             // AND the agent comes back
-            platform.startCompute(CrashPoints.NONE);
+            Platforms.startCompute(platform, CrashPoints.NONE);
         }
         // THEN the container ends Running, once
         awaitStatus(uuid, "Running");

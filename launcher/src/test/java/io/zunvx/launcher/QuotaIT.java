@@ -41,7 +41,7 @@ class QuotaIT {
     }
 
     private static ZunHttp member(String project) {
-        return admin.withToken(platform.token("user-" + project, project, List.of("member")));
+        return admin.withToken(Platforms.token(platform, "user-" + project, project, List.of("member")));
     }
 
     private static ZunHttp.Response put(ZunHttp who, String path, String body) {

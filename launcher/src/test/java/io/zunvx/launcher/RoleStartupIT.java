@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
+import io.zunvx.embedded.EmbeddedKafka;
+import io.zunvx.embedded.EmbeddedPg;
+import io.zunvx.platform.app.TestVertx;
 import io.zunvx.platform.config.ZunvxConfig;
 import io.zunvx.platform.db.Database;
 import io.zunvx.platform.db.Migrations;
-import io.zunvx.platform.embedded.EmbeddedKafka;
-import io.zunvx.platform.embedded.EmbeddedPg;
-import io.zunvx.scheduler.app.SchedulerVerticle;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -50,7 +50,8 @@ class RoleStartupIT {
                 "ZUNVX_DATA_DIR", data.toString()));
 
         // WHEN the scheduler role starts
-        try (RoleProcess role = RoleProcess.start("scheduler", config, dbUrl, kafka, SchedulerVerticle::new)) {
+        try (RoleProcess role = RoleProcess.start("scheduler", config, dbUrl, kafka,
+                Roles.standard().scheduler(), TestVertx.options())) {
             // THEN it is alive but not ready, and says what is missing
             assertEquals(200, get(role.opsPort(), "/healthz").statusCode());
             HttpResponse<String> notReady = get(role.opsPort(), "/readyz");

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
-import io.zunvx.scheduler.app.SchedulerVerticle;
+import io.zunvx.scheduler.claim.PlacementService;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -33,14 +33,14 @@ class TwoSchedulersIT {
     static AllInOne platform;
     static ZunHttp api;
     static String host;
-    static String second;
+    static Platforms.ExtraScheduler second;
 
     @BeforeAll
     static void start() {
         platform = RoomForFifty.start(data);
         api = new ZunHttp("http://127.0.0.1:" + platform.apiPort(), platform.adminToken(), "1.40");
         host = platform.platform().config().compute().hostName();
-        second = platform.startExtraScheduler();
+        second = Platforms.startExtraScheduler(platform);
         // Both members own partitions of the command topic before any request is sent.
         Poll.until(Duration.ofSeconds(60), TwoSchedulersIT::partitionsPerMember,
                 m -> m.size() == 2 && m.values().stream().allMatch(n -> n > 0), "two scheduler members with partitions");
@@ -68,8 +68,8 @@ class TwoSchedulersIT {
 
     @Test
     void twoSchedulersPlaceExactlyAndOneCarriesOnWhenTheOtherStops() {
-        SchedulerVerticle first = platform.scheduler();
-        SchedulerVerticle other = platform.extraScheduler(second);
+        PlacementService first = Platforms.scheduler(platform).placement();
+        PlacementService other = second.components().placement();
 
         // WHEN 200 creates race for room for 50 while both schedulers run
         List<String> uuids = RoomForFifty.createConcurrently(api, 200);
@@ -91,7 +91,7 @@ class TwoSchedulersIT {
         RoomForFifty.deleteAll(api, host, uuids);
 
         // WHEN the second scheduler stops
-        platform.stopExtraScheduler(second);
+        Platforms.stopExtraScheduler(platform, second);
         Poll.until(Duration.ofSeconds(60), TwoSchedulersIT::partitionsPerMember, m -> m.size() == 1,
                 "one scheduler member left");
 

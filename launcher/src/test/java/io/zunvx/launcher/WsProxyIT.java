@@ -19,6 +19,7 @@ import io.zunvx.compute.agent.CrashPoints;
 import io.zunvx.compute.docker.DockerContainerDriver;
 import io.zunvx.compute.driver.Observed;
 import io.zunvx.platform.app.Runtimes;
+import io.zunvx.platform.app.TestVertx;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -59,7 +60,7 @@ class WsProxyIT {
         platform = Platforms.start(data, CrashPoints.NONE, Map.of());
         api = new ZunHttp("http://127.0.0.1:" + platform.apiPort(), platform.adminToken(), "1.40");
         driver = new DockerContainerDriver(platform.platform().config().compute().dockerHost());
-        vertx = Vertx.vertx();
+        vertx = TestVertx.create();
         client = vertx.createWebSocketClient();
     }
 

@@ -1,6 +1,8 @@
 package io.zunvx.model;
 
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
@@ -31,8 +33,8 @@ public sealed interface ContainerEvent {
             Objects.requireNonNull(uuid, "uuid");
             Objects.requireNonNull(time, "time");
             // Nulls are kept: "task_state": null says the container is idle.
-            container = java.util.Collections.unmodifiableMap(
-                    new java.util.LinkedHashMap<>(Objects.requireNonNull(container, "container")));
+            container = Collections.unmodifiableMap(
+                    new LinkedHashMap<>(Objects.requireNonNull(container, "container")));
         }
 
         public static StateChanged of(Container c, Instant time, String requestId) {

@@ -1,6 +1,7 @@
 package io.zunvx.model;
 
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -27,7 +28,7 @@ public enum TaskState {
 
     /** The string Zun uses, e.g. {@code image_pulling}. */
     public String wire() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 
     /** Parses Zun's spelling; throws {@link IllegalArgumentException} for anything else. */

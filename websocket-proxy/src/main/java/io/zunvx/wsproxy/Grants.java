@@ -1,9 +1,9 @@
 package io.zunvx.wsproxy;
 
 import io.vertx.core.Future;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import io.zunvx.platform.db.Transactions;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -47,11 +47,11 @@ final class Grants {
             FROM websocket_tokens t JOIN containers c ON c.uuid = t.container_uuid
             WHERE t.token_hash = $1""";
 
-    private final Pool pool;
+    private final Transactions db;
     private final Clock clock;
 
-    Grants(Pool pool, Clock clock) {
-        this.pool = pool;
+    Grants(Transactions db, Clock clock) {
+        this.db = db;
         this.clock = clock;
     }
 
@@ -68,7 +68,8 @@ final class Grants {
         }
         String hash = hash(token);
         OffsetDateTime now = clock.instant().atOffset(ZoneOffset.UTC);
-        return pool.preparedQuery(REDEEM).execute(Tuple.of(hash, container, execId, now)).compose(rows -> {
+        Tuple args = Tuple.of(hash, container, execId, now);
+        return db.withoutTransaction(c -> c.preparedQuery(REDEEM).execute(args)).compose(rows -> {
             if (rows.size() == 1) {
                 Row r = rows.iterator().next();
                 // The row was found by its hash; comparing again in constant time keeps the check itself free of
@@ -86,7 +87,7 @@ final class Grants {
     }
 
     private Future<Grant> explain(String hash, String container, String execId, OffsetDateTime now) {
-        return pool.preparedQuery(EXPLAIN).execute(Tuple.of(hash)).compose(rows -> {
+        return db.withoutTransaction(c -> c.preparedQuery(EXPLAIN).execute(Tuple.of(hash))).compose(rows -> {
             if (rows.size() == 0) {
                 return Future.failedFuture(new Refused(403, "invalid token"));
             }

@@ -13,12 +13,13 @@ import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.net.HostAndPort;
 import io.zunvx.model.Status;
-import io.zunvx.platform.app.Platform;
 import io.zunvx.platform.auth.Identity;
 import io.zunvx.platform.auth.TokenService;
+import io.zunvx.platform.config.ZunvxConfig;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -41,19 +42,24 @@ public final class ProxyVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(ProxyVerticle.class);
     private static final String SUBPROTOCOL = "binary";
 
-    private final Platform platform;
-    private Grants grants;
+    private final ZunvxConfig.Proxy config;
+    private final Grants grants;
+    private final TokenService tokens;
+    private final Clock clock;
     private WebSocketClient agents;
     private HttpServer server;
     private volatile TokenService.Token serviceToken;
 
-    public ProxyVerticle(Platform platform) {
-        this.platform = platform;
+    /** Built by {@link WsProxyComponents#verticle()}. */
+    ProxyVerticle(ZunvxConfig.Proxy config, Grants grants, TokenService tokens, Clock clock) {
+        this.config = config;
+        this.grants = grants;
+        this.tokens = tokens;
+        this.clock = clock;
     }
 
     @Override
     public Future<?> start() {
-        grants = new Grants(platform.pool(), platform.clock());
         agents = vertx.createWebSocketClient(new WebSocketClientOptions().setConnectTimeout(5000)
                 .setMaxFrameSize(1024 * 1024));
         server = vertx.createHttpServer(new HttpServerOptions()
@@ -64,7 +70,7 @@ public final class ProxyVerticle extends VerticleBase {
                 .webSocketHandler(WebSocketBase::pause)
                 .requestHandler(req -> req.response().setStatusCode(426).putHeader("Upgrade", "websocket")
                         .end("This endpoint takes WebSocket connections only.\n"));
-        int port = platform.config().proxy().port();
+        int port = config.port();
         return server.listen(port).onSuccess(s -> LOG.info("WebSocket proxy listening on {}", s.actualPort()));
     }
 
@@ -176,7 +182,7 @@ public final class ProxyVerticle extends VerticleBase {
             return "malformed Origin";
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        String expected = platform.config().proxy().baseUrl().toLowerCase(Locale.ROOT).startsWith("wss:")
+        String expected = config.baseUrl().toLowerCase(Locale.ROOT).startsWith("wss:")
                 ? "https" : "http";
         if (!scheme.equals(expected)) {
             return "Origin scheme " + scheme + " is not " + expected;
@@ -187,7 +193,7 @@ public final class ProxyVerticle extends VerticleBase {
         }
         String own = authority == null || authority.host() == null ? null
                 : authority.host().toLowerCase(Locale.ROOT).replaceAll("^\\[|]$", "");
-        if (host.replaceAll("^\\[|]$", "").equals(own) || platform.config().proxy().allowedOrigins().contains(host)) {
+        if (host.replaceAll("^\\[|]$", "").equals(own) || config.allowedOrigins().contains(host)) {
             return null;
         }
         return "Origin " + host + " is not allowed";
@@ -209,8 +215,8 @@ public final class ProxyVerticle extends VerticleBase {
 
     private String serviceToken() {
         TokenService.Token t = serviceToken;
-        if (t == null || t.expiresAt().minusSeconds(60).isBefore(platform.clock().instant())) {
-            t = platform.tokens().issue(new Identity("zunvx-wsproxy", "zunvx-wsproxy", "service", "service",
+        if (t == null || t.expiresAt().minusSeconds(60).isBefore(clock.instant())) {
+            t = tokens.issue(new Identity("zunvx-wsproxy", "zunvx-wsproxy", "service", "service",
                     List.of("service"), null));
             serviceToken = t;
         }

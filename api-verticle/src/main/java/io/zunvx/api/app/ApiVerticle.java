@@ -44,23 +44,9 @@ public final class ApiVerticle extends VerticleBase {
         this.platform = platform;
     }
 
-    /**
-     * The API's view of the platform: its token service also accepts an external OpenID Connect issuer's tokens
-     * when one is configured (it still issues only its own). The other roles trust the platform's tokens only.
-     */
-    private static Platform trustingOidc(io.vertx.core.Vertx vertx, Platform p) {
-        var oidc = p.config().identity().oidc();
-        if (oidc == null) {
-            return p;
-        }
-        return new Platform(p.vertx(), p.config(), p.database(), p.pool(), p.kafka(), p.publisher(),
-                p.tokens().trusting(new io.zunvx.platform.auth.ExternalIssuer(vertx, oidc, p.clock())),
-                p.readiness(), p.clock());
-    }
-
     @Override
     public Future<?> start() {
-        Platform platform = trustingOidc(vertx, this.platform);
+        Platform platform = this.platform.trustingExternalIssuer();
         ZunvxConfig.Api cfg = platform.config().api();
         Router router = ApiRouter.create(vertx, cfg.publicUrl(), platform.tokens(),
                 io.zunvx.api.identity.AccountCheck.of(vertx, platform.pool()), platform.readiness());

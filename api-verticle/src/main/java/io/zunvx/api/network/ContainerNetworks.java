@@ -1,5 +1,7 @@
 package io.zunvx.api.network;
 
+import io.vertx.sqlclient.Tuple;
+import java.util.HashSet;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonObject;
@@ -90,7 +92,7 @@ public final class ContainerNetworks {
         }
         return Future.all(out).map(all -> {
             List<Wanted> list = new ArrayList<>();
-            Set<UUID> seen = new java.util.HashSet<>();
+            Set<UUID> seen = new HashSet<>();
             for (int i = 0; i < all.size(); i++) {
                 Wanted w = all.resultAt(i);
                 UUID net = w.port() != null ? w.port().networkId() : w.network().uuid();
@@ -360,7 +362,7 @@ public final class ContainerNetworks {
                                     ? "UPDATE ports SET security_groups = security_groups || to_jsonb($2::text)"
                                     + " WHERE device_id = $1"
                                     : "UPDATE ports SET security_groups = security_groups - $2::text WHERE device_id = $1")
-                            .execute(io.vertx.sqlclient.Tuple.of(now.uuid().toString(), id))
+                            .execute(Tuple.of(now.uuid().toString(), id))
                             .compose(x -> actions.start(tx.connection(), now.uuid(), req, action, now.projectId(),
                                     now.userId(), clock.instant()))
                             .compose(x -> tx.save(now, now.toBuilder().securityGroups(sgs).build(), req));

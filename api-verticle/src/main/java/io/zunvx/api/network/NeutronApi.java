@@ -1,5 +1,6 @@
 package io.zunvx.api.network;
 
+import java.util.LinkedHashMap;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -608,7 +609,7 @@ public final class NeutronApi {
     /** Neutron's list filters: every query parameter but paging ones is an equality test on an attribute. */
     static JsonArray filter(RoutingContext ctx, List<JsonObject> items) {
         JsonArray out = new JsonArray();
-        Map<String, List<String>> filters = new java.util.LinkedHashMap<>();
+        Map<String, List<String>> filters = new LinkedHashMap<>();
         ctx.queryParams().forEach(e -> {
             if (!NOT_FILTERS.contains(e.getKey())) {
                 filters.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue());

@@ -1,5 +1,6 @@
 package io.zunvx.api.network;
 
+import java.util.ArrayList;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.zunvx.model.Network;
@@ -55,7 +56,7 @@ final class NeutronViews {
                 .put("device_id", p.deviceId()).put("device_owner", p.deviceOwner())
                 .put("fixed_ips", new JsonArray().add(new JsonObject().put("subnet_id", p.subnetId().toString())
                         .put("ip_address", p.ipAddress())))
-                .put("security_groups", new JsonArray(new java.util.ArrayList<>(p.securityGroups())))
+                .put("security_groups", new JsonArray(new ArrayList<>(p.securityGroups())))
                 .put("allowed_address_pairs", new JsonArray()).put("extra_dhcp_opts", new JsonArray())
                 .put("binding:host_id", p.host() == null ? "" : p.host()).put("binding:vnic_type", "normal")
                 .put("port_security_enabled", true).put("description", p.description())

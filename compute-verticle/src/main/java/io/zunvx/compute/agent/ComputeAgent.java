@@ -3,28 +3,17 @@ package io.zunvx.compute.agent;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.zunvx.compute.driver.ContainerDriver;
+import io.zunvx.compute.driver.NetworkDriver;
 import io.zunvx.compute.internal.InternalEndpoint;
 import io.zunvx.model.ContainerCommand;
 import io.zunvx.model.ImageCommand;
 import io.zunvx.model.Topics;
 import io.zunvx.platform.app.Platform;
-import io.zunvx.platform.app.Runtimes;
 import io.zunvx.platform.concurrent.Blocking;
 import io.zunvx.platform.config.ZunvxConfig;
-import io.zunvx.platform.container.ContainerActionRepository;
-import io.zunvx.platform.container.ContainerRepository;
-import io.zunvx.platform.container.ContainerStore;
 import io.zunvx.platform.events.Envelopes;
-import io.zunvx.platform.host.ComputeNodeRepository;
-import io.zunvx.platform.host.ServiceRepository;
-import io.zunvx.platform.image.BlobStore;
-import io.zunvx.platform.image.HostImageRepository;
-import io.zunvx.platform.image.StoreImageRepository;
 import io.zunvx.platform.kafka.KafkaTopics;
 import io.zunvx.platform.kafka.RecordLoop;
-import io.zunvx.platform.registry.CredentialCipher;
-import io.zunvx.platform.registry.RegistryRepository;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -33,9 +22,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node agent of one Docker host, wired by hand: it registers the host, consumes {@code zunvx.compute.<host>}
- * (container and image commands, those for one container or image applied strictly in order, offsets committed only
- * after each is done), follows and reconciles Docker, and serves the internal endpoint.
+ * The node agent of one Docker host: it registers the host, consumes {@code zunvx.compute.<host>} (container and image
+ * commands, those for one container or image applied strictly in order, offsets committed only after each is done),
+ * follows and reconciles Docker, and serves the internal endpoint. It is given its parts (see
+ * {@code io.zunvx.compute.app.ComputeComponents}, which builds them) and owns only their start order.
  */
 public final class ComputeAgent {
     private static final Logger LOG = LoggerFactory.getLogger(ComputeAgent.class);
@@ -43,57 +33,43 @@ public final class ComputeAgent {
     private final Vertx vertx;
     private final Context context;
     private final Platform platform;
-    private final ContainerDriver driver;
     private final ZunvxConfig.Compute config;
+    private final NetworkDriver networks;
     private final Blocking blocking;
-    private final KeyedSerial<UUID> serial = new KeyedSerial<>();
+    private final KeyedSerial<UUID> serial;
     private final ContainerManager manager;
-    private final NetworkManager networks;
     private final ImageManager images;
     /** Image commands for one image are applied in order, apart from the containers' order. */
     private final KeyedSerial<UUID> imageSerial = new KeyedSerial<>();
     private final HostReporter reporter;
     private final SyncLoop sync;
     private final InternalEndpoint endpoint;
+    /** The project networks of this host, or {@code null} for a runtime without them (test runtimes). */
+    private final NetworkManager projectNetworks;
     private RecordLoop loop;
 
-    public ComputeAgent(Vertx vertx, Context context, Platform platform, ContainerDriver driver,
-                        CrashPoints crashPoints) {
+    /**
+     * @param networks the runtime's networks: the configured network is made sure of before anything else starts
+     * @param blocking where the parts run their runtime calls; closed when the agent stops
+     * @param serial   the per-container queue that commands share with the sync loop's Docker events
+     */
+    public ComputeAgent(Vertx vertx, Context context, Platform platform, NetworkDriver networks, Blocking blocking,
+                        KeyedSerial<UUID> serial, ContainerManager manager, ImageManager images,
+                        HostReporter reporter, SyncLoop sync, InternalEndpoint endpoint,
+                        NetworkManager projectNetworks) {
+        this.projectNetworks = projectNetworks;
         this.vertx = vertx;
         this.context = context;
         this.platform = platform;
-        this.driver = driver;
         this.config = platform.config().compute();
-        this.blocking = new Blocking("docker-" + config.hostName(), 64);
-        ContainerStore store = new ContainerStore(platform.pool(), new ContainerRepository(), platform.clock());
-        ContainerActionRepository actions = new ContainerActionRepository();
-        ComputeNodeRepository nodes = new ComputeNodeRepository();
-        ZunvxConfig.Images imageConfig = platform.config().images();
-        ImageSources sources = new ImageSources(platform.pool(),
-                new RegistryRepository(CredentialCipher.fromConfig(platform.config()), platform.clock()),
-                new StoreImageRepository(platform.clock()), BlobStore.of(imageConfig, platform.pool()),
-                imageConfig.maxUploadBytes());
-        if (Runtimes.registry() != null) {
-            driver.countImageTransfers(Runtimes.registry(), config.hostName());
-        }
-        this.networks = new NetworkManager(vertx, context,
-                new io.zunvx.compute.docker.DockerNetworkDriver(config.dockerHost()), blocking, platform.pool(),
-                new io.zunvx.platform.network.NetworkRepository(platform.clock()),
-                new io.zunvx.platform.network.SecurityGroupRepository(platform.clock()), config.hostName(),
-                config.network(), config.syncInterval());
-        this.manager = new ContainerManager(context, driver, blocking, store, actions, nodes, config.hostName(),
-                config.network(), platform.clock(), crashPoints, sources, networks);
-        this.images = new ImageManager(context, driver, blocking, platform.pool(),
-                new HostImageRepository(platform.clock()), sources, config.hostName());
-        this.reporter = new HostReporter(vertx, context, driver, blocking, platform.pool(), nodes,
-                new ServiceRepository(), platform.publisher(), config.hostName(), config.availabilityZone(),
-                config.internalUrl(), config.labels(), config.cpuPinning(), config.heartbeat(), platform.clock());
-        this.sync = new SyncLoop(vertx, context, driver, blocking, store, actions, manager, serial,
-                config.hostName(), config.syncInterval(), config.orphanGrace(), config.staleTask(), platform.clock());
-        LiveResize resize = new LiveResize(context, driver, blocking, platform.pool(), nodes, config.hostName(),
-                platform.config().scheduler());
-        this.endpoint = new InternalEndpoint(vertx, context, driver, blocking, store, platform.tokens(),
-                config.hostName(), resize, config.executeTimeout(), networks);
+        this.networks = networks;
+        this.blocking = blocking;
+        this.serial = serial;
+        this.manager = manager;
+        this.images = images;
+        this.reporter = reporter;
+        this.sync = sync;
+        this.endpoint = endpoint;
     }
 
     public Future<Void> start() {
@@ -101,10 +77,10 @@ public final class ComputeAgent {
         var ready = platform.readiness().flag("compute-" + config.hostName());
         return Platform.retry(vertx, "Docker at " + config.dockerHost(),
                         () -> blocking.run(context, () -> {
-                            driver.ensureNetwork(config.network());
+                            networks.ensureNetwork(config.network());
                             return null;
                         }))
-                .compose(v -> networks.start())
+                .compose(v -> projectNetworks == null ? Future.<Void>succeededFuture() : projectNetworks.start())
                 // The command topic exists before the host is announced, so nothing is ever sent to a missing topic.
                 .compose(v -> KafkaTopics.ensure(vertx, platform.kafka(),
                         Map.of(topic, platform.config().kafka().partitions())))
@@ -137,7 +113,9 @@ public final class ComputeAgent {
 
     public Future<Void> stop() {
         sync.stop();
-        networks.stop();
+        if (projectNetworks != null) {
+            projectNetworks.stop();
+        }
         reporter.stop();
         return Future.join(loop == null ? Future.succeededFuture() : loop.stop(), endpoint.close())
                 .onComplete(ar -> blocking.close())

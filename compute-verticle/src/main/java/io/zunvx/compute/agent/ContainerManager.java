@@ -4,6 +4,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.zunvx.compute.driver.ContainerDriver;
 import io.zunvx.compute.driver.DriverException;
+import io.zunvx.compute.driver.ImageDriver;
 import io.zunvx.compute.driver.Observed;
 import io.zunvx.model.Container;
 import io.zunvx.model.ContainerCommand;
@@ -24,6 +25,7 @@ import io.zunvx.platform.concurrent.Blocking;
 import io.zunvx.platform.container.ContainerActionRepository;
 import io.zunvx.platform.container.ContainerStore;
 import io.zunvx.platform.host.ComputeNodeRepository;
+import io.zunvx.platform.host.CpuPins;
 import io.zunvx.platform.image.BlobStore;
 import io.zunvx.platform.image.DockerArchive;
 import io.zunvx.platform.image.StoreImageRepository;
@@ -57,7 +59,8 @@ public final class ContainerManager {
     public static final String COMMITTED_FROM_LABEL = "zunvx.committed-from";
 
     private final Context context;
-    private final ContainerDriver driver;
+    private final ContainerDriver containers;
+    private final ImageDriver images;
     private final Blocking blocking;
     private final ContainerStore store;
     private final ContainerActionRepository actions;
@@ -65,16 +68,16 @@ public final class ContainerManager {
     private final String host;
     private final String network;
     private final Clock clock;
-    private final CrashPoints crashPoints;
-    private final ImageSources images;
+    private final ImageSources sources;
     private final NetworkManager networks;
 
-    public ContainerManager(Context context, ContainerDriver driver, Blocking blocking, ContainerStore store,
-                            ContainerActionRepository actions, ComputeNodeRepository nodes, String host,
-                            String network, Clock clock, CrashPoints crashPoints, ImageSources images,
+    public ContainerManager(Context context, ContainerDriver containers, ImageDriver images, Blocking blocking,
+                            ContainerStore store, ContainerActionRepository actions, ComputeNodeRepository nodes,
+                            String host, String network, Clock clock, ImageSources sources,
                             NetworkManager networks) {
         this.context = context;
-        this.driver = driver;
+        this.containers = containers;
+        this.images = images;
         this.blocking = blocking;
         this.store = store;
         this.actions = actions;
@@ -82,8 +85,7 @@ public final class ContainerManager {
         this.host = host;
         this.network = network;
         this.clock = clock;
-        this.crashPoints = crashPoints;
-        this.images = images;
+        this.sources = sources;
         this.networks = networks;
     }
 
@@ -96,17 +98,17 @@ public final class ContainerManager {
         return switch (command) {
             case CreateContainer c -> create(c.uuid(), c.requestId());
             case StartContainer c -> simple(c.uuid(), c.requestId(), "compute__do_container_start",
-                    id -> driver.start(id));
+                    id -> containers.start(id));
             case StopContainer c -> simple(c.uuid(), c.requestId(), "compute__do_container_stop",
-                    id -> driver.stop(id, c.timeout()));
+                    id -> containers.stop(id, c.timeout()));
             case RebootContainer c -> simple(c.uuid(), c.requestId(), "compute__do_container_reboot",
-                    id -> driver.restart(id, c.timeout()));
+                    id -> containers.restart(id, c.timeout()));
             case PauseContainer c -> simple(c.uuid(), c.requestId(), "compute__do_container_pause",
-                    id -> driver.pause(id));
+                    id -> containers.pause(id));
             case UnpauseContainer c -> simple(c.uuid(), c.requestId(), "compute__do_container_unpause",
-                    id -> driver.unpause(id));
+                    id -> containers.unpause(id));
             case KillContainer c -> simple(c.uuid(), c.requestId(), "compute__do_container_kill",
-                    id -> driver.kill(id, c.signal()));
+                    id -> containers.kill(id, c.signal()));
             case DeleteContainer c -> delete(c.uuid(), c.requestId(), c.force(), c.stop());
             case RebuildContainer c -> rebuild(c.uuid(), c.requestId(), c.run());
             case CommitContainer c -> commit(c);
@@ -131,25 +133,21 @@ public final class ContainerManager {
                 return Future.succeededFuture();
             }
             return step(uuid, req, x -> x.toBuilder().taskState(TaskState.IMAGE_PULLING).build())
-                    .compose(v -> images.plan(c))
-                    .compose(plan -> io(() -> plan.fetch().run(driver)).map(plan.container()))
+                    .compose(v -> sources.plan(c))
+                    .compose(plan -> io(() -> plan.fetch().run(images)).map(plan.container()))
                     .compose(spec -> step(uuid, req, x -> x.toBuilder().taskState(TaskState.CONTAINER_CREATING)
                             .build()).map(spec))
-                    .compose(spec -> io(() -> {
-                        String id = driver.create(spec, host, networkMode(c));
-                        crashPoints.afterDockerCreate(uuid);
-                        return id;
-                    }))
+                    .compose(spec -> io(() -> containers.create(spec, host, networkMode(c))))
                     .compose(id -> connect(c, id))
                     .compose(id -> step(uuid, req, x -> {
                         Container.Builder b = x.toBuilder().containerId(id);
                         return (c.run() ? b.taskState(TaskState.CONTAINER_STARTING) : b).build();
                     }).map(id))
                     .compose(id -> c.run() ? io(() -> {
-                        driver.start(id);
+                        containers.start(id);
                         return id;
                     }) : Future.succeededFuture(id))
-                    .compose(id -> io(() -> driver.inspect(id)))
+                    .compose(id -> io(() -> containers.inspect(id)))
                     .compose(obs -> finish(uuid, req, obs, started, "compute__do_container_create", null))
                     .recover(err -> fail(uuid, req, err, started, "compute__do_container_create", true));
         });
@@ -175,7 +173,7 @@ public final class ContainerManager {
             }
             return io(() -> {
                 action.run(c.containerId());
-                return driver.inspect(c.containerId());
+                return containers.inspect(c.containerId());
             }).compose(obs -> finish(uuid, req, obs, started, event, null))
                     .recover(err -> fail(uuid, req, err, started, event, false));
         });
@@ -202,27 +200,35 @@ public final class ContainerManager {
                 // Done already (a re-delivery) or changed since: nothing to do.
                 return Future.succeededFuture();
             }
-            return images.plan(c).compose(plan -> io(() -> {
-                // The image first: a pull that fails leaves the old container in place.
-                plan.fetch().run(driver);
-                if (c.containerId() != null) {
-                    driver.remove(c.containerId(), true);
-                }
-                driver.remove(c.dockerName(), true);
-                return driver.create(plan.container(), host, networkMode(c));
-            })).compose(id -> connect(c, id))
+            return sources.plan(c).compose(plan -> io(() -> recreate(containers, images, c, plan, host,
+                            networkMode(c))))
+                    .compose(id -> connect(c, id))
                     .compose(id -> step(uuid, req, x -> x.toBuilder().containerId(id)
                             .taskState(run ? TaskState.CONTAINER_STARTING : TaskState.CONTAINER_REBUILDING)
                             .build()).map(id))
                     .compose(id -> io(() -> {
                         if (run) {
-                            driver.start(id);
+                            containers.start(id);
                         }
-                        return driver.inspect(id);
+                        return containers.inspect(id);
                     }))
                     .compose(obs -> finish(uuid, req, obs, started, event, null))
                     .recover(err -> fail(uuid, req, err, started, event, false, false));
         });
+    }
+
+    /**
+     * The runtime side of a rebuild; blocking. The image first: a pull that fails leaves the old container in place.
+     * Then whatever holds the container's id or Docker name goes, and the container is created again.
+     */
+    static String recreate(ContainerDriver containers, ImageDriver images, Container c, ImageSources.Plan plan,
+                           String host, String network) {
+        plan.fetch().run(images);
+        if (c.containerId() != null) {
+            containers.remove(c.containerId(), true);
+        }
+        containers.remove(c.dockerName(), true);
+        return containers.create(plan.container(), host, network);
     }
 
     // ---- commit ---------------------------------------------------------------------------------------------------
@@ -248,7 +254,7 @@ public final class ContainerManager {
             labels.put(Container.LABEL_HOST, "");
             labels.put(IMAGE_UUID_LABEL, cmd.imageUuid().toString());
             labels.put(COMMITTED_FROM_LABEL, uuid.toString());
-            return io(() -> driver.commit(id, cmd.repository(), cmd.tag(), labels))
+            return io(() -> images.commit(id, cmd.repository(), cmd.tag(), labels))
                     .compose(imageId -> {
                         LOG.info("committed {} to {}:{} as image {} ({})", uuid, cmd.repository(), cmd.tag(),
                                 imageId, cmd.imageUuid());
@@ -278,7 +284,7 @@ public final class ContainerManager {
      */
     private Future<Void> store(CommitContainer cmd) {
         UUID imageUuid = cmd.imageUuid();
-        StoreImageRepository records = images.storeImages();
+        StoreImageRepository records = sources.storeImages();
         return records.find(store.pool(), imageUuid).compose(found -> {
             if (found.isEmpty()) {
                 LOG.info("no image store record {} for the commit of {}: the image stays on {} only", imageUuid,
@@ -310,11 +316,11 @@ public final class ContainerManager {
 
     private Future<Void> upload(CommitContainer cmd, AtomicReference<String> written) {
         UUID imageUuid = cmd.imageUuid();
-        BlobStore blobs = images.blobs();
+        BlobStore blobs = sources.blobs();
         return io(() -> {
             BlobStore.Written w;
-            try (InputStream archive = driver.saveImage(cmd.repository() + ":" + cmd.tag())) {
-                w = blobs.write("image-" + imageUuid, archive, images.maxStoreBytes());
+            try (InputStream archive = images.saveImage(cmd.repository() + ":" + cmd.tag())) {
+                w = blobs.write("image-" + imageUuid, archive, sources.maxStoreBytes());
             }
             written.set(w.location());
             DockerArchive.Checked checked;
@@ -322,7 +328,7 @@ public final class ContainerManager {
                 checked = DockerArchive.check(back);
             }
             return new Stored(w, checked);
-        }).compose(s -> images.storeImages().finishUpload(store.pool(), imageUuid, s.written().location(),
+        }).compose(s -> sources.storeImages().finishUpload(store.pool(), imageUuid, s.written().location(),
                 s.written().size(), s.written().md5Hex(), s.written().sha256Hex(), s.checked().imageId(),
                 s.checked().repoTags())).compose(done -> {
                     if (done.isEmpty()) {
@@ -342,14 +348,14 @@ public final class ContainerManager {
                 : new DriverException(DriverException.Kind.OTHER, "Storing image " + imageUuid + " failed: "
                         + (err.getMessage() == null ? err.toString() : err.getMessage()), false, err);
         Future<Void> deleted = location == null ? Future.succeededFuture() : io(() -> {
-            images.blobs().delete(location);
+            sources.blobs().delete(location);
             return null;
         });
         return deleted.<Void>recover(e -> {
                     LOG.warn("could not delete {} of image {}: {}", location, imageUuid, e.toString());
                     return Future.succeededFuture();
                 })
-                .compose(v -> images.storeImages().abortUpload(store.pool(), imageUuid,
+                .compose(v -> sources.storeImages().abortUpload(store.pool(), imageUuid,
                         retry ? StoreImage.QUEUED : StoreImage.KILLED))
                 .transform(ar -> {
                     if (ar.failed()) {
@@ -374,20 +380,28 @@ public final class ContainerManager {
             Container c = found.get();
             String id = c.containerId() != null ? c.containerId() : c.dockerName();
             return io(() -> {
-                if (stop) {
-                    try {
-                        driver.stop(id, 10);
-                    } catch (DriverException e) {
-                        if (e.kind() != DriverException.Kind.NOT_FOUND) {
-                            throw e;
-                        }
-                    }
-                }
-                driver.remove(id, force || stop);
+                stopAndRemove(containers, id, force, stop);
                 return null;
             }).compose(v -> remove(uuid, req, started))
                     .recover(err -> fail(uuid, req, err, started, "compute__do_container_delete", false));
         });
+    }
+
+    /**
+     * The runtime side of a delete; blocking. With {@code stop} the container is stopped first (gone already is fine)
+     * and then removed by force; otherwise removed, by force only when asked.
+     */
+    static void stopAndRemove(ContainerDriver containers, String id, boolean force, boolean stop) {
+        if (stop) {
+            try {
+                containers.stop(id, 10);
+            } catch (DriverException e) {
+                if (e.kind() != DriverException.Kind.NOT_FOUND) {
+                    throw e;
+                }
+            }
+        }
+        containers.remove(id, force || stop);
     }
 
     /** Deletes the row, releases its claim, and records the step: used by delete and by auto-remove. */
@@ -430,25 +444,80 @@ public final class ContainerManager {
                 return Future.<Void>succeededFuture();
             }
             Container prev = found.get();
-            if (obs.isEmpty() && prev.autoRemove()) {
-                // It ran, exited and Docker removed it before we looked: that is auto_remove doing its job.
+            Optional<Container> after = afterSuccess(prev, obs, event);
+            if (after.isEmpty()) {
                 return release(tx, prev)
                         .compose(v -> actions.event(tx.connection(), uuid, req, event, started, clock.instant(),
                                 "Success", null, true, message))
                         .compose(v -> tx.delete(prev, req));
             }
-            Container.Builder b = prev.toBuilder().taskState(null);
-            if (obs.isPresent()) {
-                b.status(obs.get().status()).statusDetail(obs.get().statusDetail()).statusReason(null);
-            } else {
-                b.status(Status.ERROR).statusReason("Docker container missing after " + event);
-            }
-            Container next = b.build();
+            Container next = after.get();
             return tx.save(prev, next, req)
                     .compose(saved -> actions.event(tx.connection(), uuid, req, event, started, clock.instant(),
                             "Success", null, true, message))
                     .mapEmpty();
         }));
+    }
+
+    /**
+     * The row after a step that succeeded: Docker's view with the task state cleared, or {@code Error} when Docker has
+     * no container any more; empty when the row goes, because Docker removed an {@code auto_remove} container that
+     * ran and exited before it was looked at (that is auto_remove doing its job).
+     */
+    static Optional<Container> afterSuccess(Container prev, Optional<Observed> obs, String event) {
+        if (obs.isEmpty() && prev.autoRemove()) {
+            return Optional.empty();
+        }
+        Container.Builder b = prev.toBuilder().taskState(null);
+        if (obs.isPresent()) {
+            b.status(obs.get().status()).statusDetail(obs.get().statusDetail()).statusReason(null);
+        } else {
+            b.status(Status.ERROR).statusReason("Docker container missing after " + event);
+        }
+        return Optional.of(b.build());
+    }
+
+    /** What a failed step leads to. */
+    enum FailureOutcome {
+        /** Nothing: the row was deleted meanwhile. */
+        IGNORE,
+        /** The command fails and is delivered again (engine or database unreachable, or an unexpected error). */
+        RETRY,
+        /** The failure is final: recorded on the row and the action, and the command is done. */
+        RECORD
+    }
+
+    /** Whether a failed step is retried, recorded as the outcome, or ignored. */
+    static FailureOutcome outcomeOf(Throwable err) {
+        if (err instanceof Deleted) {
+            return FailureOutcome.IGNORE;
+        }
+        if (err instanceof DriverException d && !d.retryable()) {
+            return FailureOutcome.RECORD;
+        }
+        return FailureOutcome.RETRY;
+    }
+
+    /**
+     * The row after a final failure: Docker's view if it has one, else {@code Error}, with the failure as reason and
+     * the task state cleared (the claim is handled apart, see {@link #releasesClaim}).
+     */
+    static Container afterFailure(Container prev, Optional<Observed> obs, String reason) {
+        Container.Builder b = prev.toBuilder().taskState(null).statusReason(reason);
+        if (obs.isPresent()) {
+            b.status(obs.get().status()).statusDetail(obs.get().statusDetail());
+        } else {
+            b.status(Status.ERROR);
+        }
+        return b.build();
+    }
+
+    /**
+     * Whether a final failure gives the host's claim back: always for a failed create, else when the runtime container
+     * is gone and the step allows it.
+     */
+    static boolean releasesClaim(boolean creating, boolean runtimeContainerGone, boolean mayRelease) {
+        return creating || runtimeContainerGone && mayRelease;
     }
 
     /**
@@ -465,15 +534,19 @@ public final class ContainerManager {
      */
     private Future<Void> fail(UUID uuid, String req, Throwable err, Instant started, String event, boolean creating,
                               boolean mayRelease) {
-        if (err instanceof Deleted) {
-            return Future.succeededFuture();
-        }
-        if (err instanceof DriverException d && d.retryable()) {
-            LOG.warn("{} for {} failed and will be retried: {}", event, uuid, d.getMessage());
-            return Future.failedFuture(err);
-        }
-        if (!(err instanceof DriverException)) {
-            return Future.failedFuture(err);
+        switch (outcomeOf(err)) {
+            case IGNORE -> {
+                return Future.succeededFuture();
+            }
+            case RETRY -> {
+                if (err instanceof DriverException d) {
+                    LOG.warn("{} for {} failed and will be retried: {}", event, uuid, d.getMessage());
+                }
+                return Future.failedFuture(err);
+            }
+            case RECORD -> {
+                // recorded below
+            }
         }
         String reason = err.getMessage();
         LOG.info("{} for {} failed: {}", event, uuid, reason);
@@ -485,33 +558,28 @@ public final class ContainerManager {
             if (creating || id == null) {
                 return Future.succeededFuture(Optional.<Observed>empty());
             }
-            return io(() -> driver.inspect(id)).recover(e -> Future.succeededFuture(Optional.empty()));
+            return io(() -> containers.inspect(id)).recover(e -> Future.succeededFuture(Optional.empty()));
         }).compose(obs -> store.inTransaction(tx -> tx.lock(uuid).compose(found -> {
             if (found.isEmpty()) {
                 return Future.<Void>succeededFuture();
             }
             Container prev = found.get();
-            Container.Builder b = prev.toBuilder().taskState(null).statusReason(reason);
-            if (obs.isPresent()) {
-                b.status(obs.get().status()).statusDetail(obs.get().statusDetail());
-            } else {
-                b.status(Status.ERROR);
-            }
-            Future<Container> released = creating || (obs.isEmpty() && mayRelease)
-                    ? releaseAndMark(tx, prev, b)
-                    : Future.succeededFuture(b.build());
-            return released.compose(next -> tx.save(prev, next, req))
+            Container next = afterFailure(prev, obs, reason);
+            Future<Container> released = releasesClaim(creating, obs.isEmpty(), mayRelease)
+                    ? releaseAndMark(tx, prev, next)
+                    : Future.succeededFuture(next);
+            return released.compose(marked -> tx.save(prev, marked, req))
                     .compose(saved -> actions.event(tx.connection(), uuid, req, event, started, clock.instant(),
                             "Error", reason, true, reason))
                     .mapEmpty();
         })));
     }
 
-    private Future<Container> releaseAndMark(ContainerStore.Tx tx, Container prev, Container.Builder b) {
+    private Future<Container> releaseAndMark(ContainerStore.Tx tx, Container prev, Container next) {
         if (!prev.claimed() || prev.host() == null) {
-            return Future.succeededFuture(b.build());
+            return Future.succeededFuture(next);
         }
-        return release(tx, prev).map(v -> b.claimed(false).cpuset(null).build());
+        return release(tx, prev).map(v -> next.toBuilder().claimed(false).cpuset(null).build());
     }
 
     private Future<Void> release(ContainerStore.Tx tx, Container c) {
@@ -520,7 +588,7 @@ public final class ContainerManager {
         }
         return nodes.release(tx.connection(), c.host(), c.memory() == null ? 0 : c.memory(), c.cpu(), c.disk())
                 .compose(v -> c.cpuset() == null ? Future.<Void>succeededFuture()
-                        : new io.zunvx.platform.host.CpuPins().unpin(tx.connection(), c.uuid()));
+                        : new CpuPins().unpin(tx.connection(), c.uuid()));
     }
 
     /** The network mode a container is created in (see {@link NetworkManager#mode}). */

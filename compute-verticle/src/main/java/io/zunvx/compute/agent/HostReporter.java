@@ -3,7 +3,7 @@ package io.zunvx.compute.agent;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.zunvx.compute.driver.ContainerDriver;
+import io.zunvx.compute.driver.HostDriver;
 import io.zunvx.compute.driver.HostInfo;
 import io.zunvx.compute.driver.NumaReader;
 import io.zunvx.model.ComputeNode;
@@ -31,7 +31,7 @@ public final class HostReporter {
 
     private final Vertx vertx;
     private final Context context;
-    private final ContainerDriver driver;
+    private final HostDriver driver;
     private final Blocking blocking;
     private final Pool pool;
     private final ComputeNodeRepository nodes;
@@ -46,13 +46,12 @@ public final class HostReporter {
     private final Clock clock;
     private long timer = -1;
     private volatile ComputeNode last;
-    private volatile Path numaRoot = NumaReader.SYSFS;
+    private final Path numaRoot;
 
-    public HostReporter(Vertx vertx, Context context, ContainerDriver driver, Blocking blocking, Pool pool,
+    public HostReporter(Vertx vertx, Context context, HostDriver driver, Blocking blocking, Pool pool,
                         ComputeNodeRepository nodes, ServiceRepository services, EventPublisher publisher,
                         String host, String zone, String internalUrl, Map<String, String> labels, boolean cpuPinning,
-                        Duration interval,
-                        Clock clock) {
+                        Duration interval, Path numaRoot, Clock clock) {
         this.vertx = vertx;
         this.context = context;
         this.driver = driver;
@@ -67,6 +66,7 @@ public final class HostReporter {
         this.labels = labels;
         this.cpuPinning = cpuPinning;
         this.interval = interval;
+        this.numaRoot = numaRoot;
         this.clock = clock;
     }
 
@@ -78,12 +78,6 @@ public final class HostReporter {
 
     public ComputeNode last() {
         return last;
-    }
-
-    /** Reads NUMA nodes under {@code root} instead of {@code /sys/devices/system/node} (tests). */
-    public HostReporter numaRoot(Path root) {
-        this.numaRoot = root;
-        return this;
     }
 
     /** One heartbeat: inventory, service, event. */

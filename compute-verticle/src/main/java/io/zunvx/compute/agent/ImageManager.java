@@ -3,8 +3,8 @@ package io.zunvx.compute.agent;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
-import io.zunvx.compute.driver.ContainerDriver;
 import io.zunvx.compute.driver.DriverException;
+import io.zunvx.compute.driver.ImageDriver;
 import io.zunvx.compute.driver.LocalImage;
 import io.zunvx.model.HostImage;
 import io.zunvx.model.ImageCommand;
@@ -30,14 +30,14 @@ public final class ImageManager {
     static final String DEFAULT_POLICY = "always";
 
     private final Context context;
-    private final ContainerDriver driver;
+    private final ImageDriver driver;
     private final Blocking blocking;
     private final Pool pool;
     private final HostImageRepository images;
     private final ImageSources sources;
     private final String host;
 
-    public ImageManager(Context context, ContainerDriver driver, Blocking blocking, Pool pool,
+    public ImageManager(Context context, ImageDriver driver, Blocking blocking, Pool pool,
                         HostImageRepository images, ImageSources sources, String host) {
         this.context = context;
         this.driver = driver;
@@ -76,7 +76,7 @@ public final class ImageManager {
                     .compose(pull -> io(() -> driver.ensureImage(pull.reference(), policy, pull.auth())))
                     .compose(local -> recordReady(image, local))
                     .recover(err -> {
-                        if (!(err instanceof DriverException d) || d.retryable()) {
+                        if (retried(err)) {
                             LOG.warn("pull of image {} ({}) failed and will be retried: {}", cmd.uuid(), reference,
                                     err.toString());
                             return Future.failedFuture(err);
@@ -85,6 +85,14 @@ public final class ImageManager {
                         return images.markError(pool, image.uuid(), err.getMessage()).mapEmpty();
                     });
         });
+    }
+
+    /**
+     * Whether a failed pull is tried again (the engine or database away, or an unexpected error) rather than recorded
+     * on the row as the registry's answer.
+     */
+    static boolean retried(Throwable err) {
+        return !(err instanceof DriverException d) || d.retryable();
     }
 
     private Future<Void> recordReady(HostImage image, LocalImage local) {
@@ -98,23 +106,28 @@ public final class ImageManager {
      * container still uses stays, which is only logged.
      */
     private Future<Void> delete(DeleteImage cmd) {
-        String reference = reference(cmd.repo(), cmd.tag());
         return io(() -> {
-            try {
-                if (driver.inspectImage(reference).isPresent() || cmd.imageId() == null) {
-                    driver.removeImage(reference, false);
-                } else {
-                    driver.removeImage(cmd.imageId(), false);
-                }
-                LOG.info("removed image {} ({}) from {}", cmd.uuid(), reference, host);
-            } catch (DriverException e) {
-                if (e.retryable()) {
-                    throw e;
-                }
-                LOG.info("image {} ({}) stays on {}: {}", cmd.uuid(), reference, host, e.getMessage());
-            }
+            removeLocal(driver, cmd, host);
             return null;
         });
+    }
+
+    /** The runtime side of {@link #delete}; blocking. Fails only when the engine is away (to be retried). */
+    static void removeLocal(ImageDriver driver, DeleteImage cmd, String host) {
+        String reference = reference(cmd.repo(), cmd.tag());
+        try {
+            if (driver.inspectImage(reference).isPresent() || cmd.imageId() == null) {
+                driver.removeImage(reference, false);
+            } else {
+                driver.removeImage(cmd.imageId(), false);
+            }
+            LOG.info("removed image {} ({}) from {}", cmd.uuid(), reference, host);
+        } catch (DriverException e) {
+            if (e.retryable()) {
+                throw e;
+            }
+            LOG.info("image {} ({}) stays on {}: {}", cmd.uuid(), reference, host, e.getMessage());
+        }
     }
 
     /** {@code repo:tag}, {@code repo@digest} when the tag is a digest, {@code repo:latest} without a tag. */

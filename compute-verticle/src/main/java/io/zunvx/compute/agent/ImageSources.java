@@ -2,9 +2,9 @@ package io.zunvx.compute.agent;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
-import io.zunvx.compute.driver.ContainerDriver;
 import io.zunvx.compute.driver.DriverException;
 import io.zunvx.compute.driver.DriverException.Kind;
+import io.zunvx.compute.driver.ImageDriver;
 import io.zunvx.compute.driver.ImageNames;
 import io.zunvx.compute.driver.LocalImage;
 import io.zunvx.compute.driver.RegistryAuth;
@@ -83,7 +83,7 @@ public final class ImageSources {
     /** Makes an image present on the host; blocking. */
     @FunctionalInterface
     interface Fetch {
-        LocalImage run(ContainerDriver driver);
+        LocalImage run(ImageDriver driver);
     }
 
     /** A pull: the reference with its registry, and the credentials for it ({@code null}: anonymous). */

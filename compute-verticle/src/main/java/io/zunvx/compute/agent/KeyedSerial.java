@@ -10,7 +10,7 @@ import java.util.function.Supplier;
  * Docker events about one container are applied in order, so a {@code die} event can never overtake the start that
  * caused it. Used only from the owning verticle's context.
  */
-final class KeyedSerial<K> {
+public final class KeyedSerial<K> {
     private final Map<K, Future<?>> tails = new HashMap<>();
 
     <T> Future<T> submit(K key, Supplier<Future<T>> task) {

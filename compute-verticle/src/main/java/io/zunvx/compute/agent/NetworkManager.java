@@ -1,10 +1,19 @@
 package io.zunvx.compute.agent;
 
+import io.vertx.core.json.JsonArray;
+import io.vertx.sqlclient.Tuple;
+import io.zunvx.model.SecurityGroup;
+import io.zunvx.platform.network.SecurityGroupRepository;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
-import io.zunvx.compute.driver.NetworkDriver;
+import io.zunvx.compute.driver.ProjectNetworkDriver;
 import io.zunvx.model.Container;
 import io.zunvx.model.Port;
 import io.zunvx.model.Subnet;
@@ -32,23 +41,23 @@ public final class NetworkManager {
 
     private final Vertx vertx;
     private final Context context;
-    private final NetworkDriver driver;
+    private final ProjectNetworkDriver driver;
     private final Blocking blocking;
     private final Pool pool;
     private final NetworkRepository networks;
     private final String fallback;
     private final Duration interval;
-    private final io.zunvx.platform.network.SecurityGroupRepository groups;
+    private final SecurityGroupRepository groups;
     private final String host;
     /** What each container's firewall was last set to (by Docker id), so unchanged ones are not rewritten. */
-    private final java.util.Map<String, FirewallRules.Rules> applied = new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.concurrent.atomic.AtomicBoolean enforcing = new java.util.concurrent.atomic.AtomicBoolean();
+    private final Map<String, FirewallRules.Rules> applied = new ConcurrentHashMap<>();
+    private final AtomicBoolean enforcing = new AtomicBoolean();
     private long timer = -1;
     private long firewallTimer = -1;
     private volatile boolean isolated;
 
-    public NetworkManager(Vertx vertx, Context context, NetworkDriver driver, Blocking blocking, Pool pool,
-                          NetworkRepository networks, io.zunvx.platform.network.SecurityGroupRepository groups,
+    public NetworkManager(Vertx vertx, Context context, ProjectNetworkDriver driver, Blocking blocking, Pool pool,
+                          NetworkRepository networks, SecurityGroupRepository groups,
                           String host, String fallback, Duration interval) {
         this.groups = groups;
         this.host = host;
@@ -108,7 +117,7 @@ public final class NetworkManager {
         }
         return networks.portsOf(pool, c.uuid()).compose(ports -> endpoints(c, ports))
                 .compose(endpoints -> blocking.run(context, () -> {
-                    for (NetworkDriver.Endpoint e : endpoints) {
+                    for (ProjectNetworkDriver.Endpoint e : endpoints) {
                         driver.ensure(e.network());
                         driver.connect(dockerId, e);
                     }
@@ -119,7 +128,7 @@ public final class NetworkManager {
     /** Connects a container to one more port's network (network_attach). */
     public Future<Void> attach(Container c, String dockerId, Port port) {
         return endpoints(c, List.of(port)).compose(endpoints -> blocking.run(context, () -> {
-            NetworkDriver.Endpoint e = endpoints.get(0);
+            ProjectNetworkDriver.Endpoint e = endpoints.get(0);
             driver.ensure(e.network());
             driver.connect(dockerId, e);
             return null;
@@ -140,20 +149,20 @@ public final class NetworkManager {
         });
     }
 
-    private Future<List<NetworkDriver.Endpoint>> endpoints(Container c, List<Port> ports) {
-        List<Future<NetworkDriver.Endpoint>> out = new ArrayList<>();
+    private Future<List<ProjectNetworkDriver.Endpoint>> endpoints(Container c, List<Port> ports) {
+        List<Future<ProjectNetworkDriver.Endpoint>> out = new ArrayList<>();
         List<String> aliases = c.name() != null && c.name().matches("[A-Za-z0-9][A-Za-z0-9_.-]*")
                 ? List.of(c.name()) : List.of();
         for (Port p : ports) {
             out.add(networks.findSubnet(pool, p.subnetId()).map(s -> {
                 Subnet subnet = s.orElseThrow(() -> new IllegalStateException("subnet " + p.subnetId()
                         + " of port " + p.uuid() + " is gone"));
-                return new NetworkDriver.Endpoint(new NetworkDriver.Spec(p.networkId(), subnet.cidr(),
+                return new ProjectNetworkDriver.Endpoint(new ProjectNetworkDriver.Spec(p.networkId(), subnet.cidr(),
                         subnet.gatewayIp()), p.ipAddress(), aliases);
             }));
         }
         return Future.all(out).map(all -> {
-            List<NetworkDriver.Endpoint> list = new ArrayList<>();
+            List<ProjectNetworkDriver.Endpoint> list = new ArrayList<>();
             for (int i = 0; i < all.size(); i++) {
                 list.add(all.resultAt(i));
             }
@@ -173,17 +182,17 @@ public final class NetworkManager {
                         SELECT c.container_id, p.security_groups, c.exposed_ports FROM ports p
                         JOIN containers c ON c.uuid::text = p.device_id
                         WHERE c.host = $1 AND c.container_id IS NOT NULL AND c.status = 'Running'""")
-                .execute(io.vertx.sqlclient.Tuple.of(host))
+                .execute(Tuple.of(host))
                 .compose(rows -> {
-                    java.util.Map<String, Set<UUID>> wanted = new java.util.HashMap<>();
-                    java.util.Map<String, List<String>> exposed = new java.util.HashMap<>();
+                    Map<String, Set<UUID>> wanted = new HashMap<>();
+                    Map<String, List<String>> exposed = new HashMap<>();
                     rows.forEach(r -> {
                         List<String> ports = new ArrayList<>();
-                        ((io.vertx.core.json.JsonArray) r.getValue("exposed_ports")).forEach(p -> ports.add(
+                        ((JsonArray) r.getValue("exposed_ports")).forEach(p -> ports.add(
                                 String.valueOf(p)));
                         exposed.put(r.getString("container_id"), ports);
                         Set<UUID> gs = wanted.computeIfAbsent(r.getString("container_id"), k -> new HashSet<>());
-                        ((io.vertx.core.json.JsonArray) r.getValue("security_groups"))
+                        ((JsonArray) r.getValue("security_groups"))
                                 .forEach(g -> gs.add(UUID.fromString(String.valueOf(g))));
                     });
                     if (wanted.isEmpty()) {
@@ -193,11 +202,11 @@ public final class NetworkManager {
                     wanted.values().forEach(all::addAll);
                     return groups.withIds(pool, new ArrayList<>(all)).compose(found -> members().compose(m ->
                             blocking.run(context, () -> {
-                                java.util.Map<UUID, io.zunvx.model.SecurityGroup> byId = new java.util.HashMap<>();
+                                Map<UUID, SecurityGroup> byId = new HashMap<>();
                                 found.forEach(g -> byId.put(g.uuid(), g));
                                 wanted.forEach((dockerId, ids) -> {
                                     FirewallRules.Rules rules = FirewallRules.render(ids.stream().map(byId::get)
-                                            .filter(java.util.Objects::nonNull).toList(), m)
+                                            .filter(Objects::nonNull).toList(), m)
                                             .exposing(exposed.getOrDefault(dockerId, List.of()));
                                     if (!rules.equals(applied.get(dockerId))) {
                                         try {
@@ -219,11 +228,11 @@ public final class NetworkManager {
     }
 
     /** The addresses of every port in use, by each group it carries (remote groups of rules match on these). */
-    private Future<java.util.Map<UUID, List<String>>> members() {
+    private Future<Map<UUID, List<String>>> members() {
         return pool.query("SELECT host(ip_address) AS ip, security_groups FROM ports WHERE device_id <> ''").execute()
                 .map(rows -> {
-                    java.util.Map<UUID, List<String>> out = new java.util.HashMap<>();
-                    rows.forEach(r -> ((io.vertx.core.json.JsonArray) r.getValue("security_groups")).forEach(g ->
+                    Map<UUID, List<String>> out = new HashMap<>();
+                    rows.forEach(r -> ((JsonArray) r.getValue("security_groups")).forEach(g ->
                             out.computeIfAbsent(UUID.fromString(String.valueOf(g)), k -> new ArrayList<>())
                                     .add(r.getString("ip"))));
                     return out;

@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -45,11 +46,10 @@ public final class SyncLoop {
     private final KeyedSerial<UUID> serial;
     private final String host;
     private final Duration interval;
-    private final Duration orphanGrace;
     private final Duration staleTask;
     private final Clock clock;
 
-    private final Map<String, Instant> orphansSeen = new HashMap<>();
+    private final Orphans orphans;
     private AutoCloseable events;
     private long timer = -1;
     private boolean stopped;
@@ -68,7 +68,7 @@ public final class SyncLoop {
         this.serial = serial;
         this.host = host;
         this.interval = interval;
-        this.orphanGrace = orphanGrace;
+        this.orphans = new Orphans(orphanGrace);
         this.staleTask = staleTask;
         this.clock = clock;
     }
@@ -138,39 +138,74 @@ public final class SyncLoop {
     }
 
     private Future<Void> apply(Container c, Optional<Observed> obs) {
-        if (obs.isEmpty()) {
-            if (c.autoRemove()) {
-                return manager.remove(c.uuid(), null, clock.instant());
-            }
-            if (c.status() == Status.ERROR) {
-                return Future.succeededFuture();
-            }
-            return store.update(c.uuid(), null, x -> x.taskState() != null ? x : x.toBuilder()
+        return switch (verdict(c, obs)) {
+            case KEEP -> Future.succeededFuture();
+            case AUTO_REMOVE -> manager.remove(c.uuid(), null, clock.instant());
+            case HEAL -> heal(c);
+            case MISSING -> store.update(c.uuid(), null, x -> x.taskState() != null ? x : x.toBuilder()
                     .status(Status.ERROR).statusReason("Docker container " + c.containerId() + " is missing")
                     .statusDetail(null).build()).mapEmpty();
+            case RECORD -> {
+                Observed o = obs.orElseThrow();
+                yield store.update(c.uuid(), null, x -> x.taskState() != null ? x : x.toBuilder()
+                        .status(o.status()).statusDetail(o.statusDetail())
+                        .statusReason(o.oomKilled() ? "OOMKilled"
+                                : o.error() == null || o.error().isEmpty() ? null : o.error())
+                        .build()).<Void>mapEmpty();
+            }
+        };
+    }
+
+    /** What the sync loop does about a row (with no operation in progress) once it has Docker's view of it. */
+    enum Verdict {
+        /** Nothing: the row is true already, or Docker is removing the container and its destroy event follows. */
+        KEEP,
+        /** Docker has no container and the row asked for {@code auto_remove}: the row goes, its claim released. */
+        AUTO_REMOVE,
+        /** Docker has no container: the row becomes {@code Error} ("missing"). */
+        MISSING,
+        /** A running {@code auto_heal} container died on its own: it is started again. */
+        HEAL,
+        /** Docker's status (or healthcheck verdict) differs: it is recorded. */
+        RECORD
+    }
+
+    static Verdict verdict(Container c, Optional<Observed> obs) {
+        if (obs.isEmpty()) {
+            if (c.autoRemove()) {
+                return Verdict.AUTO_REMOVE;
+            }
+            return c.status() == Status.ERROR ? Verdict.KEEP : Verdict.MISSING;
         }
         Observed o = obs.get();
         if (o.status() == Status.DELETING) {
             // Docker is removing it (auto-remove or a removal outside the platform): its destroy event follows.
-            return Future.succeededFuture();
+            return Verdict.KEEP;
         }
         boolean died = o.status() == Status.STOPPED && c.status() == Status.RUNNING;
         if (died && c.autoHeal()) {
-            return heal(c);
+            return Verdict.HEAL;
         }
         if (o.status() == c.status() && !healthChanged(c, o)) {
-            return Future.succeededFuture();
+            return Verdict.KEEP;
         }
-        return store.update(c.uuid(), null, x -> x.taskState() != null ? x : x.toBuilder()
-                .status(o.status()).statusDetail(o.statusDetail())
-                .statusReason(o.oomKilled() ? "OOMKilled" : o.error() == null || o.error().isEmpty() ? null : o.error())
-                .build()).mapEmpty();
+        return Verdict.RECORD;
+    }
+
+    /**
+     * Whether a listing shows the row out of date, so that it is looked at again: status only (the detail text, "Up 5
+     * mins", changes with time, not with the state) and the healthcheck verdict; a row with a Docker id that Docker
+     * does not list.
+     */
+    static boolean differs(Container c, Observed listed) {
+        return listed == null ? c.containerId() != null
+                : listed.status() != c.status() || healthChanged(c, listed);
     }
 
     /** Whether the healthcheck verdict the row shows in its status detail is no longer Docker's. */
     private static boolean healthChanged(Container c, Observed o) {
         String shown = o.status() == Status.RUNNING ? o.health() : null;
-        return !java.util.Objects.equals(shown, Observed.healthShownIn(c.statusDetail()));
+        return !Objects.equals(shown, Observed.healthShownIn(c.statusDetail()));
     }
 
     /** auto_heal: a container that died on its own is started again, and its action log says so. */
@@ -222,11 +257,7 @@ public final class SyncLoop {
                             serial.submit(c.uuid(), () -> recoverStale(c.uuid(), staleBefore));
                             continue;
                         }
-                        Observed o = byUuid.get(c.uuid().toString());
-                        // Status only: the detail text ("Up 5 mins") changes with time, not with the state.
-                        boolean differs = o == null ? c.containerId() != null
-                                : o.status() != c.status() || healthChanged(c, o);
-                        if (differs) {
+                        if (differs(c, byUuid.get(c.uuid().toString()))) {
                             serial.submit(c.uuid(), () -> refresh(c.uuid()));
                         }
                     }
@@ -248,7 +279,7 @@ public final class SyncLoop {
         return staleRow(c, staleBefore) && !serial.busy(c.uuid());
     }
 
-    private static boolean staleRow(Container c, Instant staleBefore) {
+    static boolean staleRow(Container c, Instant staleBefore) {
         Instant last = c.updatedAt() != null ? c.updatedAt() : c.createdAt();
         boolean inProgress = c.taskState() != null || c.status() == Status.CREATING || c.status() == Status.DELETING;
         return inProgress && last != null && last.isBefore(staleBefore);
@@ -280,29 +311,19 @@ public final class SyncLoop {
     }
 
     private Future<Void> removeOrphans(Map<String, Observed> byUuid, Set<String> known) {
-        Instant now = clock.instant();
-        Set<String> current = new HashSet<>();
         Future<Void> chain = Future.succeededFuture();
-        for (Map.Entry<String, Observed> e : byUuid.entrySet()) {
-            if (known.contains(e.getKey())) {
-                continue;
-            }
-            String id = e.getValue().id();
-            current.add(id);
-            Instant first = orphansSeen.computeIfAbsent(id, k -> now);
-            if (!first.plus(orphanGrace).isAfter(now)) {
-                // Checked against the database once more right before removal: a create may have just recorded it.
-                chain = chain.compose(v -> store.find(UUID.fromString(e.getKey())).compose(found -> found.isPresent()
-                        ? Future.succeededFuture()
-                        : blocking.run(context, () -> {
-                            LOG.info("removing orphan Docker container {} (zunvx.uuid={})", id, e.getKey());
-                            driver.remove(id, true);
-                            return null;
-                        }).mapEmpty()));
-                orphansSeen.remove(id);
-            }
+        for (Observed orphan : orphans.due(byUuid, known, clock.instant())) {
+            String id = orphan.id();
+            String uuid = orphan.labels().get(Container.LABEL_UUID);
+            // Checked against the database once more right before removal: a create may have just recorded it.
+            chain = chain.compose(v -> store.find(UUID.fromString(uuid)).compose(found -> found.isPresent()
+                    ? Future.succeededFuture()
+                    : blocking.run(context, () -> {
+                        LOG.info("removing orphan Docker container {} (zunvx.uuid={})", id, uuid);
+                        driver.remove(id, true);
+                        return null;
+                    }).mapEmpty()));
         }
-        orphansSeen.keySet().retainAll(current);
         return chain;
     }
 

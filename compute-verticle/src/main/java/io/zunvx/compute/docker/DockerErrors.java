@@ -12,6 +12,7 @@ import io.zunvx.compute.driver.DriverException.Kind;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /** The one place where docker-java's failures become {@link DriverException}s. */
 final class DockerErrors {
@@ -47,6 +48,15 @@ final class DockerErrors {
             return new DriverException(Kind.UNAVAILABLE, "Docker engine unavailable: " + io, e);
         }
         return new DriverException(Kind.OTHER, String.valueOf(e.getMessage()), e);
+    }
+
+    /** Runs a docker-java call, its failures translated. */
+    static <T> T call(Supplier<T> action) {
+        try {
+            return action.get();
+        } catch (RuntimeException e) {
+            throw translate(e);
+        }
     }
 
     /** Docker's own error text: docker-java's message is {@code Status 404: {"message":"..."}} plus a newline. */

@@ -1,5 +1,6 @@
 package io.zunvx.compute.docker;
 
+import java.time.Instant;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
@@ -10,7 +11,7 @@ import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import io.zunvx.compute.driver.DriverException;
-import io.zunvx.compute.driver.NetworkDriver;
+import io.zunvx.compute.driver.ProjectNetworkDriver;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -29,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * from one platform bridge to another (or to any other Docker bridge) is dropped; traffic within one bridge passes.
  * It does not depend on how dockerd was started ({@code --iptables=false} included).
  */
-public final class DockerNetworkDriver implements NetworkDriver {
+public final class DockerNetworkDriver implements ProjectNetworkDriver {
     static final String CHAIN = "ZUNVX-ISOLATION";
     static final String LABEL = "zunvx.network";
     private static final String PREFIX = "zunvx-net-";
@@ -131,7 +132,7 @@ public final class DockerNetworkDriver implements NetworkDriver {
     public Set<UUID> networks(Duration minAge) {
         try {
             Set<UUID> out = new HashSet<>();
-            java.time.Instant before = java.time.Instant.now().minus(minAge);
+            Instant before = Instant.now().minus(minAge);
             for (Network n : docker.listNetworksCmd().withFilter("label", List.of(LABEL)).exec()) {
                 String id = n.getLabels() == null ? null : n.getLabels().get(LABEL);
                 if (id != null && (n.getCreated() == null || n.getCreated().toInstant().isBefore(before))) {

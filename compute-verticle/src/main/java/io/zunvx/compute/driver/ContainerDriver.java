@@ -1,112 +1,23 @@
 package io.zunvx.compute.driver;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.zunvx.model.Container;
-
-import java.io.Closeable;
-import java.io.IOException;
-import java.io.InputStream;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * The compute agent's port to one container runtime on its host.
+ * The containers of one runtime: their lifecycle, their state, the host's list of them, their logs, processes and
+ * counters, and the runtime's stream of container events.
  *
  * <p>Every method blocks until the runtime has answered, so callers run it on virtual threads or a worker pool, never
  * on an event loop. Failures are reported as {@link DriverException}; nothing else escapes except programming errors
  * such as a {@code null} argument.
  *
  * <p>Operations that commands can re-deliver are idempotent: creating a container that already exists under the same
- * uuid returns it, and asking for a state the container is already in (start of a running container, stop of a
- * stopped one, removal of a missing one) succeeds without doing anything.
+ * uuid returns it (the agent adopts it), and asking for a state the container is already in (start of a running
+ * container, stop of a stopped one, removal of a missing one) succeeds without doing anything.
  */
-public interface ContainerDriver extends AutoCloseable {
-
-    /** The host's resources, runtimes and container counts. */
-    HostInfo info();
-
-    /**
-     * Makes the container's image available locally according to {@link Container#imagePullPolicy()}, pulling
-     * anonymously; the same as {@code ensureImage(c.image(), c.imagePullPolicy(), null)}.
-     *
-     * @throws DriverException {@link DriverException.Kind#NOT_FOUND} when the image is missing under policy
-     *                         {@code never}; otherwise the pull failure with the registry's message
-     */
-    default void ensureImage(Container c) {
-        ensureImage(c.image(), c.imagePullPolicy(), null);
-    }
-
-    /**
-     * Makes an image available locally according to a pull policy: {@code never} requires it to be present,
-     * {@code ifnotpresent} (also the default for {@code null}) pulls it only when missing, {@code always} pulls it. A
-     * reference without a tag means {@code :latest}.
-     *
-     * <p>Concurrent pulls of one reference by one principal share a single request to the runtime and its outcome.
-     *
-     * @param reference  the image reference, registry included when it is not the runtime's default
-     * @param pullPolicy {@code always}, {@code ifnotpresent} or {@code never} (any case), {@code null} for
-     *                   {@code ifnotpresent}
-     * @param auth       credentials for the registry, {@code null} to pull anonymously
-     * @return the local image afterwards
-     * @throws DriverException {@link DriverException.Kind#BAD_REQUEST} for a malformed reference or an unknown policy,
-     *                         {@link DriverException.Kind#NOT_FOUND} when the image is missing under policy
-     *                         {@code never}; otherwise the pull failure with the registry's message
-     */
-    LocalImage ensureImage(String reference, String pullPolicy, RegistryAuth auth);
-
-    /**
-     * Makes a stored image archive available locally under {@code reference}: unless {@code reload} is asked for and
-     * while the runtime holds the image {@code imageId} already, nothing is read; otherwise the archive is streamed
-     * into the runtime. Then the image is tagged {@code reference} ({@code :latest} when it has no tag).
-     *
-     * <p>Concurrent loads of one image share a single load and its outcome.
-     *
-     * @param imageId   the runtime's id of the image the archive holds ({@code sha256:...})
-     * @param reference the name the image gets, e.g. {@code store-image} or {@code team/app:v1}
-     * @param reload    load the archive even when the image is present
-     * @param archive   opens the archive (a {@code docker save} tar); the stream is read once and closed
-     * @return the local image afterwards
-     * @throws DriverException {@link DriverException.Kind#BAD_REQUEST} when the runtime rejects the archive or it does
-     *                         not hold {@code imageId}, {@link DriverException.Kind#OTHER} when it cannot be read
-     */
-    LocalImage loadImage(String imageId, String reference, boolean reload, ArchiveSource archive);
-
-    /** Opens the data of a stored image; called on the loading thread. */
-    @FunctionalInterface
-    interface ArchiveSource {
-        InputStream open() throws IOException;
-    }
-
-    /** The local image a reference or id names, or empty when the runtime has none. */
-    Optional<LocalImage> inspectImage(String referenceOrId);
-
-    /**
-     * Removes a local image name (the image itself once no name is left); succeeds without effect when there is
-     * none.
-     *
-     * @param force remove it even when containers use it, instead of failing with
-     *              {@link DriverException.Kind#CONFLICT}
-     */
-    void removeImage(String referenceOrId, boolean force);
-
-    /**
-     * The local image as a {@code docker save} tar archive, streamed from the runtime: the caller reads it to the end
-     * and closes it.
-     *
-     * @throws DriverException {@link DriverException.Kind#NOT_FOUND} when there is no such image
-     */
-    InputStream saveImage(String reference);
-
-    /**
-     * Counts the image transfers this driver asks of the runtime, after de-duplication, in the counters
-     * {@code zunvx.image.pulls} and {@code zunvx.image.loads} tagged with {@code host}. Called once by the agent that
-     * owns the driver; until then nothing is counted.
-     */
-    default void countImageTransfers(MeterRegistry registry, String host) {
-    }
+public interface ContainerDriver {
 
     /**
      * Creates (without starting) the runtime container for {@code c}, named {@link Container#dockerName()} and labelled
@@ -153,6 +64,14 @@ public interface ContainerDriver extends AutoCloseable {
      */
     void remove(String id, boolean force);
 
+    /**
+     * Changes the container's CPU and memory limits while it runs (or not).
+     *
+     * @param cpu       new vCPUs, {@code null} to keep
+     * @param memoryMiB new memory limit in MiB, {@code null} to keep
+     */
+    void update(String id, Double cpu, Integer memoryMiB);
+
     /** The container's current state, or empty when the runtime has no container of that id or name. */
     Optional<Observed> inspect(String idOrName);
 
@@ -166,66 +85,6 @@ public interface ContainerDriver extends AutoCloseable {
     String logs(String id, LogOptions options);
 
     /**
-     * Runs a command inside the running container without a terminal and waits for it, with standard input closed.
-     *
-     * @param command the program and its arguments
-     * @param timeout how long to wait for the command to finish
-     * @throws DriverException {@link DriverException.Kind#TIMEOUT} when it has not finished in time (it keeps running),
-     *                         {@link DriverException.Kind#CONFLICT} when the container is not running,
-     *                         {@link DriverException.Kind#BAD_REQUEST} for an empty command
-     */
-    ExecResult execRun(String id, List<String> command, Duration timeout);
-
-    /**
-     * Creates, without starting it, an exec instance for an interactive session: standard input open and a
-     * terminal allocated when {@code interactive}.
-     *
-     * @return the runtime's exec id (64 lowercase hex digits for Docker)
-     */
-    String execCreate(String id, List<String> command, boolean interactive);
-
-    /**
-     * Resizes the terminal of an exec instance of the container {@code id}.
-     *
-     * @throws DriverException {@link DriverException.Kind#NOT_FOUND} when there is no such exec instance in that
-     *                         container
-     */
-    void execResize(String id, String execId, int height, int width);
-
-    /**
-     * Attaches to the main process of a running container: its standard input, output and error, live, without the
-     * earlier log. Returns once the stream is open.
-     *
-     * <p>The runtime client reads {@code stdin} on its own thread until it ends ({@code -1}); ending it does not close
-     * the process's input (Docker has no half-close), so the caller ends a session by closing the returned handle.
-     * {@code output} receives the process's bytes in order on a runtime-client thread and may block to slow the stream
-     * down. {@code onEnd} is called at most once, when the runtime ends the stream ({@code null}: the process ended)
-     * or it fails, and not after the handle was closed.
-     *
-     * @return a handle whose {@code close()} detaches; the container keeps running
-     * @throws DriverException {@link DriverException.Kind#NOT_FOUND} when there is no such container,
-     *                         {@link DriverException.Kind#CONFLICT} when it cannot be attached to
-     */
-    Closeable attach(String id, InputStream stdin, Consumer<byte[]> output, Consumer<Throwable> onEnd);
-
-    /**
-     * Starts an exec instance made by {@link #execCreate} in the container {@code id} and streams it as
-     * {@link #attach} does. Closing the returned handle ends the exec's process if it still runs (a terminal's hang-up:
-     * the runtime itself keeps a process whose client went away).
-     *
-     * @throws DriverException {@link DriverException.Kind#NOT_FOUND} when there is no such exec instance in that
-     *                         container, {@link DriverException.Kind#CONFLICT} when it has been started already
-     */
-    Closeable execStart(String id, String execId, InputStream stdin, Consumer<byte[]> output,
-                        Consumer<Throwable> onEnd);
-
-    /** Whether the exec instance's process still runs; {@code false} when there is no such exec instance. */
-    boolean execRunning(String execId);
-
-    /** Resizes the terminal of the container's main process. */
-    void resize(String id, int height, int width);
-
-    /**
      * The container's processes.
      *
      * @param psArgs arguments for {@code ps}, {@code null} for the runtime's default ({@code -ef})
@@ -234,42 +93,6 @@ public interface ContainerDriver extends AutoCloseable {
 
     /** One sample of the container's resource counters; takes a moment, as the runtime samples twice. */
     ResourceUsage stats(String id);
-
-    /**
-     * Copies a path out of the container as a tar archive.
-     *
-     * @param maxBytes the largest archive accepted
-     * @throws DriverException {@link DriverException.Kind#NOT_FOUND} when the path does not exist,
-     *                         {@link DriverException.Kind#BAD_REQUEST} when the archive is larger than {@code maxBytes}
-     */
-    Archive getArchive(String id, String path, long maxBytes);
-
-    /**
-     * Extracts a tar archive into a directory of the container.
-     *
-     * @throws DriverException {@link DriverException.Kind#NOT_FOUND} when the directory does not exist,
-     *                         {@link DriverException.Kind#BAD_REQUEST} when it is no directory or the archive is bad
-     */
-    void putArchive(String id, String path, byte[] tar);
-
-    /**
-     * Changes the container's CPU and memory limits while it runs (or not).
-     *
-     * @param cpu       new vCPUs, {@code null} to keep
-     * @param memoryMiB new memory limit in MiB, {@code null} to keep
-     */
-    void update(String id, Double cpu, Integer memoryMiB);
-
-    /**
-     * Commits the container's filesystem and configuration to a local image {@code repository:tag}.
-     *
-     * @param labels labels set on the image (an empty value blanks a label the container had)
-     * @return the image's id, e.g. {@code sha256:...}
-     */
-    String commit(String id, String repository, String tag, Map<String, String> labels);
-
-    /** The networks the container is connected to, without the built-in modes {@code none} and {@code host}. */
-    List<NetworkAttachment> networks(String id);
 
     /**
      * Follows the runtime's container events for the containers labelled as created by {@code host}.
@@ -284,14 +107,4 @@ public interface ContainerDriver extends AutoCloseable {
      * @throws DriverException when the stream cannot be opened
      */
     AutoCloseable events(String host, Consumer<DockerEvent> onEvent, Consumer<Throwable> onError);
-
-    /**
-     * Creates a user-defined bridge network of that name unless it exists. Does nothing for the built-in modes
-     * {@code none}, {@code host} and {@code bridge}.
-     */
-    void ensureNetwork(String name);
-
-    /** Releases the connections to the runtime; streams opened by {@link #events} end. */
-    @Override
-    void close();
 }

@@ -1,70 +1,22 @@
 package io.zunvx.compute.driver;
 
 import java.util.List;
-import java.util.Set;
-import java.util.UUID;
 
 /**
- * The port to a host's container networking: one runtime network per platform network the host needs, endpoints with
- * fixed addresses, and the host firewall that keeps networks apart. Implementations block; call them off the event
- * loop. Failures are {@link DriverException}s.
+ * The networks of one runtime that the agent's containers join. Today this is the one network the agent is configured
+ * with ({@code ZUNVX_COMPUTE_NETWORK}) and what a container is attached to; creating, connecting and disconnecting
+ * networks on request belong here as the networks feature adds them.
+ *
+ * <p>Every method blocks until the runtime has answered; failures are reported as {@link DriverException}.
  */
-public interface NetworkDriver extends AutoCloseable {
+public interface NetworkDriver {
 
     /**
-     * A platform network as a host realises it.
-     *
-     * @param uuid    the network id
-     * @param cidr    its subnet's range
-     * @param gateway the address the host takes on it, {@code null} to let the runtime choose
+     * Creates a user-defined bridge network of that name unless it exists. Does nothing for the built-in modes
+     * {@code none}, {@code host} and {@code bridge}.
      */
-    record Spec(UUID uuid, String cidr, String gateway) {
-    }
+    void ensureNetwork(String name);
 
-    /**
-     * One endpoint to make: the container on a network at a fixed address.
-     *
-     * @param network the network
-     * @param ip      the IPv4 address
-     * @param aliases names other containers on the network resolve to it
-     */
-    record Endpoint(Spec network, String ip, List<String> aliases) {
-    }
-
-    /** Makes the runtime network for {@code spec} unless it exists; returns the runtime's name for it. */
-    String ensure(Spec spec);
-
-    /**
-     * Connects a created container to {@code endpoint}'s network at its address (first leaving the runtime's "no
-     * network" mode if it is in it). Connecting it again at the same address does nothing.
-     */
-    void connect(String containerId, Endpoint endpoint);
-
-    /** Disconnects the container from the network; a container not connected is not an error. */
-    void disconnect(String containerId, UUID network);
-
-    /**
-     * The platform networks this host's runtime holds (by the label set at creation) that were made at least
-     * {@code minAge} ago (a younger one may be about to get its first container).
-     */
-    Set<UUID> networks(java.time.Duration minAge);
-
-    /** Removes the runtime network; one still used by a container stays (and the call says so by returning false). */
-    boolean remove(UUID network);
-
-    /**
-     * Installs the host rules that stop traffic between different platform networks (idempotent). Throws when the
-     * host cannot enforce them, so the caller can say isolation is off.
-     */
-    void isolate();
-
-    /**
-     * Replaces the container's firewall (inside its network namespace) with exactly these allowed flows, each a list
-     * of iptables match arguments; replies to allowed traffic and loopback always pass, everything else is dropped.
-     * A container that is not running is left alone.
-     */
-    void enforce(String containerId, List<String> ingress, List<String> egress);
-
-    @Override
-    void close();
+    /** The networks the container is connected to, without the built-in modes {@code none} and {@code host}. */
+    List<NetworkAttachment> networks(String id);
 }

@@ -14,8 +14,10 @@ import io.zunvx.compute.agent.LiveResize;
 import io.zunvx.compute.driver.Archive;
 import io.zunvx.compute.driver.ContainerDriver;
 import io.zunvx.compute.driver.DriverException;
+import io.zunvx.compute.driver.ExecDriver;
 import io.zunvx.compute.driver.LogOptions;
 import io.zunvx.compute.driver.NetworkAttachment;
+import io.zunvx.compute.driver.NetworkDriver;
 import io.zunvx.compute.driver.ProcessList;
 import io.zunvx.compute.driver.ResourceUsage;
 import io.zunvx.model.Container;
@@ -31,6 +33,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The agent's internal HTTP endpoint for synchronous calls from the API, the way an API server talks to a kubelet:
@@ -50,7 +54,9 @@ public final class InternalEndpoint {
 
     private final Vertx vertx;
     private final Context context;
-    private final ContainerDriver driver;
+    private final ContainerDriver containers;
+    private final ExecDriver exec;
+    private final NetworkDriver networks;
     private final Blocking blocking;
     private final ContainerStore store;
     private final TokenService tokens;
@@ -58,34 +64,40 @@ public final class InternalEndpoint {
     private final LiveResize resize;
     private final Duration execTimeout;
     private final TerminalSessions sessions;
-    private final io.zunvx.compute.agent.NetworkManager networks;
+    private final io.zunvx.compute.agent.NetworkManager projectNetworks;
     private HttpServer server;
 
     /**
      * @param execTimeout how long a command run without a terminal may take before the call answers 409 (Zun's
      *                    {@code [docker] execute_timeout})
      */
-    public InternalEndpoint(Vertx vertx, Context context, ContainerDriver driver, Blocking blocking,
-                            ContainerStore store, TokenService tokens, String host, LiveResize resize,
+    public InternalEndpoint(Vertx vertx, Context context, ContainerDriver containers, ExecDriver exec,
+                            NetworkDriver networks, Blocking blocking, ContainerStore store, TokenService tokens, String host, LiveResize resize,
                             Duration execTimeout) {
-        this(vertx, context, driver, blocking, store, tokens, host, resize, execTimeout, null);
+        this(vertx, context, containers, exec, networks, blocking, store, tokens, host, resize, execTimeout, null);
     }
 
-    /** As above, also connecting containers to networks and disconnecting them ({@code networks} may be null). */
-    public InternalEndpoint(Vertx vertx, Context context, ContainerDriver driver, Blocking blocking,
-                            ContainerStore store, TokenService tokens, String host, LiveResize resize,
-                            Duration execTimeout, io.zunvx.compute.agent.NetworkManager networks) {
-        this.networks = networks;
+    /**
+     * As above, also connecting containers to their project networks and disconnecting them ({@code projectNetworks}
+     * may be null: no such routes).
+     */
+    public InternalEndpoint(Vertx vertx, Context context, ContainerDriver containers, ExecDriver exec,
+                            NetworkDriver networks, Blocking blocking, ContainerStore store, TokenService tokens,
+                            String host, LiveResize resize, Duration execTimeout,
+                            io.zunvx.compute.agent.NetworkManager projectNetworks) {
+        this.projectNetworks = projectNetworks;
         this.vertx = vertx;
         this.context = context;
-        this.driver = driver;
+        this.containers = containers;
+        this.exec = exec;
+        this.networks = networks;
         this.blocking = blocking;
         this.store = store;
         this.tokens = tokens;
         this.host = host;
         this.resize = resize;
         this.execTimeout = execTimeout;
-        this.sessions = new TerminalSessions(context, driver, blocking, host, Runtimes.registry());
+        this.sessions = new TerminalSessions(context, exec, blocking, host, Runtimes.registry());
     }
 
     public Future<HttpServer> listen(String bindHost, int port) {
@@ -102,7 +114,7 @@ public final class InternalEndpoint {
         router.put(BASE + "/archive").handler(this::putArchive);
         router.post(BASE + "/update").handler(this::update);
         router.get(BASE + "/networks").handler(this::networks);
-        if (networks != null) {
+        if (projectNetworks != null) {
             router.post(BASE + "/networks/attach").handler(this::attachNetwork);
             router.post(BASE + "/networks/detach").handler(this::detachNetwork);
         }
@@ -113,7 +125,7 @@ public final class InternalEndpoint {
                 .listen(port, bindHost).onSuccess(s -> server = s);
     }
 
-    private static final java.util.regex.Pattern SESSION_PATH = java.util.regex.Pattern.compile(
+    private static final Pattern SESSION_PATH = Pattern.compile(
             "/internal/v1/containers/([^/]+)/(attach|exec/([0-9A-Za-z]+))");
 
     /**
@@ -122,7 +134,7 @@ public final class InternalEndpoint {
      * HTTP status a plain call would get.
      */
     private void handshake(io.vertx.core.http.ServerWebSocketHandshake hs) {
-        java.util.regex.Matcher m = SESSION_PATH.matcher(hs.path());
+        Matcher m = SESSION_PATH.matcher(hs.path());
         if (!m.matches()) {
             hs.reject(404);
             return;
@@ -163,7 +175,7 @@ public final class InternalEndpoint {
         LogOptions options = new LogOptions(!"false".equals(q.get("stdout")), !"false".equals(q.get("stderr")),
                 "true".equals(q.get("timestamps")), q.get("tail") == null ? "all" : q.get("tail"),
                 q.get("since") == null ? null : Long.valueOf(q.get("since")));
-        container(ctx).compose(c -> docker(() -> driver.logs(c.containerId(), options), Gone.CONFLICT))
+        container(ctx).compose(c -> docker(() -> containers.logs(c.containerId(), options), Gone.CONFLICT))
                 .onSuccess(text -> ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8").end(text))
                 .onFailure(ctx::fail);
     }
@@ -181,14 +193,14 @@ public final class InternalEndpoint {
         String text = body.getString("command_text", String.join(" ", command));
         respond(ctx, container(ctx).compose(c -> {
             if (run) {
-                return docker(() -> driver.execRun(c.containerId(), command, execTimeout), Gone.CONFLICT)
+                return docker(() -> exec.execRun(c.containerId(), command, execTimeout), Gone.CONFLICT)
                         .map(r -> new JsonObject().put("output", r.output()).put("exit_code", r.exitCode())
                                 .putNull("exec_id"))
                         .recover(err -> err instanceof ZunException z && "exec-timeout".equals(z.code())
                                 ? Future.failedFuture(ZunException.conflict("Timeout on executing command: " + text))
                                 : Future.failedFuture(err));
             }
-            return docker(() -> driver.execCreate(c.containerId(), command, interactive), Gone.CONFLICT)
+            return docker(() -> exec.execCreate(c.containerId(), command, interactive), Gone.CONFLICT)
                     .map(id -> new JsonObject().putNull("output").putNull("exit_code").put("exec_id", id));
         }));
     }
@@ -198,7 +210,7 @@ public final class InternalEndpoint {
         int h = positive(ctx, "h");
         int w = positive(ctx, "w");
         respond(ctx, container(ctx).compose(c -> docker(() -> {
-            driver.execResize(c.containerId(), execId, h, w);
+            exec.execResize(c.containerId(), execId, h, w);
             return new JsonObject();
         }, Gone.INVALID).recover(err -> err instanceof ZunException z && z.status() == 400
                 ? Future.failedFuture(ZunException.invalid("no such exec instance: " + z.getMessage()))
@@ -209,7 +221,7 @@ public final class InternalEndpoint {
         int h = positive(ctx, "h");
         int w = positive(ctx, "w");
         respond(ctx, container(ctx).compose(c -> docker(() -> {
-            driver.resize(c.containerId(), h, w);
+            exec.resize(c.containerId(), h, w);
             return new JsonObject();
         }, Gone.CONFLICT)));
     }
@@ -217,7 +229,7 @@ public final class InternalEndpoint {
     /** {@code {"Titles": [...], "Processes": [[...], ...]}}, Docker's shape, which is also Zun's. */
     private void top(RoutingContext ctx) {
         String psArgs = ctx.queryParams().get("ps_args");
-        respond(ctx, container(ctx).compose(c -> docker(() -> driver.top(c.containerId(), psArgs), Gone.CONFLICT))
+        respond(ctx, container(ctx).compose(c -> docker(() -> containers.top(c.containerId(), psArgs), Gone.CONFLICT))
                 .map(InternalEndpoint::processes));
     }
 
@@ -229,7 +241,7 @@ public final class InternalEndpoint {
 
     /** The raw counters of one sample: {@code cpu_total, system_cpu, memory_usage, memory_limit, block_read, ...}. */
     private void stats(RoutingContext ctx) {
-        respond(ctx, container(ctx).compose(c -> docker(() -> driver.stats(c.containerId()), Gone.CONFLICT))
+        respond(ctx, container(ctx).compose(c -> docker(() -> containers.stats(c.containerId()), Gone.CONFLICT))
                 .map(InternalEndpoint::usage));
     }
 
@@ -249,7 +261,7 @@ public final class InternalEndpoint {
     private void getArchive(RoutingContext ctx) {
         String path = required(ctx, "path");
         respond(ctx, container(ctx)
-                .compose(c -> docker(() -> driver.getArchive(c.containerId(), path, MAX_ARCHIVE_BYTES), Gone.INVALID))
+                .compose(c -> docker(() -> exec.getArchive(c.containerId(), path, MAX_ARCHIVE_BYTES), Gone.INVALID))
                 .map(InternalEndpoint::archive));
     }
 
@@ -267,7 +279,7 @@ public final class InternalEndpoint {
         Buffer tar = ctx.body() == null ? null : ctx.body().buffer();
         byte[] bytes = tar == null ? new byte[0] : tar.getBytes();
         respond(ctx, container(ctx).compose(c -> docker(() -> {
-            driver.putArchive(c.containerId(), path, bytes);
+            exec.putArchive(c.containerId(), path, bytes);
             return new JsonObject();
         }, Gone.INVALID)));
     }
@@ -291,7 +303,7 @@ public final class InternalEndpoint {
 
     /** {@code {"networks": [{"name", "network_id", "endpoint_id", "ipv4", "ipv6"}]}}. */
     private void networks(RoutingContext ctx) {
-        respond(ctx, container(ctx).compose(c -> docker(() -> driver.networks(c.containerId()), Gone.CONFLICT))
+        respond(ctx, container(ctx).compose(c -> docker(() -> networks.networks(c.containerId()), Gone.CONFLICT))
                 .map(list -> {
                     JsonArray out = new JsonArray();
                     for (NetworkAttachment n : list) {
@@ -305,7 +317,7 @@ public final class InternalEndpoint {
     /** {@code {"port": uuid}}: connects the container to that port's network at its address. */
     private void attachNetwork(RoutingContext ctx) {
         UUID port = UUID.fromString(ctx.body().asJsonObject().getString("port"));
-        respond(ctx, container(ctx).compose(c -> networks.port(port).compose(p -> networks.attach(c,
+        respond(ctx, container(ctx).compose(c -> projectNetworks.port(port).compose(p -> projectNetworks.attach(c,
                         c.containerId(), p)))
                 .recover(err -> Future.failedFuture(translate(err, Gone.INVALID)))
                 .map(v -> new JsonObject()));
@@ -314,7 +326,7 @@ public final class InternalEndpoint {
     /** {@code {"network": uuid}}: disconnects the container from that network. */
     private void detachNetwork(RoutingContext ctx) {
         UUID network = UUID.fromString(ctx.body().asJsonObject().getString("network"));
-        respond(ctx, container(ctx).compose(c -> networks.detach(c.containerId(), network))
+        respond(ctx, container(ctx).compose(c -> projectNetworks.detach(c.containerId(), network))
                 .recover(err -> Future.failedFuture(translate(err, Gone.INVALID)))
                 .map(v -> new JsonObject()));
     }

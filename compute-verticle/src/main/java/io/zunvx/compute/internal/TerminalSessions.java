@@ -7,7 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.ServerWebSocketHandshake;
-import io.zunvx.compute.driver.ContainerDriver;
+import io.zunvx.compute.driver.ExecDriver;
 import io.zunvx.platform.concurrent.Blocking;
 import java.io.Closeable;
 import java.io.IOException;
@@ -43,13 +43,13 @@ final class TerminalSessions {
     }
 
     private final Context context;
-    private final ContainerDriver driver;
+    private final ExecDriver driver;
     private final Blocking blocking;
     private final Set<Session> open = ConcurrentHashMap.newKeySet();
     private final Gauge gauge;
     private final MeterRegistry registry;
 
-    TerminalSessions(Context context, ContainerDriver driver, Blocking blocking, String host, MeterRegistry registry) {
+    TerminalSessions(Context context, ExecDriver driver, Blocking blocking, String host, MeterRegistry registry) {
         this.context = context;
         this.driver = driver;
         this.blocking = blocking;

@@ -120,8 +120,8 @@ class ImageCommandsIT {
     }
 
     private static ContainerManager managerWithLimit(long maxStoreBytes) {
-        return new ContainerManager(context, driver, blocking, store, actions, new ComputeNodeRepository(), HOST,
-                "none", Clock.systemUTC(), CrashPoints.NONE, sources(maxStoreBytes), null);
+        return new ContainerManager(context, driver, driver, blocking, store, actions, new ComputeNodeRepository(),
+                HOST, "none", Clock.systemUTC(), sources(maxStoreBytes), null);
     }
 
     @AfterAll

@@ -1,7 +1,6 @@
 package io.zunvx.launcher.bench;
 
 import io.vertx.core.json.JsonObject;
-import io.zunvx.compute.agent.CrashPoints;
 import io.zunvx.compute.docker.DockerContainerDriver;
 import io.zunvx.launcher.AllInOne;
 import io.zunvx.model.Container;
@@ -53,7 +52,7 @@ public final class CreateToRunningBench {
                 "ZUNVX_COMPUTE_HOST", host,
                 "ZUNVX_COMPUTE_NETWORK", "none",
                 "ZUNVX_ADMIN_PASSWORD", "bench"));
-        try (AllInOne aio = AllInOne.start(config, CrashPoints.NONE);
+        try (AllInOne aio = AllInOne.start(config);
              DockerContainerDriver docker = new DockerContainerDriver(config.compute().dockerHost());
              KafkaConsumer<String, byte[]> events = consumer(aio.kafkaBootstrapServers())) {
             HttpClient http = HttpClient.newHttpClient();

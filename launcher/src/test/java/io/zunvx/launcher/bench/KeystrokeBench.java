@@ -7,9 +7,9 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
-import io.zunvx.compute.agent.CrashPoints;
 import io.zunvx.compute.docker.DockerContainerDriver;
 import io.zunvx.launcher.AllInOne;
+import io.zunvx.platform.app.TestVertx;
 import io.zunvx.platform.config.ZunvxConfig;
 import java.io.Closeable;
 import java.io.InputStream;
@@ -57,8 +57,8 @@ public final class KeystrokeBench {
                 "ZUNVX_COMPUTE_HOST", host,
                 "ZUNVX_COMPUTE_NETWORK", "none",
                 "ZUNVX_ADMIN_PASSWORD", "bench"));
-        Vertx vertx = Vertx.vertx();
-        try (AllInOne aio = AllInOne.start(config, CrashPoints.NONE);
+        Vertx vertx = TestVertx.create();
+        try (AllInOne aio = AllInOne.start(config);
              DockerContainerDriver docker = new DockerContainerDriver(config.compute().dockerHost())) {
             HttpClient http = HttpClient.newHttpClient();
             String api = "http://127.0.0.1:" + apiPort + "/v1/containers";

@@ -4,9 +4,11 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.zunvx.model.Topics;
+import io.zunvx.platform.auth.ExternalIssuer;
 import io.zunvx.platform.auth.TokenService;
 import io.zunvx.platform.config.ZunvxConfig;
 import io.zunvx.platform.db.Database;
+import io.zunvx.platform.db.Transactions;
 import io.zunvx.platform.http.Readiness;
 import io.zunvx.platform.kafka.EventPublisher;
 import io.zunvx.platform.kafka.KafkaSettings;
@@ -20,15 +22,46 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What every role shares, built by hand once per process: configuration, the PostgreSQL pool, Kafka settings and a
- * publisher, the token service, readiness checks and the clock. {@link #connect} waits for PostgreSQL and Kafka with
- * a log line per attempt instead of crash-looping, and registers their readiness checks.
+ * What every role of a process shares, built once by {@link #connect}: the Vert.x instance, the typed configuration,
+ * PostgreSQL (settings and {@link Transactions}), Kafka settings and one publisher, the token service, readiness
+ * checks and the clock. Each role's components class takes it and builds that role's collaborators from it.
+ *
+ * <p>Nothing else constructs one; the two variants a process needs are derived here: {@link #withConfig} (one more
+ * compute agent with its own host settings in the same process) and {@link #trustingExternalIssuer} (the API, which
+ * also accepts tokens of a configured OpenID Connect issuer).
  */
-public record Platform(Vertx vertx, ZunvxConfig config, Database database, Pool pool, KafkaSettings kafka,
-                       EventPublisher publisher, TokenService tokens, Readiness readiness, Clock clock) {
+public final class Platform {
     private static final Logger LOG = LoggerFactory.getLogger(Platform.class);
 
+    private final Vertx vertx;
+    private final ZunvxConfig config;
+    private final Database database;
+    private final Pool pool;
+    private final Transactions transactions;
+    private final KafkaSettings kafka;
+    private final EventPublisher publisher;
+    private final TokenService tokens;
+    private final Readiness readiness;
+    private final Clock clock;
+
+    private Platform(Vertx vertx, ZunvxConfig config, Database database, Pool pool, KafkaSettings kafka,
+                     EventPublisher publisher, TokenService tokens, Readiness readiness, Clock clock) {
+        this.vertx = vertx;
+        this.config = config;
+        this.database = database;
+        this.pool = pool;
+        this.transactions = new Transactions(pool);
+        this.kafka = kafka;
+        this.publisher = publisher;
+        this.tokens = tokens;
+        this.readiness = readiness;
+        this.clock = clock;
+    }
+
     /**
+     * Waits for PostgreSQL (and its schema) and then for Kafka, retrying every two seconds with a log line per attempt
+     * instead of crash-looping; creates the shared topics, loads the signing keys and registers the readiness checks.
+     *
      * @param dbUrl          PostgreSQL URL (the config's, or the embedded server's)
      * @param kafkaBootstrap Kafka bootstrap servers (the config's, or the embedded broker's)
      */
@@ -54,6 +87,76 @@ public record Platform(Vertx vertx, ZunvxConfig config, Database database, Pool 
                     readiness.register("kafka", new KafkaCheck(vertx, kafka));
                     return new Platform(vertx, config, db, pool, kafka, publisher, tokens, readiness, clock);
                 });
+    }
+
+    /**
+     * The same shared pieces under another configuration, for one more role instance in this process that differs
+     * only in its own settings (a second compute agent for another Docker engine). Closing either closes both.
+     */
+    public Platform withConfig(ZunvxConfig other) {
+        return new Platform(vertx, other, database, pool, kafka, publisher, tokens, readiness, clock);
+    }
+
+    /**
+     * The API's view: its token service also accepts the tokens of the external OpenID Connect issuer when one is
+     * configured (it still issues only the platform's own). The other roles trust the platform's tokens only.
+     */
+    public Platform trustingExternalIssuer() {
+        var oidc = config.identity().oidc();
+        if (oidc == null) {
+            return this;
+        }
+        return new Platform(vertx, config, database, pool, kafka, publisher,
+                tokens.trusting(new ExternalIssuer(vertx, oidc, clock)), readiness, clock);
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    public ZunvxConfig config() {
+        return config;
+    }
+
+    /** Connection settings (for a dedicated connection, such as the outbox relay's listener). */
+    public Database database() {
+        return database;
+    }
+
+    /** The way to the database: units of work in or outside a transaction, run through repositories. */
+    public Transactions transactions() {
+        return transactions;
+    }
+
+    /**
+     * The shared pool itself.
+     *
+     * @deprecated callers outside {@code platform} go through {@link #transactions()} and repositories; this
+     *     accessor goes once its last caller is gone.
+     */
+    @Deprecated(forRemoval = true)
+    public Pool pool() {
+        return pool;
+    }
+
+    public KafkaSettings kafka() {
+        return kafka;
+    }
+
+    public EventPublisher publisher() {
+        return publisher;
+    }
+
+    public TokenService tokens() {
+        return tokens;
+    }
+
+    public Readiness readiness() {
+        return readiness;
+    }
+
+    public Clock clock() {
+        return clock;
     }
 
     /** Kafka reachability, asked of the cluster at most every ten seconds (each ask builds an admin client). */

@@ -13,10 +13,14 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import io.zunvx.platform.error.ZunException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.interfaces.ECPublicKey;
 import java.security.spec.ECGenParameterSpec;
+import java.security.spec.X509EncodedKeySpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -112,7 +116,7 @@ public final class TokenService {
                     .execute(Tuple.of(UUID.randomUUID().toString(), ALGORITHM, priv, pub,
                             clock.instant().atOffset(ZoneOffset.UTC)))
                     .mapEmpty();
-        } catch (java.security.GeneralSecurityException e) {
+        } catch (GeneralSecurityException e) {
             return Future.failedFuture(e);
         }
     }
@@ -227,7 +231,7 @@ public final class TokenService {
         }
         try {
             return new JsonObject(new String(Base64.getUrlDecoder().decode(parts[index]),
-                    java.nio.charset.StandardCharsets.UTF_8));
+                    StandardCharsets.UTF_8));
         } catch (RuntimeException e) {
             return null;
         }
@@ -255,14 +259,14 @@ public final class TokenService {
     private static JsonObject jwk(String kid, String publicPem) {
         try {
             String b64 = publicPem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-            var spec = new java.security.spec.X509EncodedKeySpec(Base64.getDecoder().decode(b64));
-            ECPublicKey key = (ECPublicKey) java.security.KeyFactory.getInstance("EC").generatePublic(spec);
+            var spec = new X509EncodedKeySpec(Base64.getDecoder().decode(b64));
+            ECPublicKey key = (ECPublicKey) KeyFactory.getInstance("EC").generatePublic(spec);
             Base64.Encoder url = Base64.getUrlEncoder().withoutPadding();
             return new JsonObject().put("kty", "EC").put("crv", "P-256").put("alg", ALGORITHM).put("use", "sig")
                     .put("kid", kid)
                     .put("x", url.encodeToString(unsigned(key.getW().getAffineX().toByteArray())))
                     .put("y", url.encodeToString(unsigned(key.getW().getAffineY().toByteArray())));
-        } catch (java.security.GeneralSecurityException e) {
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -1,6 +1,7 @@
 package io.zunvx.platform.config;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -39,7 +40,7 @@ public final class Env {
     }
 
     public boolean bool(String key, boolean dflt) {
-        return parse(key, dflt, v -> switch (v.toLowerCase(java.util.Locale.ROOT)) {
+        return parse(key, dflt, v -> switch (v.toLowerCase(Locale.ROOT)) {
             case "true", "1", "yes", "on" -> true;
             case "false", "0", "no", "off" -> false;
             default -> throw new IllegalArgumentException(v);
@@ -56,7 +57,7 @@ public final class Env {
     }
 
     static Duration parseDuration(String v) {
-        String s = v.trim().toLowerCase(java.util.Locale.ROOT);
+        String s = v.trim().toLowerCase(Locale.ROOT);
         if (s.endsWith("ms")) {
             return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
         }

@@ -3,7 +3,13 @@ package io.zunvx.platform.config;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 
 /**
  * All of Zun-VX's settings, read from {@code ZUNVX_*} environment variables (see the README's table). One record per
@@ -29,6 +35,11 @@ public record ZunvxConfig(
                 Images.defaults(dataDir));
     }
 
+    /** The same settings with another compute section (one more agent in this process, for another engine). */
+    public ZunvxConfig withCompute(Compute other) {
+        return new ZunvxConfig(dataDir, database, kafka, api, other, scheduler, proxy, identity, quota, opsPort, images);
+    }
+
     /**
      * Images, registries and the image store.
      *
@@ -51,14 +62,14 @@ public record ZunvxConfig(
                 throw new ConfigException("ZUNVX_IMAGE_STORE_BACKEND must be file or postgres, not '" + storeBackend
                         + "'");
             }
-            java.util.Objects.requireNonNull(storeDir, "storeDir");
+            Objects.requireNonNull(storeDir, "storeDir");
             if (maxUploadBytes <= 0) {
                 throw new ConfigException("ZUNVX_IMAGE_STORE_MAX_BYTES must be positive, not " + maxUploadBytes);
             }
             if (registryKey != null) {
                 byte[] key;
                 try {
-                    key = java.util.Base64.getDecoder().decode(registryKey.strip());
+                    key = Base64.getDecoder().decode(registryKey.strip());
                 } catch (IllegalArgumentException e) {
                     throw new ConfigException("ZUNVX_REGISTRY_KEY must be base64");
                 }
@@ -185,6 +196,16 @@ public record ZunvxConfig(
             this(hostName, dockerHost, network, internalPort, internalUrl, availabilityZone, heartbeat, syncInterval,
                     orphanGrace, staleTask, false, Map.of());
         }
+
+        /**
+         * These settings for an agent of another Docker engine named {@code hostName}, whose internal endpoint listens
+         * on {@code internalPort} of the loopback interface.
+         */
+        public Compute forEngine(String hostName, String dockerHost, int internalPort) {
+            return new Compute(hostName, dockerHost, network, internalPort, "http://127.0.0.1:" + internalPort,
+                    availabilityZone, heartbeat, syncInterval, orphanGrace, staleTask, cpuPinning, labels,
+                    executeTimeout);
+        }
     }
 
     /**
@@ -204,17 +225,17 @@ public record ZunvxConfig(
      * @param allowedOrigins host names a browser-sent {@code Origin} may carry besides the {@code Host} header's
      *                       (lowercase; {@code ZUNVX_WSPROXY_ALLOWED_ORIGINS}, a comma list, empty by default)
      */
-    public record Proxy(int port, String baseUrl, java.util.List<String> allowedOrigins, Duration tokenTtl) {
+    public record Proxy(int port, String baseUrl, List<String> allowedOrigins, Duration tokenTtl) {
         /** How long an attach or interactive-exec URL stays usable unless configured otherwise. */
         public static final Duration DEFAULT_TOKEN_TTL = Duration.ofMinutes(10);
 
         public Proxy {
             allowedOrigins = allowedOrigins.stream().map(String::trim).filter(o -> !o.isEmpty())
-                    .map(o -> o.toLowerCase(java.util.Locale.ROOT)).toList();
+                    .map(o -> o.toLowerCase(Locale.ROOT)).toList();
         }
 
         public Proxy(int port, String baseUrl) {
-            this(port, baseUrl, java.util.List.of(), DEFAULT_TOKEN_TTL);
+            this(port, baseUrl, List.of(), DEFAULT_TOKEN_TTL);
         }
     }
 
@@ -339,7 +360,7 @@ public record ZunvxConfig(
                         env.number("ZUNVX_RAM_ALLOCATION_RATIO", 1.5),
                         env.number("ZUNVX_DISK_ALLOCATION_RATIO", 1.0)),
                 new Proxy(proxyPort, env.string("ZUNVX_WSPROXY_BASE_URL", "ws://127.0.0.1:" + proxyPort + "/"),
-                        java.util.List.of(env.string("ZUNVX_WSPROXY_ALLOWED_ORIGINS", "").split(",")),
+                        List.of(env.string("ZUNVX_WSPROXY_ALLOWED_ORIGINS", "").split(",")),
                         env.duration("ZUNVX_WSPROXY_TOKEN_TTL", Proxy.DEFAULT_TOKEN_TTL)),
                 Identity.from(env),
                 new Quota(env.integer("ZUNVX_QUOTA_CONTAINERS", 40), env.integer("ZUNVX_QUOTA_CPU", 20),
@@ -356,10 +377,10 @@ public record ZunvxConfig(
         port("ZUNVX_WSPROXY_PORT", proxy.port);
         port("ZUNVX_COMPUTE_INTERNAL_PORT", compute.internalPort);
         port("ZUNVX_OPS_PORT", opsPort);
-        if (!java.util.Set.of("", "project", "global").contains(api.uniqueNameScope)) {
+        if (!Set.of("", "project", "global").contains(api.uniqueNameScope)) {
             throw new ConfigException("ZUNVX_UNIQUE_NAME_SCOPE must be empty, project or global");
         }
-        if (!java.util.Set.of("spread", "pack").contains(scheduler.weigher)) {
+        if (!Set.of("spread", "pack").contains(scheduler.weigher)) {
             throw new ConfigException("ZUNVX_SCHEDULER_WEIGHER must be spread or pack");
         }
         if (!compute.hostName.matches("[A-Za-z0-9._-]+")) {
@@ -372,7 +393,7 @@ public record ZunvxConfig(
         positive("ZUNVX_CPU_ALLOCATION_RATIO", scheduler.cpuAllocationRatio);
         positive("ZUNVX_RAM_ALLOCATION_RATIO", scheduler.ramAllocationRatio);
         positive("ZUNVX_DISK_ALLOCATION_RATIO", scheduler.diskAllocationRatio);
-        for (var q : java.util.Map.of("ZUNVX_QUOTA_CONTAINERS", quota.containers, "ZUNVX_QUOTA_CPU", quota.cpu,
+        for (var q : Map.of("ZUNVX_QUOTA_CONTAINERS", quota.containers, "ZUNVX_QUOTA_CPU", quota.cpu,
                 "ZUNVX_QUOTA_MEMORY", quota.memory, "ZUNVX_QUOTA_DISK", quota.disk).entrySet()) {
             if (q.getValue() < -1) {
                 throw new ConfigException(q.getKey() + " must be -1 (unlimited) or more, not " + q.getValue());
@@ -397,7 +418,7 @@ public record ZunvxConfig(
 
     /** {@code k=v,k2=v2}; a malformed entry names the variable. */
     private static Map<String, String> labels(String text) {
-        Map<String, String> out = new java.util.LinkedHashMap<>();
+        Map<String, String> out = new LinkedHashMap<>();
         for (String part : text.split(",")) {
             if (part.isBlank()) {
                 continue;

@@ -9,6 +9,7 @@ import io.vertx.sqlclient.Tuple;
 import io.zunvx.model.Container;
 import io.zunvx.model.ContainerEvent;
 import io.zunvx.model.Status;
+import io.zunvx.platform.db.Transactions;
 import io.zunvx.platform.events.Envelopes;
 import io.zunvx.platform.outbox.Outbox;
 import io.zunvx.platform.outbox.OutboxMessage;
@@ -29,31 +30,59 @@ import java.util.function.UnaryOperator;
  * stream cannot disagree.
  */
 public final class ContainerStore {
+    private final Transactions transactions;
     private final Pool pool;
     private final ContainerRepository repo;
     private final Clock clock;
 
+    /** The store over the platform's transactions. */
+    public ContainerStore(Transactions transactions, Clock clock) {
+        this(transactions, null, new ContainerRepository(), clock);
+    }
+
+    /**
+     * @deprecated build it from {@link Transactions} ({@link #ContainerStore(Transactions, Clock)}); this
+     *     constructor and {@link #pool()}/{@link #repository()} go once their last caller outside {@code platform} does.
+     */
+    @Deprecated(forRemoval = true)
     public ContainerStore(Pool pool, ContainerRepository repo, Clock clock) {
+        this(new Transactions(pool), pool, repo, clock);
+    }
+
+    private ContainerStore(Transactions transactions, Pool pool, ContainerRepository repo, Clock clock) {
+        this.transactions = transactions;
         this.pool = pool;
         this.repo = repo;
         this.clock = clock;
     }
 
+    /** @deprecated go through {@link #inTransaction} or a repository with {@link Transactions}. */
+    @Deprecated(forRemoval = true)
     public Pool pool() {
+        if (pool == null) {
+            throw new IllegalStateException("this store was built from Transactions and hands out no pool");
+        }
         return pool;
     }
 
+    /** @deprecated use the store's own reads and writes. */
+    @Deprecated(forRemoval = true)
     public ContainerRepository repository() {
         return repo;
     }
 
     public Future<Optional<Container>> find(UUID uuid) {
-        return repo.find(pool, uuid);
+        return transactions.withoutTransaction(client -> repo.find(client, uuid));
+    }
+
+    /** The containers placed on {@code host}. */
+    public Future<List<Container>> onHost(String host) {
+        return transactions.withoutTransaction(client -> repo.byHost(client, host));
     }
 
     /** Runs {@code work} in one transaction; a failed Future rolls everything back. */
     public <T> Future<T> inTransaction(Function<Tx, Future<T>> work) {
-        return pool.withTransaction(conn -> work.apply(new Tx(conn)));
+        return transactions.inTransaction(conn -> work.apply(new Tx(conn)));
     }
 
     /**
@@ -138,7 +167,7 @@ public final class ContainerStore {
                 throw new IllegalArgumentException("prevs, nexts and request ids differ in length");
             }
             if (prevs.isEmpty()) {
-                return Outbox.addMany(conn, thenPublish).map(List.of());
+                return Outbox.add(conn, thenPublish).map(List.of());
             }
             Instant now = now();
             List<Container> rows = new ArrayList<>(nexts.size());
@@ -179,7 +208,7 @@ public final class ContainerStore {
                 });
             }
             events.addAll(thenPublish);
-            Future<Void> published = Outbox.addMany(conn, events);
+            Future<Void> published = Outbox.add(conn, events);
             return Future.all(written, published).compose(both -> written.result() == rows.size()
                     ? Future.succeededFuture(rows)
                     : Future.failedFuture(new ConcurrentUpdateException(prevs.getFirst().uuid())));
@@ -215,13 +244,9 @@ public final class ContainerStore {
             return Outbox.add(conn, m);
         }
 
-        public Future<Void> publishAll(List<OutboxMessage> messages) {
-            return Outbox.addAll(conn, messages);
-        }
-
-        /** Writes {@code messages} in one multi-row insert, in list order (see {@link Outbox#addMany}). */
-        public Future<Void> publishMany(List<OutboxMessage> messages) {
-            return Outbox.addMany(conn, messages);
+        /** Writes {@code messages} in one multi-row insert, in list order (see {@link Outbox}). */
+        public Future<Void> publish(List<OutboxMessage> messages) {
+            return Outbox.add(conn, messages);
         }
     }
 }

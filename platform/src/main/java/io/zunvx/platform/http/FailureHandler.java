@@ -1,5 +1,6 @@
 package io.zunvx.platform.http;
 
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.Handler;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -55,6 +56,6 @@ public final class FailureHandler implements Handler<RoutingContext> {
     }
 
     private static String reason(int status) {
-        return io.netty.handler.codec.http.HttpResponseStatus.valueOf(status).reasonPhrase();
+        return HttpResponseStatus.valueOf(status).reasonPhrase();
     }
 }

@@ -1,6 +1,7 @@
 package io.zunvx.platform.http;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.micrometer.backends.BackendRegistries;
 
@@ -10,7 +11,7 @@ public final class OpsRoutes {
     }
 
     public static void mount(Router router, Readiness readiness) {
-        router.get("/healthz").handler(ctx -> ctx.json(new io.vertx.core.json.JsonObject().put("status", "ok")));
+        router.get("/healthz").handler(ctx -> ctx.json(new JsonObject().put("status", "ok")));
         router.get("/readyz").handler(ctx -> readiness.evaluate().onComplete(ar -> {
             boolean ready = ar.succeeded() && ar.result().getBoolean("ready");
             ctx.response().setStatusCode(ready ? 200 : 503)

@@ -1,5 +1,7 @@
 package io.zunvx.platform.image;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -31,7 +33,7 @@ final class Digests {
     }
 
     /** Reads until {@code buf} is full or the stream ends; the bytes read. */
-    static int fill(java.io.InputStream in, byte[] buf) throws java.io.IOException {
+    static int fill(InputStream in, byte[] buf) throws IOException {
         int n = 0;
         while (n < buf.length) {
             int r = in.read(buf, n, buf.length - n);

@@ -9,6 +9,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.UUID;
 
 /**
@@ -39,11 +41,11 @@ public final class FilesystemBlobStore implements BlobStore {
      *
      * @return how many were removed
      */
-    public int sweep(java.time.Duration idle) throws IOException {
+    public int sweep(Duration idle) throws IOException {
         if (!Files.isDirectory(dir)) {
             return 0;
         }
-        java.time.Instant cutoff = java.time.Instant.now().minus(idle);
+        Instant cutoff = Instant.now().minus(idle);
         int removed = 0;
         try (var files = Files.newDirectoryStream(dir, TMP_PREFIX + "*")) {
             for (Path f : files) {

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -53,7 +54,7 @@ public final class HostImageRepository {
                                     status_reason, image_pull_policy, created_at, updated_at, event_seq)
                                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1)
                                 RETURNING *""")
-                .execute(Tuple.tuple(java.util.Arrays.asList(image.uuid(), image.imageId(), image.repo(), image.tag(),
+                .execute(Tuple.tuple(Arrays.asList(image.uuid(), image.imageId(), image.repo(), image.tag(),
                         image.size(), image.projectId(), image.userId(), image.host(), image.status(),
                         image.statusReason(), image.pullPolicy(), created.atOffset(ZoneOffset.UTC),
                         image.updatedAt() == null ? null : image.updatedAt().atOffset(ZoneOffset.UTC))))

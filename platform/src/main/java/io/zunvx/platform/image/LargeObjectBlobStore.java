@@ -1,5 +1,6 @@
 package io.zunvx.platform.image;
 
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -94,7 +95,7 @@ public final class LargeObjectBlobStore implements BlobStore {
     }
 
     /** Waits for {@code f} on the calling (virtual) thread; database failures become IOExceptions. */
-    private static <T> T await(io.vertx.core.Future<T> f) throws IOException {
+    private static <T> T await(Future<T> f) throws IOException {
         try {
             return f.await();
         } catch (RuntimeException e) {

@@ -5,8 +5,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.util.ArrayDeque;
+import java.util.Objects;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -18,7 +20,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * surfaces as an {@link IOException} from {@code read}. {@link #close()} before the end drops further data and leaves
  * the stream paused: the owner decides whether to drain it or close the connection.
  */
-public final class ReadStreamInputStream extends java.io.InputStream {
+public final class ReadStreamInputStream extends InputStream {
     /** Bytes queued above which the stream is paused. */
     public static final int HIGH_WATER = 4 << 20;
     /** Bytes queued below which a paused stream is resumed. */
@@ -127,7 +129,7 @@ public final class ReadStreamInputStream extends java.io.InputStream {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-        java.util.Objects.checkFromIndexSize(off, len, b.length);
+        Objects.checkFromIndexSize(off, len, b.length);
         if (len == 0) {
             return 0;
         }

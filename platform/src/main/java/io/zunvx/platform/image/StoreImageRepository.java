@@ -11,6 +11,7 @@ import io.zunvx.platform.db.Keyset;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -204,7 +205,7 @@ public final class StoreImageRepository {
         return clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
 
-    private static java.time.OffsetDateTime utc(Instant t) {
+    private static OffsetDateTime utc(Instant t) {
         return t.atOffset(ZoneOffset.UTC);
     }
 

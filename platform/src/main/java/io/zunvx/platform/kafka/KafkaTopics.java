@@ -7,6 +7,7 @@ import io.vertx.kafka.admin.NewTopic;
 import io.vertx.kafka.admin.TopicDescription;
 import io.vertx.kafka.client.common.Node;
 import io.vertx.kafka.client.common.TopicPartitionInfo;
+import io.zunvx.platform.concurrent.Blocking;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -45,7 +46,8 @@ public final class KafkaTopics {
         config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000");
         config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
         // The client's constructor resolves the bootstrap host names: keep it off the event loop.
-        return vertx.executeBlocking(() -> AdminClient.create(new HashMap<String, Object>(config)))
+        return Blocking.once(vertx.getOrCreateContext(), "kafka-admin-client",
+                        () -> AdminClient.create(new HashMap<String, Object>(config)))
                 .compose(client -> {
                     KafkaAdminClient admin = KafkaAdminClient.create(vertx, client);
                     return ensure(vertx, admin, partitionsByTopic).eventually(admin::close);

@@ -9,6 +9,7 @@ import io.vertx.core.Vertx;
 import io.vertx.kafka.client.consumer.KafkaReadStream;
 import io.vertx.kafka.client.producer.KafkaWriteStream;
 import io.zunvx.model.Topics;
+import io.zunvx.platform.concurrent.Blocking;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -291,15 +292,15 @@ public final class RecordLoop {
         producerConfig.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
         producerConfig.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
         // Client constructors resolve the bootstrap host names: keep them off the event loop.
-        return context.executeBlocking(() -> new KafkaConsumer<>(consumerConfig, new StringDeserializer(),
-                        new ByteArrayDeserializer()))
+        return Blocking.once(context, "kafka-consumer-" + groupId, () -> new KafkaConsumer<>(consumerConfig,
+                        new StringDeserializer(), new ByteArrayDeserializer()))
                 .compose(c -> {
                     consumer = KafkaReadStream.create(vertx, c);
                     // Vert.x runs these on this context before it delivers the poll that caused the rebalance.
                     consumer.partitionsAssignedHandler(this::assigned);
                     consumer.partitionsRevokedHandler(this::revoked);
-                    return context.executeBlocking(() -> new KafkaProducer<>(producerConfig, new StringSerializer(),
-                            new ByteArraySerializer()));
+                    return Blocking.once(context, "kafka-producer-" + groupId, () -> new KafkaProducer<>(
+                            producerConfig, new StringSerializer(), new ByteArraySerializer()));
                 })
                 .compose(p -> {
                     deadLetters = KafkaWriteStream.create(vertx, p);

@@ -1,5 +1,7 @@
 package io.zunvx.platform.network;
 
+import java.time.OffsetDateTime;
+import java.util.function.Function;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -382,7 +384,7 @@ public final class NetworkRepository {
 
     // ---- rows -----------------------------------------------------------------------------------------------------
 
-    private java.time.OffsetDateTime now() {
+    private OffsetDateTime now() {
         return clock.instant().atOffset(ZoneOffset.UTC);
     }
 
@@ -424,7 +426,7 @@ public final class NetworkRepository {
         return a;
     }
 
-    private static <T> List<T> all(RowSet<Row> rs, java.util.function.Function<Row, T> f) {
+    private static <T> List<T> all(RowSet<Row> rs, Function<Row, T> f) {
         List<T> out = new ArrayList<>();
         rs.forEach(r -> out.add(f.apply(r)));
         return out;

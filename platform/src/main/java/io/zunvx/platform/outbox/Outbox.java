@@ -22,30 +22,22 @@ public final class Outbox {
     private Outbox() {
     }
 
+    /** {@link #add(SqlClient, List)} for one message. */
     public static Future<Void> add(SqlClient tx, OutboxMessage m) {
-        return tx.preparedQuery(INSERT).execute(tuple(m)).mapEmpty();
-    }
-
-    public static Future<Void> addAll(SqlClient tx, List<OutboxMessage> messages) {
-        if (messages.isEmpty()) {
-            return Future.succeededFuture();
-        }
-        if (messages.size() == 1) {
-            return add(tx, messages.getFirst());
-        }
-        return tx.preparedQuery(INSERT).executeBatch(messages.stream().map(Outbox::tuple).toList()).mapEmpty();
+        return add(tx, List.of(m));
     }
 
     /**
-     * Writes {@code messages} in one multi-row statement, their ids (and so the relay's order) following the list:
-     * one round trip and one relay notification however many rows.
+     * The one way into the outbox: writes {@code messages} with the client of the transaction that makes the change
+     * they report, in one statement whose row ids (and so the relay's publication order) follow the list. One round
+     * trip and one relay notification however many rows.
      */
-    public static Future<Void> addMany(SqlClient tx, List<OutboxMessage> messages) {
+    public static Future<Void> add(SqlClient tx, List<OutboxMessage> messages) {
         if (messages.isEmpty()) {
             return Future.succeededFuture();
         }
         if (messages.size() == 1) {
-            return add(tx, messages.getFirst());
+            return tx.preparedQuery(INSERT).execute(tuple(messages.getFirst())).mapEmpty();
         }
         int n = messages.size();
         UUID[] ids = new UUID[n];

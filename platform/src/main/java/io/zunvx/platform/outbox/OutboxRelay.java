@@ -12,7 +12,9 @@ import io.zunvx.platform.http.Readiness;
 import io.zunvx.platform.kafka.EventPublisher;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -157,7 +159,7 @@ public final class OutboxRelay extends VerticleBase {
                         // Delete what was published, except rows of a key with an earlier failure in this batch:
                         // those are sent again after it, so that key's order holds (consumers drop duplicates).
                         List<Long> done = new ArrayList<>();
-                        java.util.Set<String> blocked = new java.util.HashSet<>();
+                        Set<String> blocked = new HashSet<>();
                         Throwable firstFailure = null;
                         for (int i = 0; i < ids.size(); i++) {
                             if (sends.get(i).succeeded() && !blocked.contains(keys.get(i))) {

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
@@ -105,7 +106,7 @@ public final class RegistryRepository {
             args.add(projectId);
             sql.append(" AND t.project_id = $").append(args.size());
         }
-        for (Map.Entry<String, String> f : new java.util.TreeMap<>(filters).entrySet()) {
+        for (Map.Entry<String, String> f : new TreeMap<>(filters).entrySet()) {
             if (!FILTERS.contains(f.getKey())) {
                 throw new IllegalArgumentException("unknown filter " + f.getKey());
             }

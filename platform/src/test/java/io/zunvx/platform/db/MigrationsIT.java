@@ -3,7 +3,7 @@ package io.zunvx.platform.db;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.zunvx.platform.embedded.EmbeddedPg;
+import io.zunvx.embedded.EmbeddedPg;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

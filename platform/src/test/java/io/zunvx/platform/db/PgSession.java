@@ -4,6 +4,7 @@ import static io.zunvx.platform.db.TestWaits.await;
 
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
+import io.zunvx.platform.app.TestVertx;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -53,7 +54,7 @@ public final class PgSession implements AutoCloseable, BeforeAllCallback, AfterA
     private void open(Path dir) {
         try {
             db = TestDatabase.start(dir);
-            vertx = Vertx.vertx();
+            vertx = TestVertx.create();
             pool = poolSize > 0 ? db.pool(vertx, poolSize) : null;
         } catch (RuntimeException e) {
             close();

@@ -2,7 +2,7 @@ package io.zunvx.platform.db;
 
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
-import io.zunvx.platform.embedded.EmbeddedPg;
+import io.zunvx.embedded.EmbeddedPg;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

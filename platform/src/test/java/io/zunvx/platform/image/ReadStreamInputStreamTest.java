@@ -12,6 +12,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
+import io.zunvx.platform.app.TestVertx;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Random;
@@ -37,7 +38,7 @@ class ReadStreamInputStreamTest {
 
     @BeforeEach
     void start() {
-        vertx = Vertx.vertx();
+        vertx = TestVertx.create();
         context = vertx.getOrCreateContext();
     }
 

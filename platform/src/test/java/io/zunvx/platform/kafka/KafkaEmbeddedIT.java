@@ -12,7 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.zunvx.platform.embedded.EmbeddedKafka;
+import io.zunvx.embedded.EmbeddedKafka;
+import io.zunvx.platform.app.TestVertx;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +36,7 @@ class KafkaEmbeddedIT {
     @TempDir
     Path dir;
 
-    private final Vertx vertx = Vertx.vertx();
+    private final Vertx vertx = TestVertx.create();
 
     @AfterEach
     void closeVertx() {

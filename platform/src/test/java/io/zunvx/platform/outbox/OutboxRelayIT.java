@@ -13,8 +13,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
+import io.zunvx.embedded.EmbeddedKafka;
+import io.zunvx.platform.app.TestVertx;
 import io.zunvx.platform.db.TestDatabase;
-import io.zunvx.platform.embedded.EmbeddedKafka;
 import io.zunvx.platform.http.Readiness;
 import io.zunvx.platform.kafka.EventPublisher;
 import io.zunvx.platform.kafka.KafkaSettings;
@@ -78,7 +79,7 @@ class OutboxRelayIT {
     static void start() {
         db = TestDatabase.start(dir);
         kafka = new EmbeddedKafka(dir.resolve("kafka"), 0).start();
-        vertx = Vertx.vertx();
+        vertx = TestVertx.create();
         settings = new KafkaSettings(kafka.bootstrapServers(), "outbox-it");
         publisher = new EventPublisher(vertx, settings, "relay");
         pool = db.pool(vertx, 4);
@@ -284,7 +285,7 @@ class OutboxRelayIT {
     }
 
     private static void write(List<OutboxMessage> messages) {
-        await(pool.withTransaction(conn -> Outbox.addAll(conn, messages)));
+        await(pool.withTransaction(conn -> Outbox.add(conn, messages)));
     }
 
     private static long pending(String topic) {

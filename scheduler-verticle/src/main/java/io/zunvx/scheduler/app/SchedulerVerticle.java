@@ -5,14 +5,11 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
 import io.zunvx.model.ContainerCommand;
 import io.zunvx.model.Topics;
-import io.zunvx.platform.app.Platform;
-import io.zunvx.platform.container.ContainerRepository;
-import io.zunvx.platform.container.ContainerStore;
 import io.zunvx.platform.events.Envelopes;
+import io.zunvx.platform.http.Readiness;
+import io.zunvx.platform.kafka.KafkaSettings;
 import io.zunvx.platform.kafka.RecordLoop;
-import io.zunvx.scheduler.placement.FilterScheduler;
-import io.zunvx.scheduler.placement.SchedulerPolicy;
-import io.zunvx.scheduler.placement.Snapshot;
+import io.zunvx.scheduler.claim.PlacementService;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,54 +18,34 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The scheduler role: consumes placement requests from {@code zunvx.scheduler.commands} and host events from
+ * The scheduler role's verticle (built by {@link SchedulerComponents}): consumes placement requests from {@code zunvx.scheduler.commands} and host events from
  * {@code zunvx.host.events}, and hands both to its {@link PlacementService}. Several instances may run: they split
  * the command topic's partitions, each keeps its own snapshot, and claims in PostgreSQL keep them honest.
  */
 public final class SchedulerVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(SchedulerVerticle.class);
 
-    private final Platform platform;
     private final PlacementService placement;
+    private final KafkaSettings kafka;
+    private final Readiness readiness;
     private RecordLoop commands;
     private RecordLoop hostEvents;
 
-    public SchedulerVerticle(Platform platform) {
-        this.platform = platform;
-        var cfg = platform.config().scheduler();
-        SchedulerPolicy policy = SchedulerPolicy.defaults()
-                .withServiceDownTime(cfg.serviceDownTime())
-                .withAllocationRatios(cfg.cpuAllocationRatio(), cfg.ramAllocationRatio(), cfg.diskAllocationRatio())
-                .withWeigher("pack".equals(cfg.weigher()) ? SchedulerPolicy.Strategy.PACK
-                        : SchedulerPolicy.Strategy.SPREAD);
-        this.placement = new PlacementService(platform.pool(),
-                new ContainerStore(platform.pool(), new ContainerRepository(), platform.clock()),
-                new FilterScheduler(policy, System.nanoTime()), policy, platform.clock());
-    }
-
-    /** The current snapshot (for tests and metrics). */
-    public Snapshot snapshot() {
-        return placement.snapshot();
-    }
-
-    /** Containers this instance placed since it started (for tests and metrics). */
-    public long placements() {
-        return placement.placements();
-    }
-
-    /** Placement transactions (batches) this instance committed since it started (for tests and metrics). */
-    public long batches() {
-        return placement.batches();
+    /** Built by {@link SchedulerComponents#verticle()}. */
+    SchedulerVerticle(PlacementService placement, KafkaSettings kafka, Readiness readiness) {
+        this.placement = placement;
+        this.kafka = kafka;
+        this.readiness = readiness;
     }
 
     @Override
     public Future<?> start() {
-        var ready = platform.readiness().flag("scheduler");
+        var ready = readiness.flag("scheduler");
         return placement.reload()
                 .compose(v -> {
                     // Every scheduler needs every host report: a group of its own, from now on (the snapshot was
                     // just loaded from PostgreSQL).
-                    hostEvents = RecordLoop.of(vertx, platform.kafka(), "zunvx-scheduler-hosts-" + UUID.randomUUID(),
+                    hostEvents = RecordLoop.of(vertx, kafka, "zunvx-scheduler-hosts-" + UUID.randomUUID(),
                             List.of(Topics.HOST_EVENTS), RecordLoop.Options.defaults().startingAtLatest(), consumed -> {
                                 placement.onHostEvent(consumed.event().getType(), new JsonObject(new String(
                                         consumed.event().getData().toBytes(), StandardCharsets.UTF_8)));
@@ -77,7 +54,7 @@ public final class SchedulerVerticle extends VerticleBase {
                     return hostEvents.start();
                 })
                 .compose(v -> {
-                    commands = RecordLoop.of(vertx, platform.kafka(), "zunvx-scheduler",
+                    commands = RecordLoop.of(vertx, kafka, "zunvx-scheduler",
                             List.of(Topics.SCHEDULER_COMMANDS), consumed -> {
                                 ContainerCommand cmd = Envelopes.command(consumed.event());
                                 if (cmd instanceof ContainerCommand.ScheduleContainer s) {

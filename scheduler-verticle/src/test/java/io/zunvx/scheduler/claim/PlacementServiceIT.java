@@ -1,4 +1,4 @@
-package io.zunvx.scheduler.app;
+package io.zunvx.scheduler.claim;
 
 import static io.zunvx.platform.db.TestWaits.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,9 +17,9 @@ import io.zunvx.model.Container;
 import io.zunvx.model.Status;
 import io.zunvx.model.ZunService;
 import io.zunvx.platform.container.ContainerActionRepository;
-import io.zunvx.platform.container.ContainerRepository;
 import io.zunvx.platform.container.ContainerStore;
 import io.zunvx.platform.db.PgSession;
+import io.zunvx.platform.db.Transactions;
 import io.zunvx.platform.host.ComputeNodeRepository;
 import io.zunvx.platform.host.ServiceRepository;
 import io.zunvx.scheduler.placement.FilterScheduler;
@@ -61,7 +61,7 @@ class PlacementServiceIT {
     @BeforeEach
     void freshDatabase() {
         pool = pg.freshPool(12);
-        store = new ContainerStore(pool, new ContainerRepository(), Clock.systemUTC());
+        store = new ContainerStore(new Transactions(pool), Clock.systemUTC());
     }
 
     @AfterEach
@@ -98,7 +98,7 @@ class PlacementServiceIT {
     }
 
     private PlacementService service(SchedulerPolicy policy, long seed) {
-        return new PlacementService(pool, store, new FilterScheduler(policy, seed), policy, Clock.systemUTC());
+        return new PlacementService(new Transactions(pool), store, new FilterScheduler(policy, seed), policy, Clock.systemUTC());
     }
 
     /** Runs {@code work} on {@code ctx} and waits for the Future it returns. */

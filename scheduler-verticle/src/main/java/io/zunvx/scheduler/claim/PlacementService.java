@@ -1,4 +1,4 @@
-package io.zunvx.scheduler.app;
+package io.zunvx.scheduler.claim;
 
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
@@ -6,7 +6,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
 import io.zunvx.model.ComputeNode;
 import io.zunvx.model.Container;
 import io.zunvx.model.ContainerCommand;
@@ -15,6 +14,7 @@ import io.zunvx.model.Topics;
 import io.zunvx.model.ZunService;
 import io.zunvx.platform.container.ContainerActionRepository;
 import io.zunvx.platform.container.ContainerStore;
+import io.zunvx.platform.db.Transactions;
 import io.zunvx.platform.events.Envelopes;
 import io.zunvx.platform.host.ComputeNodeRepository;
 import io.zunvx.platform.host.CpuPins;
@@ -67,7 +67,7 @@ public final class PlacementService {
     static final int MAX_IN_FLIGHT = 2;
     static final String SELECT_DESTINATIONS = "scheduler__select_destinations";
 
-    private final Pool pool;
+    private final Transactions db;
     private final ContainerStore store;
     private final FilterScheduler scheduler;
     private final SchedulerPolicy policy;
@@ -88,9 +88,9 @@ public final class PlacementService {
     private volatile long batches;
     private volatile long claimsLost;
 
-    public PlacementService(Pool pool, ContainerStore store, FilterScheduler scheduler, SchedulerPolicy policy,
+    public PlacementService(Transactions db, ContainerStore store, FilterScheduler scheduler, SchedulerPolicy policy,
                             Clock clock) {
-        this.pool = pool;
+        this.db = db;
         this.store = store;
         this.scheduler = scheduler;
         this.policy = policy;
@@ -122,7 +122,7 @@ public final class PlacementService {
 
     /** Loads every compute node, its service and its pinned CPUs from PostgreSQL. */
     public Future<Void> reload() {
-        return Future.all(nodes.list(pool), services.list(pool), pins.all(pool)).map(all -> {
+        return db.withoutTransaction(c -> Future.all(nodes.list(c), services.list(c), pins.all(c))).map(all -> {
             List<ComputeNode> ns = all.resultAt(0);
             List<ZunService> ss = all.resultAt(1);
             Map<String, List<Integer>> pinned = all.resultAt(2);
@@ -167,8 +167,8 @@ public final class PlacementService {
     }
 
     private Future<Void> refreshHost(String hostname) {
-        return Future.all(nodes.find(pool, hostname), services.find(pool, hostname, ZunService.COMPUTE),
-                pins.ofHost(pool, hostname)).map(all -> {
+        return db.withoutTransaction(c -> Future.all(nodes.find(c, hostname),
+                services.find(c, hostname, ZunService.COMPUTE), pins.ofHost(c, hostname))).map(all -> {
             Optional<ComputeNode> n = all.resultAt(0);
             Optional<ZunService> s = all.resultAt(1);
             List<Integer> pinned = all.resultAt(2);
@@ -556,7 +556,7 @@ public final class PlacementService {
             if (h.service() == null || h.service().isUp(now, policy.serviceDownTime())) {
                 continue;
             }
-            store.repository().byHost(pool, h.hostname()).onSuccess(rows -> rows.stream()
+            store.onHost(h.hostname()).onSuccess(rows -> rows.stream()
                     .filter(c -> c.status() != Status.UNKNOWN && c.status() != Status.DELETING
                             && c.status() != Status.CREATING && c.taskState() == null)
                     .forEach(c -> store.update(c.uuid(), null, x -> x.status() == Status.UNKNOWN

@@ -1,4 +1,4 @@
-package io.zunvx.platform.embedded;
+package io.zunvx.embedded;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.zunvx.scheduler.app;
+package io.zunvx.scheduler.claim;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -7,9 +7,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import io.zunvx.model.Container;
-import io.zunvx.platform.container.ContainerRepository;
+import io.zunvx.platform.app.TestVertx;
 import io.zunvx.platform.container.ContainerStore;
 import io.zunvx.platform.db.TestDatabase;
+import io.zunvx.platform.db.Transactions;
 import io.zunvx.scheduler.placement.FilterScheduler;
 import io.zunvx.scheduler.placement.SchedulerPolicy;
 import java.nio.file.Files;
@@ -39,16 +40,16 @@ public final class SchedulingPathBench {
         int requests = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
         int window = args.length > 1 ? Integer.parseInt(args[1]) : 32;
         Path dir = Files.createTempDirectory("zunvx-sched-bench");
-        Vertx vertx = Vertx.vertx();
+        Vertx vertx = TestVertx.create();
         try (TestDatabase db = TestDatabase.start(dir)) {
             for (int hosts : new int[] {1_000, 10_000}) {
                 var fresh = db.freshDatabase();
                 Pool pool = fresh.pool(vertx, 24, "bench");
                 seedHosts(pool, hosts);
-                ContainerStore store = new ContainerStore(pool, new ContainerRepository(), Clock.systemUTC());
+                ContainerStore store = new ContainerStore(new Transactions(pool), Clock.systemUTC());
                 List<UUID> ids = seedContainers(store, requests + 500);
                 SchedulerPolicy policy = SchedulerPolicy.defaults().withAllocationRatios(16, 1.5, 1);
-                PlacementService svc = new PlacementService(pool, store, new FilterScheduler(policy, 42), policy,
+                PlacementService svc = new PlacementService(new Transactions(pool), store, new FilterScheduler(policy, 42), policy,
                         Clock.systemUTC());
                 var ctx = vertx.getOrCreateContext();
                 Future.<Void>future(p -> ctx.runOnContext(v -> svc.reload().onComplete(p))).await();

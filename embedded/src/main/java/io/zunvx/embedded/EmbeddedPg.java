@@ -1,10 +1,11 @@
-package io.zunvx.platform.embedded;
+package io.zunvx.embedded;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * An embedded PostgreSQL server (zonky binaries) whose data directory survives restarts: the all-in-one's database
@@ -29,7 +30,7 @@ public final class EmbeddedPg implements AutoCloseable {
                     .setServerConfig("max_connections", "300")
                     .setServerConfig("fsync", "on")
                     .setServerConfig("listen_addresses", "127.0.0.1")
-                    .setPGStartupWait(java.time.Duration.ofSeconds(60));
+                    .setPGStartupWait(Duration.ofSeconds(60));
             if (port > 0) {
                 b.setPort(port);
             }

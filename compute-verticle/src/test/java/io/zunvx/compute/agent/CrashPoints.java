@@ -1,0 +1,46 @@
+package io.zunvx.compute.agent;
+
+import io.zunvx.compute.app.DriverSeam;
+import io.zunvx.compute.driver.ContainerDriver;
+import io.zunvx.compute.driver.RuntimeDriver;
+import io.zunvx.compute.driver.RuntimePorts;
+import io.zunvx.model.Container;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.util.UUID;
+
+/**
+ * Places where fault-injection tests stop the agent as a crash would, as a {@link DriverSeam}: the agent's container
+ * port is wrapped so that the test's code runs right after a runtime call returned, on the agent's runtime thread.
+ */
+public interface CrashPoints extends DriverSeam {
+    /** No crash point: the driver as it is. */
+    CrashPoints NONE = new CrashPoints() {
+        @Override
+        public RuntimeDriver wrap(RuntimeDriver driver) {
+            return driver;
+        }
+    };
+
+    /** After the runtime created the container (or found it created) and before the agent recorded it. */
+    default void afterDockerCreate(UUID uuid) {
+    }
+
+    @Override
+    default RuntimeDriver wrap(RuntimeDriver driver) {
+        ContainerDriver containers = (ContainerDriver) Proxy.newProxyInstance(ContainerDriver.class.getClassLoader(),
+                new Class<?>[] {ContainerDriver.class}, (proxy, method, args) -> {
+                    Object result;
+                    try {
+                        result = method.invoke(driver, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                    if ("create".equals(method.getName())) {
+                        afterDockerCreate(((Container) args[0]).uuid());
+                    }
+                    return result;
+                });
+        return new RuntimePorts(containers, driver, driver, driver, driver, driver::close);
+    }
+}

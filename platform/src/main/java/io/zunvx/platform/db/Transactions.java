@@ -1,0 +1,33 @@
+package io.zunvx.platform.db;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
+import java.util.function.Function;
+
+/**
+ * How code outside {@code platform} reaches PostgreSQL: it hands a unit of work to a transaction (or, for a single
+ * statement, to a client outside one) and the work calls repositories with the client it is given. The pool itself
+ * stays inside {@code platform}.
+ */
+public final class Transactions {
+    private final Pool pool;
+
+    public Transactions(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** Runs {@code work} in one transaction: committed when its Future succeeds, rolled back when it fails. */
+    public <T> Future<T> inTransaction(Function<SqlConnection, Future<T>> work) {
+        return pool.withTransaction(work);
+    }
+
+    /**
+     * Runs {@code work} outside a transaction: for reads and single-statement writes, each statement on whichever
+     * pooled connection is free.
+     */
+    public <T> Future<T> withoutTransaction(Function<SqlClient, Future<T>> work) {
+        return work.apply(pool);
+    }
+}
