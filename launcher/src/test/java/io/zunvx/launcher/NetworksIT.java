@@ -280,10 +280,6 @@ class NetworksIT {
                 .assertOk();
         Poll.until(WAIT, () -> connect(alice, "sg-cli-" + s, server, 8080), out -> out.contains("rc=1"),
                 "removing the default group to close the port");
-        ZunCliIT.Cli tooNew = zun(alice, "--zun-api-version", "1.15", "add-security-group",
-                "sg-srv-" + s, "default");
-        assertNotEquals(0, tooNew.exit());
-        assertTrue(tooNew.out().contains("406") || tooNew.out().contains("Not Acceptable"), tooNew.out());
 
         ZunCliIT.Cli inUse = openstack(alice, "security", "group", "delete", web);
         assertNotEquals(0, inUse.exit(), inUse.out());
