@@ -15,6 +15,8 @@ import io.zunvx.api.image.GlanceApi;
 import io.zunvx.api.image.ImageApi;
 import io.zunvx.api.image.ImageSearch;
 import io.zunvx.api.image.RegistryClient;
+import io.zunvx.api.network.ContainerNetworks;
+import io.zunvx.api.network.NeutronApi;
 import io.zunvx.api.policy.Policy;
 import io.zunvx.api.quota.QuotaApi;
 import io.zunvx.api.quota.QuotaService;
@@ -33,6 +35,8 @@ import io.zunvx.platform.host.ComputeNodeRepository;
 import io.zunvx.platform.image.BlobStore;
 import io.zunvx.platform.image.HostImageRepository;
 import io.zunvx.platform.image.StoreImageRepository;
+import io.zunvx.platform.network.NetworkRepository;
+import io.zunvx.platform.network.SecurityGroupRepository;
 import io.zunvx.platform.registry.CredentialCipher;
 import io.zunvx.platform.registry.RegistryRepository;
 import io.zunvx.platform.volume.VolumeRepository;
@@ -64,6 +68,8 @@ public final class ApiComponents implements AutoCloseable {
     private final QuotaApi quotas;
     private final HostApi hosts;
     private final CinderApi volumes;
+    private final ContainerNetworks containerNetworks;
+    private final NeutronApi neutron;
     private final IdentityApi identity;
 
     private ApiComponents(Vertx vertx, Platform shared) {
@@ -88,9 +94,14 @@ public final class ApiComponents implements AutoCloseable {
         this.compute = new ComputeClient(vertx, db, tokens, platform.clock());
         this.registryClient = new RegistryClient(vertx);
 
+        NetworkRepository networkRows = new NetworkRepository(platform.clock());
+        SecurityGroupRepository groupRows = new SecurityGroupRepository(platform.clock());
+        this.containerNetworks = new ContainerNetworks(platform.pool(), networkRows, groupRows, store, catalog,
+                actions, compute, policy, platform.clock());
+        this.neutron = new NeutronApi(platform.pool(), networkRows, groupRows, api.publicUrl());
         this.containers = new ContainerApi(store, catalog, db, actions, compute, api.publicUrl(),
                 api.uniqueNameScope(), api.maxLimit(), platform.clock(), new SecureRandom(), policy, quotaService,
-                registryRows, storeImages);
+                registryRows, storeImages, containerNetworks);
         this.containerActions = new ContainerActionsApi(store, catalog, db, actions, new ComputeNodeRepository(),
                 config.scheduler(), compute, quotaService, policy, storeImages, registryRows, api.publicUrl(),
                 api.uniqueNameScope(), config.proxy().baseUrl(), config.proxy().tokenTtl(), Defaults.standard(),
@@ -130,6 +141,8 @@ public final class ApiComponents implements AutoCloseable {
         Router router = ApiRouter.create(vertx, platform.config().api().publicUrl(), tokens, accounts,
                 platform.readiness());
         containers.mount(router);
+        containerNetworks.mount(router);
+        neutron.mount(router);
         containerActions.mount(router);
         registries.mount(router);
         images.mount(router);

@@ -12,6 +12,7 @@ import io.zunvx.api.http.RequestContext;
 import io.zunvx.api.policy.Policy;
 import io.zunvx.api.quota.QuotaGuard;
 import io.zunvx.api.http.QueryParams;
+import io.zunvx.api.network.ContainerNetworks;
 import io.zunvx.api.volume.VolumeMounts;
 import io.zunvx.api.volume.VolumeQuota;
 import io.zunvx.model.ApiVersion;
@@ -61,6 +62,7 @@ public final class ContainerApi {
     private final QuotaGuard quotas;
     private final ImageChecks images;
     private final VolumeMounts mounts;
+    private final ContainerNetworks networks;
 
     /**
      * @param store           container writes with their events
@@ -73,7 +75,9 @@ public final class ContainerApi {
     public ContainerApi(ContainerStore store, ContainerCatalog catalog, Transactions db,
                         ContainerActionRepository actions, ComputeClient compute, String publicUrl,
                         String uniqueNameScope, int maxLimit, Clock clock, RandomGenerator random, Policy policy,
-                        QuotaGuard quotas, RegistryRepository registries, StoreImageRepository storeImages) {
+                        QuotaGuard quotas, RegistryRepository registries, StoreImageRepository storeImages,
+                        ContainerNetworks networks) {
+        this.networks = networks;
         this.store = store;
         this.catalog = catalog;
         this.db = db;
@@ -157,14 +161,18 @@ public final class ContainerApi {
                                 who.projectId())))
                 .map(registry -> registry == null ? asked : asked.toBuilder().registryId(registry).build())
                 .compose(c -> names.check(c.name(), who).compose(v1 -> checkPlacementHints(c)).map(c))
-                .compose(c -> store.inTransaction(tx -> quotas.reserve(tx.connection(), c)
-                        .compose(v3 -> mounts.apply(tx.connection(), c, volumes, who, resolved))
+                .compose(c -> networks.resolve(parsed.nets().stream().map(n -> new ContainerNetworks.Net(
+                                n.network(), n.port(), n.v4FixedIp(), n.v6FixedIp())).toList(), who)
+                        .compose(wanted -> networks.securityGroups(c.securityGroups(), who)
+                        .compose(groups -> store.inTransaction(tx -> quotas.reserve(tx.connection(), c)
+                        .compose(v3 -> networks.allocate(tx.connection(), c, wanted, groups))
+                        .compose(withPorts -> mounts.apply(tx.connection(), withPorts, volumes, who, resolved))
                         .compose(withVolumes -> tx.insert(withVolumes, req))
                         .compose(saved -> mounts.record(tx.connection(), saved, resolved.get()).map(saved))
                         .compose(saved -> actions.start(tx.connection(), saved.uuid(), req, "create",
                                 saved.projectId(), saved.userId(), clock.instant()).map(saved))
                         .compose(saved -> tx.publish(Envelopes.command(Topics.SCHEDULER_COMMANDS,
-                                new ContainerCommand.ScheduleContainer(saved.uuid(), req))).map(saved))))
+                                new ContainerCommand.ScheduleContainer(saved.uuid(), req))).map(saved))))))
                 .onSuccess(saved -> {
                     ctx.response().putHeader("Location", publicUrl + "/v1/containers/" + saved.uuid());
                     ApiRouter.json(ctx, 202, view(saved, who).encode());

@@ -12,17 +12,17 @@ import java.util.regex.Pattern;
  * Resolves {@code {c}} as Zun does: a UUID-like identifier by uuid, anything else by name. Non-admins see only their
  * project (others' containers answer 404); several containers with the name → 409.
  */
-final class ContainerLookup {
+public final class ContainerLookup {
     private static final Pattern UUID_LIKE = Pattern.compile(
             "[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}");
 
     private final ContainerCatalog catalog;
 
-    ContainerLookup(ContainerCatalog catalog) {
+    public ContainerLookup(ContainerCatalog catalog) {
         this.catalog = catalog;
     }
 
-    Future<Container> resolve(String ident, Identity who) {
+    public Future<Container> resolve(String ident, Identity who) {
         if (UUID_LIKE.matcher(ident).matches()) {
             UUID uuid = parseUuid(ident);
             return catalog.find(uuid).compose(found -> found.isPresent() && visible(found.get(), who)
