@@ -258,11 +258,13 @@ class ActionsSyncIT extends ActionsBaseIT {
     // ---- network_list ---------------------------------------------------------------------------------------------
 
     @Test
-    void networkListExistsFrom113AndIsEmptyWithNetworkNone() {
+    void networkListExistsFrom113AndShowsTheProjectNetwork() {
         String uuid = sleeper("");
         ZunHttp.Response r = api.get("/v1/containers/" + uuid + "/network_list");
         assertEquals(200, r.status(), r.body());
-        assertEquals(new JsonObject().put("networks", new JsonArray()), r.json());
+        JsonArray nets = r.json().getJsonArray("networks");
+        assertEquals(1, nets.size(), r.body());
+        assertEquals(4, nets.getJsonObject(0).getJsonArray("fixed_ips").getJsonObject(0).getInteger("version"));
         assertEquals(200, api.withVersion("1.13").get("/v1/containers/" + uuid + "/network_list").status());
         assertZunError(api.withVersion("1.12").get("/v1/containers/" + uuid + "/network_list"), 406, "container.",
                 "Not Acceptable");

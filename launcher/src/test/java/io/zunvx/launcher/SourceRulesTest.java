@@ -54,9 +54,9 @@ class SourceRulesTest {
             "api-verticle/src/main/java/io/zunvx/api/image/ImageApi.java",
             "api-verticle/src/main/java/io/zunvx/api/quota/QuotaApi.java",
             "api-verticle/src/main/java/io/zunvx/api/registry/RegistryApi.java",
-            "api-verticle/src/main/java/io/zunvx/api/request/Py.java",
-            "api-verticle/src/main/java/io/zunvx/api/request/Schema.java",
-            "api-verticle/src/main/java/io/zunvx/api/request/TtyResizeQuery.java",
+            "api-verticle/src/main/java/io/zunvx/api/http/Py.java",
+            "api-verticle/src/main/java/io/zunvx/api/http/Schema.java",
+            "api-verticle/src/main/java/io/zunvx/api/container/TtyResizeQuery.java",
             "compute-verticle/src/main/java/io/zunvx/compute/docker/DockerContainers.java",
             "compute-verticle/src/main/java/io/zunvx/compute/internal/InternalEndpoint.java");
 

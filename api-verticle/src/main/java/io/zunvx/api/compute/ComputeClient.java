@@ -13,9 +13,9 @@ import io.vertx.core.json.jackson.JacksonCodec;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
-import io.vertx.sqlclient.Pool;
 import io.zunvx.platform.auth.Identity;
 import io.zunvx.platform.auth.TokenService;
+import io.zunvx.platform.db.Transactions;
 import io.zunvx.platform.error.ZunException;
 import io.zunvx.platform.host.ComputeNodeRepository;
 import java.io.IOException;
@@ -54,17 +54,17 @@ public final class ComputeClient {
 
     private final Vertx vertx;
     private final WebClient http;
-    private final Pool pool;
+    private final Transactions db;
     private final ComputeNodeRepository nodes = new ComputeNodeRepository();
     private final TokenService tokens;
     private final Clock clock;
     private volatile TokenService.Token serviceToken;
 
-    public ComputeClient(Vertx vertx, Pool pool, TokenService tokens, Clock clock) {
+    public ComputeClient(Vertx vertx, Transactions db, TokenService tokens, Clock clock) {
         this.vertx = vertx;
         this.http = WebClient.create(vertx, new WebClientOptions().setConnectTimeout(5000).setIdleTimeout(60)
                 .setKeepAlive(true));
-        this.pool = pool;
+        this.db = db;
         this.tokens = tokens;
         this.clock = clock;
     }
@@ -224,7 +224,7 @@ public final class ComputeClient {
     }
 
     private Future<String> endpoint(String host) {
-        return nodes.find(pool, host).compose(n -> n.isPresent() && n.get().internalEndpoint() != null
+        return db.read(sql -> nodes.find(sql, host)).compose(n -> n.isPresent() && n.get().internalEndpoint() != null
                 ? Future.succeededFuture(n.get().internalEndpoint())
                 : Future.failedFuture(ZunException.unavailable("Compute host " + host + " is unknown.", null)));
     }

@@ -17,20 +17,10 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.zunvx.api.compute.ComputeClient;
 import io.zunvx.api.http.ApiRouter;
+import io.zunvx.api.http.Microversions;
 import io.zunvx.api.http.RequestContext;
 import io.zunvx.api.policy.Policy;
 import io.zunvx.api.quota.QuotaGuard;
-import io.zunvx.api.request.ArchivePathQuery;
-import io.zunvx.api.request.CommitQuery;
-import io.zunvx.api.request.Defaults;
-import io.zunvx.api.request.ExecResizeQuery;
-import io.zunvx.api.request.ExecuteQuery;
-import io.zunvx.api.request.Microversions;
-import io.zunvx.api.request.RebuildQuery;
-import io.zunvx.api.request.RenameQuery;
-import io.zunvx.api.request.TopQuery;
-import io.zunvx.api.request.TtyResizeQuery;
-import io.zunvx.api.request.UpdateContainerRequest;
 import io.zunvx.model.Address;
 import io.zunvx.model.ApiVersion;
 import io.zunvx.model.Container;
@@ -40,12 +30,15 @@ import io.zunvx.model.Status;
 import io.zunvx.model.StoreImage;
 import io.zunvx.model.TaskState;
 import io.zunvx.model.Topics;
-import io.zunvx.platform.app.Platform;
 import io.zunvx.platform.auth.Identity;
+import io.zunvx.platform.config.ZunvxConfig;
 import io.zunvx.platform.container.ContainerActionRepository;
+import io.zunvx.platform.container.ContainerCatalog;
 import io.zunvx.platform.container.ContainerStore;
+import io.zunvx.platform.db.Transactions;
 import io.zunvx.platform.error.ZunException;
 import io.zunvx.platform.events.Envelopes;
+import io.zunvx.platform.host.ComputeNodeRepository;
 import io.zunvx.platform.image.StoreImageRepository;
 import io.zunvx.platform.registry.RegistryRepository;
 import java.io.IOException;
@@ -61,13 +54,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Zun's container actions beyond the lifecycle basics: update (PATCH, resize_container), rename, rebuild, commit,
@@ -82,9 +73,8 @@ import org.slf4j.LoggerFactory;
  *       of an update): the API checks the state and asks the agent, which drives Docker;</li>
  *   <li>database only (rename, name and auto_heal updates, network list of recorded addresses, attach tokens).</li>
  * </ul>
- * A resource update is one transaction too: the row is locked, quota moved, the host's agent applies the new limits
- * ({@code docker update}, moving the host's claim), and the row saved with its action; if that transaction cannot
- * commit after the agent applied the change, the agent is asked to put the old limits back.
+ * A resource update ({@link LiveResizes}) commits the row, the quota and the host's claim in one short transaction
+ * before the host's agent is asked to apply the limits; no transaction is open while the agent works.
  */
 public final class ContainerActionsApi {
 
@@ -95,7 +85,6 @@ public final class ContainerActionsApi {
      */
     public static final long PUT_ARCHIVE_MAX_BODY = ComputeClient.MAX_ARCHIVE_BASE64_CHARS + ApiRouter.MAX_BODY;
 
-    private static final Logger LOG = LoggerFactory.getLogger(ContainerActionsApi.class);
     private static final Pattern PUT_ARCHIVE_PATH = Pattern.compile("/v1/containers/[^/]+/put_archive/?");
     /** Reads put_archive bodies: the raw (before 1.25) archive is one string as long as the body may be. */
     private static final JsonFactory ARCHIVE_BODIES = JsonFactory.builder()
@@ -106,14 +95,15 @@ public final class ContainerActionsApi {
     private static final Base64Variant BASE64 = Base64Variants.MIME_NO_LINEFEEDS.withPaddingAllowed();
 
     private final ContainerStore store;
+    private final Transactions db;
     private final ContainerActionRepository actions;
     private final ContainerLookup lookup;
+    private final UniqueNames names;
+    private final LiveResizes resizes;
     private final ComputeClient compute;
-    private final QuotaGuard quota;
     private final Policy policy;
     private final SessionTokens sessions;
     private final String publicUrl;
-    private final String uniqueNameScope;
     private final String wsProxyBaseUrl;
     private final Defaults defaults;
     private final Clock clock;
@@ -121,27 +111,34 @@ public final class ContainerActionsApi {
     private final ImageChecks images;
 
     /**
+     * @param store           container writes with their events
+     * @param catalog         container reads
+     * @param db              transactions and reads of the other repositories
+     * @param nodes           the hosts' claims, moved by a live resize
+     * @param ratios          the allocation ratios a grown claim must fit
      * @param storeImages     the image store: commit records the image it will hold, rebuild checks a glance image
      * @param registries      the projects' registries (checks of a rebuilt image)
      * @param publicUrl       the API's public base URL (container links)
      * @param uniqueNameScope {@code ""}, {@code project} or {@code global}: where a new name must be unique
      * @param wsProxyBaseUrl  the WebSocket proxy's base URL the attach and exec URLs start with
+     * @param sessionTokenTtl how long a WebSocket URL handed out by attach or interactive exec stays usable
      */
-    public ContainerActionsApi(ContainerStore store, ContainerActionRepository actions, ComputeClient compute,
-                               QuotaGuard quota, Policy policy, StoreImageRepository storeImages,
-                               RegistryRepository registries, String publicUrl, String uniqueNameScope,
-                               String wsProxyBaseUrl, Duration sessionTokenTtl, Defaults defaults, Clock clock,
-                               SecureRandom random) {
+    public ContainerActionsApi(ContainerStore store, ContainerCatalog catalog, Transactions db,
+                               ContainerActionRepository actions, ComputeNodeRepository nodes,
+                               ZunvxConfig.Scheduler ratios, ComputeClient compute, QuotaGuard quota, Policy policy,
+                               StoreImageRepository storeImages, RegistryRepository registries, String publicUrl,
+                               String uniqueNameScope, String wsProxyBaseUrl, Duration sessionTokenTtl,
+                               Defaults defaults, Clock clock, SecureRandom random) {
         this.store = Objects.requireNonNull(store, "store");
+        this.db = Objects.requireNonNull(db, "db");
         this.actions = Objects.requireNonNull(actions, "actions");
-        this.lookup = new ContainerLookup(store.repository());
+        this.lookup = new ContainerLookup(catalog);
+        this.names = new UniqueNames(catalog, uniqueNameScope);
         this.compute = Objects.requireNonNull(compute, "compute");
-        this.quota = Objects.requireNonNull(quota, "quota");
+        this.resizes = new LiveResizes(store, catalog, actions, nodes, compute, quota, ratios, clock);
         this.policy = Objects.requireNonNull(policy, "policy");
-        // How long a WebSocket URL handed out by attach or interactive exec stays usable.
         this.sessions = new SessionTokens(random, clock, sessionTokenTtl);
         this.publicUrl = publicUrl;
-        this.uniqueNameScope = uniqueNameScope;
         this.wsProxyBaseUrl = wsProxyBaseUrl;
         this.defaults = defaults;
         this.clock = clock;
@@ -149,15 +146,14 @@ public final class ContainerActionsApi {
         this.images = new ImageChecks(registries, storeImages);
     }
 
-    /** Wired from the platform's settings: Zun's resource bounds, the configured URLs, the system clock. */
-    public static ContainerActionsApi of(Platform platform, ContainerStore store, ComputeClient compute,
-                                         QuotaGuard quota, Policy policy, StoreImageRepository storeImages,
-                                         RegistryRepository registries) {
-        return new ContainerActionsApi(store, new ContainerActionRepository(), compute, quota, policy, storeImages,
-                registries,
-                platform.config().api().publicUrl(), platform.config().api().uniqueNameScope(),
-                platform.config().proxy().baseUrl(), platform.config().proxy().tokenTtl(), Defaults.standard(),
-                platform.clock(), new SecureRandom());
+    /**
+     * Finishes the live resizes an API instance left between their commit and the agent's answer (see
+     * {@link LiveResizes}) that started before {@code before}.
+     *
+     * @return how many were finished
+     */
+    public Future<Integer> finishStalledResizes(Instant before) {
+        return resizes.finishStalled(before);
     }
 
     public void mount(Router r) {
@@ -184,79 +180,37 @@ public final class ContainerActionsApi {
 
     /**
      * PATCH and resize_container share Zun's {@code container_update}: name and auto_heal are plain row changes; cpu
-     * and memory move quota and are applied live on the host. PATCH answers 200, resize_container 202, both with the
-     * container as it is afterwards.
+     * and memory move quota and the host's claim and are applied live on the host ({@link LiveResizes}). PATCH
+     * answers 200, resize_container 202, both with the container as it is afterwards.
      */
     private void update(RoutingContext ctx, Operation op, int status) {
         Identity who = RequestContext.identity(ctx);
         String req = RequestContext.requestId(ctx);
         UpdateContainerRequest u = UpdateContainerRequest.parse(ContainerHttp.bodyObject(ctx), defaults);
-        Instant started = clock.instant();
-        AtomicReference<Container> checked = new AtomicReference<>();
-        AtomicBoolean applied = new AtomicBoolean();
+        UnaryOperator<Container> plain = c -> {
+            Container.Builder b = c.toBuilder();
+            if (u.name() != null) {
+                b.name(u.name());
+            }
+            if (u.autoHeal() != null) {
+                b.autoHeal(u.autoHeal());
+            }
+            return b.build();
+        };
         resolve(ctx, op)
                 .compose(found -> u.name() == null || u.name().equals(found.name())
                         ? Future.succeededFuture(found)
-                        : checkName(u.name(), who).map(found))
-                .compose(found -> store.inTransaction(tx -> tx.lock(found.uuid()).compose(row -> {
-                    Container c = locked(row, ctx, op);
-                    checked.set(c);
-                    Container.Builder b = c.toBuilder();
-                    if (u.name() != null) {
-                        b.name(u.name());
-                    }
-                    if (u.autoHeal() != null) {
-                        b.autoHeal(u.autoHeal());
-                    }
-                    if (u.cpu() != null) {
-                        b.cpu(u.cpu());
-                    }
-                    if (u.memory() != null) {
-                        b.memory(u.memory());
-                    }
-                    Container next = b.build();
-                    Future<Void> resources = Future.succeededFuture();
-                    if (u.resizes()) {
-                        resources = quota.resize(tx.connection(), c, u.cpu(), u.memory())
-                                .compose(v -> actions.start(tx.connection(), c.uuid(), req, "update",
-                                        who.projectId(), who.userId(), started))
-                                .compose(v -> applyLive(c, u.cpu(), u.memory(), c.cpu(), c.memory()))
-                                .compose(v -> {
-                                    applied.set(c.host() != null && c.containerId() != null);
-                                    return actions.event(tx.connection(), c.uuid(), req,
-                                            "compute__do_container_update", started, clock.instant(), "Success",
-                                            null, true, null);
-                                });
-                    }
-                    return resources.compose(v -> next.equals(c) ? Future.succeededFuture(c)
-                            : tx.save(c, next, req));
-                })))
+                        : names.check(u.name(), who).map(found))
+                .compose(found -> u.resizes()
+                        ? resizes.resize(found, c -> locked(Optional.ofNullable(c), ctx, op), plain, u.cpu(),
+                                u.memory(), who, req)
+                        : store.inTransaction(tx -> tx.lock(found.uuid()).compose(row -> {
+                            Container c = locked(row, ctx, op);
+                            Container next = plain.apply(c);
+                            return next.equals(c) ? Future.succeededFuture(c) : tx.save(c, next, req);
+                        })))
                 .onSuccess(saved -> ApiRouter.json(ctx, status, view(saved, who).encode()))
-                .onFailure(err -> {
-                    Container c = checked.get();
-                    if (c != null && u.resizes()) {
-                        if (applied.get()) {
-                            // The agent changed Docker but the row could not be saved: put the old limits back.
-                            applyLive(c, u.cpu() == null ? null : c.cpu(), u.memory() == null ? null : c.memory(),
-                                    u.cpu() == null ? c.cpu() : u.cpu(), u.memory() == null ? c.memory() : u.memory())
-                                    .onFailure(e -> LOG.warn("could not undo the resize of {} after a failed save: {}",
-                                            c.uuid(), e.toString()));
-                        }
-                        recordFailure(c, req, who, "update", "compute__do_container_update", started, err);
-                    }
-                    ctx.fail(err);
-                });
-    }
-
-    /** Asks the container's host to apply new limits, moving its claim from the given previous values. */
-    private Future<Void> applyLive(Container c, Double cpu, Integer memory, double previousCpu,
-                                   Integer previousMemory) {
-        if (c.host() == null || c.containerId() == null) {
-            return Future.succeededFuture();
-        }
-        JsonObject body = new JsonObject().put("cpu", cpu).put("memory", memory).put("previous_cpu", previousCpu)
-                .put("previous_memory", previousMemory).put("claimed", c.claimed());
-        return compute.postJson(c.host(), containerPath(c, "/update"), Map.of(), body).mapEmpty();
+                .onFailure(ctx::fail);
     }
 
     // ---- rename (1.1-1.13) ----------------------------------------------------------------------------------------
@@ -272,7 +226,7 @@ public final class ContainerActionsApi {
                         return Future.failedFuture(ZunException.conflict(
                                 "The new name for the container is the same as the old name."));
                     }
-                    return checkName(q.name(), who).map(found);
+                    return names.check(q.name(), who).map(found);
                 })
                 .compose(found -> store.inTransaction(tx -> tx.lock(found.uuid()).compose(row -> {
                     Container c = row.orElseThrow(() -> ZunException.containerNotFound(ctx.pathParam("c")));
@@ -299,8 +253,8 @@ public final class ContainerActionsApi {
         RebuildQuery q = RebuildQuery.parse(ctx.queryParams());
         resolve(ctx, Operation.REBUILD)
                 .compose(found -> q.image() == null && q.imageDriver() == null ? Future.succeededFuture(found)
-                        : images.check(store.pool(), q.image() != null ? q.image() : found.image(),
-                                q.imageDriver() != null ? q.imageDriver() : found.imageDriver(), found.projectId())
+                        : db.read(conn -> images.check(conn, q.image() != null ? q.image() : found.image(),
+                                q.imageDriver() != null ? q.imageDriver() : found.imageDriver(), found.projectId()))
                         .map(found))
                 .compose(found -> store.inTransaction(tx -> tx.lock(found.uuid()).compose(row -> {
                     Container c = placed(locked(row, ctx, Operation.REBUILD), Operation.REBUILD);
@@ -377,7 +331,7 @@ public final class ContainerActionsApi {
                             }
                             String execId = r.getString("exec_id");
                             String token = sessions.newToken();
-                            return store.pool().withTransaction(tx -> sessions.storeExec(tx, c.uuid(), c.host(),
+                            return db.inTransaction(tx -> sessions.storeExec(tx, c.uuid(), c.host(),
                                             execId, q.argv(), q.interactive(), token, who))
                                     .map(v -> new JsonObject()
                                             .putNull("output")
@@ -416,7 +370,7 @@ public final class ContainerActionsApi {
                         "Container doesn't support to be attached, please check the interactive set properly"));
             }
             String token = sessions.newToken();
-            return store.pool().withTransaction(tx -> sessions.storeAttach(tx, c.uuid(), token, who))
+            return db.inTransaction(tx -> sessions.storeAttach(tx, c.uuid(), token, who))
                     .map(v -> wsUrl(token, c));
         }).onSuccess(url -> ApiRouter.json(ctx, 200, Json.encode(url))).onFailure(ctx::fail);
     }
@@ -606,7 +560,7 @@ public final class ContainerActionsApi {
         ApiVersion v = RequestContext.version(ctx);
         Microversions.requireAtLeast(v, 13);
         Identity who = RequestContext.identity(ctx);
-        lookup.resolve(store.pool(), ctx.pathParam("c"), who).compose(c -> {
+        lookup.resolve(ctx.pathParam("c"), who).compose(c -> {
             if (!c.addresses().isEmpty()) {
                 return Future.succeededFuture(fromAddresses(c.addresses(), v.atLeast(18)));
             }
@@ -692,14 +646,14 @@ public final class ContainerActionsApi {
     /** The container of the path, visible to the caller and allowed by the policy rule {@code container:<op>}. */
     private Future<Container> resolve(RoutingContext ctx, Operation op) {
         Identity who = RequestContext.identity(ctx);
-        return lookup.resolve(store.pool(), ctx.pathParam("c"), who).compose(c -> {
+        return lookup.resolve(ctx.pathParam("c"), who).compose(c -> {
             policy.enforce("container:" + op.key(), who, c.projectId());
             return Future.succeededFuture(c);
         });
     }
 
     /** The locked row, checked against the state table: 404 when it vanished, 409 when the status forbids. */
-    private static Container locked(java.util.Optional<Container> row, RoutingContext ctx, Operation op) {
+    private static Container locked(Optional<Container> row, RoutingContext ctx, Operation op) {
         Container c = row.orElseThrow(() -> ZunException.containerNotFound(ctx.pathParam("c")));
         if (!op.allows(c.status())) {
             throw ZunException.invalidState(op, c.uuid().toString(), c.status());
@@ -717,29 +671,6 @@ public final class ContainerActionsApi {
 
     private static String containerPath(Container c, String suffix) {
         return "/containers/" + c.uuid() + suffix;
-    }
-
-    /** Under {@code [compute] unique_container_name_scope}, 409 when the name is taken. */
-    private Future<Void> checkName(String name, Identity who) {
-        if (uniqueNameScope == null || uniqueNameScope.isEmpty()) {
-            return Future.succeededFuture();
-        }
-        String project = "project".equals(uniqueNameScope) ? who.projectId() : null;
-        return store.repository().nameTaken(store.pool(), name, project).compose(taken -> taken
-                ? Future.failedFuture(new ZunException(409, "container-already-exists",
-                        "A container with name " + name + " already exists."))
-                : Future.succeededFuture());
-    }
-
-    /** A failed update still leaves its record: started, one failed step with the reason, finished. */
-    private void recordFailure(Container c, String req, Identity who, String action, String event, Instant started,
-                               Throwable err) {
-        String reason = err.getMessage() == null ? err.toString() : err.getMessage();
-        store.pool().withTransaction(tx -> actions.start(tx, c.uuid(), req, action, who.projectId(), who.userId(),
-                                started)
-                        .compose(v -> actions.event(tx, c.uuid(), req, event, started, clock.instant(), "Error",
-                                reason, true, reason)))
-                .onFailure(e -> LOG.warn("could not record the failed {} of {}: {}", action, c.uuid(), e.toString()));
     }
 
     private JsonObject view(Container c, Identity who) {

@@ -11,13 +11,8 @@ import io.zunvx.api.http.ApiRouter;
 import io.zunvx.api.http.RequestContext;
 import io.zunvx.api.policy.Policy;
 import io.zunvx.api.quota.QuotaGuard;
-import io.zunvx.api.request.CreateContainerRequest;
-import io.zunvx.api.request.DeleteQuery;
-import io.zunvx.api.request.ListQuery;
-import io.zunvx.api.request.LogsQuery;
-import io.zunvx.api.request.QueryParams;
-import io.zunvx.api.request.RunQuery;
-import io.zunvx.api.request.TimeoutQuery;
+import io.zunvx.api.http.QueryParams;
+import io.zunvx.api.network.ContainerNetworks;
 import io.zunvx.api.volume.VolumeMounts;
 import io.zunvx.api.volume.VolumeQuota;
 import io.zunvx.model.ApiVersion;
@@ -30,9 +25,11 @@ import io.zunvx.model.TaskState;
 import io.zunvx.model.Topics;
 import io.zunvx.platform.auth.Identity;
 import io.zunvx.platform.container.ContainerActionRepository;
+import io.zunvx.platform.container.ContainerCatalog;
 import io.zunvx.platform.container.ContainerQuery;
 import io.zunvx.platform.container.ContainerStore;
 import io.zunvx.platform.error.ZunException;
+import io.zunvx.platform.db.Transactions;
 import io.zunvx.platform.events.Envelopes;
 import io.zunvx.platform.image.StoreImageRepository;
 import io.zunvx.platform.registry.RegistryRepository;
@@ -51,11 +48,13 @@ import java.util.random.RandomGenerator;
  */
 public final class ContainerApi {
     private final ContainerStore store;
+    private final ContainerCatalog catalog;
+    private final Transactions db;
     private final ContainerActionRepository actions;
     private final ContainerLookup lookup;
+    private final UniqueNames names;
     private final ComputeClient compute;
     private final String publicUrl;
-    private final String uniqueNameScope;
     private final int maxLimit;
     private final Clock clock;
     private final RandomGenerator random;
@@ -63,21 +62,30 @@ public final class ContainerApi {
     private final QuotaGuard quotas;
     private final ImageChecks images;
     private final VolumeMounts mounts;
+    private final ContainerNetworks networks;
 
     /**
-     * @param registries  the projects' registries, for {@code registry} and the registry a pull uses
-     * @param storeImages the image store, for {@code image_driver} {@code glance}
+     * @param store           container writes with their events
+     * @param catalog         container reads
+     * @param db              transactions and reads of the other repositories
+     * @param uniqueNameScope {@code ""}, {@code project} or {@code global}: where a new name must be unique
+     * @param registries      the projects' registries, for {@code registry} and the registry a pull uses
+     * @param storeImages     the image store, for {@code image_driver} {@code glance}
      */
-    public ContainerApi(ContainerStore store, ContainerActionRepository actions, ComputeClient compute,
-                        String publicUrl, String uniqueNameScope, int maxLimit, Clock clock, RandomGenerator random,
-                        Policy policy, QuotaGuard quotas, RegistryRepository registries,
-                        StoreImageRepository storeImages) {
+    public ContainerApi(ContainerStore store, ContainerCatalog catalog, Transactions db,
+                        ContainerActionRepository actions, ComputeClient compute, String publicUrl,
+                        String uniqueNameScope, int maxLimit, Clock clock, RandomGenerator random, Policy policy,
+                        QuotaGuard quotas, RegistryRepository registries, StoreImageRepository storeImages,
+                        ContainerNetworks networks) {
+        this.networks = networks;
         this.store = store;
+        this.catalog = catalog;
+        this.db = db;
         this.actions = actions;
-        this.lookup = new ContainerLookup(store.repository());
+        this.lookup = new ContainerLookup(catalog);
+        this.names = new UniqueNames(catalog, uniqueNameScope);
         this.compute = compute;
         this.publicUrl = publicUrl;
-        this.uniqueNameScope = uniqueNameScope;
         this.maxLimit = maxLimit;
         this.clock = clock;
         this.random = random;
@@ -111,7 +119,7 @@ public final class ContainerApi {
                 TaskState.CONTAINER_UNPAUSING, null, "unpause",
                 (c, req) -> new ContainerCommand.UnpauseContainer(c.uuid(), req)));
         r.post("/v1/containers/:c/kill").handler(ctx -> {
-            String signal = io.zunvx.api.request.KillQuery.parse(ctx.queryParams()).signal();
+            String signal = KillQuery.parse(ctx.queryParams()).signal();
             action(ctx, Operation.KILL, TaskState.CONTAINER_KILLING, null, "kill",
                     (c, req) -> new ContainerCommand.KillContainer(c.uuid(), req, signal));
         });
@@ -131,7 +139,7 @@ public final class ContainerApi {
         boolean run = RunQuery.parse(ctx.queryParams()).run();
         JsonObject body = ContainerHttp.bodyObject(ctx);
         CreateContainerRequest parsed = CreateContainerRequest.parse(body, v, who.projectId(), who.userId(),
-                io.zunvx.api.request.Defaults.standard(), UUID::randomUUID, random);
+                Defaults.standard(), UUID::randomUUID, random);
         if (parsed.privilegedRequested()) {
             policy.enforce("container:create:privileged", who);
         }
@@ -148,19 +156,23 @@ public final class ContainerApi {
         VolumeMounts.checkHints(asked.hints());
         VolumeMounts.Requested volumes = VolumeMounts.validate(parsed.mounts());
         AtomicReference<VolumeMounts.Resolved> resolved = new AtomicReference<>();
-        images.check(store.pool(), asked.image(), asked.imageDriver(), who.projectId())
-                .compose(v0 -> images.registry(store.pool(), parsed.registry(), asked.image(), asked.imageDriver(),
-                        who.projectId()))
+        db.read(conn -> images.check(conn, asked.image(), asked.imageDriver(), who.projectId())
+                        .compose(v0 -> images.registry(conn, parsed.registry(), asked.image(), asked.imageDriver(),
+                                who.projectId())))
                 .map(registry -> registry == null ? asked : asked.toBuilder().registryId(registry).build())
-                .compose(c -> checkName(c.name(), who).compose(v1 -> checkPlacementHints(c)).map(c))
-                .compose(c -> store.inTransaction(tx -> quotas.reserve(tx.connection(), c)
-                        .compose(v3 -> mounts.apply(tx.connection(), c, volumes, who, resolved))
+                .compose(c -> names.check(c.name(), who).compose(v1 -> checkPlacementHints(c)).map(c))
+                .compose(c -> networks.resolve(parsed.nets().stream().map(n -> new ContainerNetworks.Net(
+                                n.network(), n.port(), n.v4FixedIp(), n.v6FixedIp())).toList(), who)
+                        .compose(wanted -> networks.securityGroups(c.securityGroups(), who)
+                        .compose(groups -> store.inTransaction(tx -> quotas.reserve(tx.connection(), c)
+                        .compose(v3 -> networks.allocate(tx.connection(), c, wanted, groups))
+                        .compose(withPorts -> mounts.apply(tx.connection(), withPorts, volumes, who, resolved))
                         .compose(withVolumes -> tx.insert(withVolumes, req))
                         .compose(saved -> mounts.record(tx.connection(), saved, resolved.get()).map(saved))
                         .compose(saved -> actions.start(tx.connection(), saved.uuid(), req, "create",
                                 saved.projectId(), saved.userId(), clock.instant()).map(saved))
                         .compose(saved -> tx.publish(Envelopes.command(Topics.SCHEDULER_COMMANDS,
-                                new ContainerCommand.ScheduleContainer(saved.uuid(), req))).map(saved))))
+                                new ContainerCommand.ScheduleContainer(saved.uuid(), req))).map(saved))))))
                 .onSuccess(saved -> {
                     ctx.response().putHeader("Location", publicUrl + "/v1/containers/" + saved.uuid());
                     ApiRouter.json(ctx, 202, view(saved, who).encode());
@@ -171,29 +183,13 @@ public final class ContainerApi {
     /** A zone or host that does not exist is the request's fault (400), not a placement failure. */
     private Future<Void> checkPlacementHints(Container c) {
         Future<Void> zone = c.availabilityZone() == null ? Future.succeededFuture()
-                : store.pool().preparedQuery("""
-                                SELECT 1 FROM zun_services WHERE COALESCE(availability_zone, 'nova') = $1 LIMIT 1""")
-                        .execute(io.vertx.sqlclient.Tuple.of(c.availabilityZone()))
-                        .compose(rs -> rs.size() > 0 ? Future.<Void>succeededFuture()
-                                : Future.failedFuture(ZunException.invalid("The availability zone "
-                                        + c.availabilityZone() + " does not exist.")));
+                : catalog.zoneExists(c.availabilityZone()).compose(exists -> exists ? Future.<Void>succeededFuture()
+                        : Future.failedFuture(ZunException.invalid("The availability zone " + c.availabilityZone()
+                                + " does not exist.")));
         return zone.compose(v -> c.requestedHost() == null ? Future.<Void>succeededFuture()
-                : store.pool().preparedQuery("SELECT 1 FROM compute_nodes WHERE hostname = $1")
-                        .execute(io.vertx.sqlclient.Tuple.of(c.requestedHost()))
-                        .compose(rs -> rs.size() > 0 ? Future.<Void>succeededFuture()
-                                : Future.failedFuture(ZunException.invalid("The host " + c.requestedHost()
-                                        + " does not exist."))));
-    }
-
-    private Future<Void> checkName(String name, Identity who) {
-        if (uniqueNameScope.isEmpty()) {
-            return Future.succeededFuture();
-        }
-        String project = "project".equals(uniqueNameScope) ? who.projectId() : null;
-        return store.repository().nameTaken(store.pool(), name, project).compose(taken -> taken
-                ? Future.failedFuture(new ZunException(409, "container-already-exists",
-                        "A container with name " + name + " already exists."))
-                : Future.succeededFuture());
+                : catalog.hostExists(c.requestedHost()).compose(exists -> exists ? Future.<Void>succeededFuture()
+                        : Future.failedFuture(ZunException.invalid("The host " + c.requestedHost()
+                                + " does not exist."))));
     }
 
     // ---- list and show --------------------------------------------------------------------------------------------
@@ -229,11 +225,11 @@ public final class ContainerApi {
         ContainerQuery query = new ContainerQuery(project, filters, sortKey, "asc".equals(q.sortDir()), q.marker(),
                 q.limit());
         Future<Void> marker = q.marker() == null ? Future.succeededFuture()
-                : store.repository().find(store.pool(), q.marker()).compose(found ->
+                : catalog.find(q.marker()).compose(found ->
                         found.isPresent() && (project == null || project.equals(found.get().projectId()))
                                 ? Future.<Void>succeededFuture()
                                 : Future.failedFuture(ZunException.containerNotFound(q.marker().toString())));
-        marker.compose(v -> store.repository().list(store.pool(), query)).onSuccess(rows -> {
+        marker.compose(v -> catalog.list(query)).onSuccess(rows -> {
             JsonArray items = new JsonArray();
             rows.forEach(c -> items.add(view(c, who)));
             JsonObject out = new JsonObject().put("containers", items);
@@ -252,7 +248,7 @@ public final class ContainerApi {
         if (QueryParams.allProjects(ctx.queryParams())) {
             policy.enforce("container:get_one_all_projects", who);
         }
-        lookup.resolve(store.pool(), ctx.pathParam("c"), who)
+        lookup.resolve(ctx.pathParam("c"), who)
                 .map(c -> {
                     policy.enforce("container:get_one", who, c.projectId());
                     return c;
@@ -284,7 +280,7 @@ public final class ContainerApi {
             policy.enforce("container:delete_all_projects", who);
         }
         Operation op = Operation.forDelete(q.force(), stop);
-        lookup.resolve(store.pool(), ctx.pathParam("c"), who)
+        lookup.resolve(ctx.pathParam("c"), who)
                 .compose(found -> store.inTransaction(tx -> tx.lock(found.uuid()).compose(row -> {
                     if (row.isEmpty()) {
                         return Future.failedFuture(ZunException.containerNotFound(ctx.pathParam("c")));
@@ -322,7 +318,7 @@ public final class ContainerApi {
                         BiFunction<Container, String, ContainerCommand> command) {
         Identity who = RequestContext.identity(ctx);
         String req = RequestContext.requestId(ctx);
-        lookup.resolve(store.pool(), ctx.pathParam("c"), who)
+        lookup.resolve(ctx.pathParam("c"), who)
                 .compose(found -> store.inTransaction(tx -> tx.lock(found.uuid()).compose(row -> {
                     if (row.isEmpty()) {
                         return Future.failedFuture(ZunException.containerNotFound(ctx.pathParam("c")));
@@ -359,7 +355,7 @@ public final class ContainerApi {
     private void logs(RoutingContext ctx) {
         Identity who = RequestContext.identity(ctx);
         LogsQuery q = LogsQuery.parse(ctx.queryParams());
-        lookup.resolve(store.pool(), ctx.pathParam("c"), who).compose(c -> {
+        lookup.resolve(ctx.pathParam("c"), who).compose(c -> {
             policy.enforce("container:logs", who, c.projectId());
             if (!Operation.LOGS.allows(c.status())) {
                 return Future.failedFuture(ZunException.invalidState(Operation.LOGS, c.uuid().toString(),
@@ -383,10 +379,10 @@ public final class ContainerApi {
 
     private void actionList(RoutingContext ctx) {
         Identity who = RequestContext.identity(ctx);
-        lookup.resolve(store.pool(), ctx.pathParam("c"), who)
+        lookup.resolve(ctx.pathParam("c"), who)
                 .compose(c -> {
                     policy.enforce("container:actions", who, c.projectId());
-                    return actions.list(store.pool(), c.uuid());
+                    return catalog.actions(c.uuid());
                 })
                 .onSuccess(a -> ApiRouter.json(ctx, 200, new JsonObject().put("containerActions", a).encode()))
                 .onFailure(ctx::fail);
@@ -395,10 +391,10 @@ public final class ContainerApi {
     private void actionShow(RoutingContext ctx) {
         Identity who = RequestContext.identity(ctx);
         String req = ctx.pathParam("req");
-        lookup.resolve(store.pool(), ctx.pathParam("c"), who)
+        lookup.resolve(ctx.pathParam("c"), who)
                 .compose(c -> {
                     policy.enforce("container:actions", who, c.projectId());
-                    return actions.get(store.pool(), c.uuid(), req, policy.allows("container:action:events", who,
+                    return catalog.action(c.uuid(), req, policy.allows("container:action:events", who,
                             c.projectId()));
                 })
                 .compose(found -> found.isPresent() ? Future.succeededFuture(found.get())

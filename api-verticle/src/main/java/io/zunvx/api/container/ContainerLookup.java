@@ -1,10 +1,9 @@
 package io.zunvx.api.container;
 
 import io.vertx.core.Future;
-import io.vertx.sqlclient.SqlClient;
 import io.zunvx.model.Container;
 import io.zunvx.platform.auth.Identity;
-import io.zunvx.platform.container.ContainerRepository;
+import io.zunvx.platform.container.ContainerCatalog;
 import io.zunvx.platform.error.ZunException;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -13,24 +12,24 @@ import java.util.regex.Pattern;
  * Resolves {@code {c}} as Zun does: a UUID-like identifier by uuid, anything else by name. Non-admins see only their
  * project (others' containers answer 404); several containers with the name → 409.
  */
-final class ContainerLookup {
+public final class ContainerLookup {
     private static final Pattern UUID_LIKE = Pattern.compile(
             "[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}");
 
-    private final ContainerRepository repo;
+    private final ContainerCatalog catalog;
 
-    ContainerLookup(ContainerRepository repo) {
-        this.repo = repo;
+    public ContainerLookup(ContainerCatalog catalog) {
+        this.catalog = catalog;
     }
 
-    Future<Container> resolve(SqlClient db, String ident, Identity who) {
+    public Future<Container> resolve(String ident, Identity who) {
         if (UUID_LIKE.matcher(ident).matches()) {
             UUID uuid = parseUuid(ident);
-            return repo.find(db, uuid).compose(found -> found.isPresent() && visible(found.get(), who)
+            return catalog.find(uuid).compose(found -> found.isPresent() && visible(found.get(), who)
                     ? Future.succeededFuture(found.get())
                     : Future.failedFuture(ZunException.containerNotFound(ident)));
         }
-        return repo.findByName(db, ident, who.isAdmin() ? null : who.projectId()).compose(list -> {
+        return catalog.findByName(ident, who.isAdmin() ? null : who.projectId()).compose(list -> {
             if (list.isEmpty()) {
                 return Future.failedFuture(ZunException.containerNotFound(ident));
             }

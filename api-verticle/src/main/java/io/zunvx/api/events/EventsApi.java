@@ -4,7 +4,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.zunvx.api.http.RequestContext;
 import io.zunvx.api.policy.Policy;
-import io.zunvx.api.request.QueryParams;
+import io.zunvx.api.http.QueryParams;
 import io.zunvx.platform.auth.Identity;
 import io.zunvx.platform.error.ZunException;
 import io.zunvx.platform.kafka.KafkaSettings;

@@ -6,16 +6,16 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Pool;
 import io.zunvx.api.http.ApiRouter;
 import io.zunvx.api.http.RequestContext;
 import io.zunvx.api.policy.Policy;
-import io.zunvx.api.request.Microversions;
-import io.zunvx.api.request.QueryParams;
+import io.zunvx.api.http.Microversions;
+import io.zunvx.api.http.QueryParams;
 import io.zunvx.model.ComputeNode;
 import io.zunvx.model.ZunService;
 import io.zunvx.model.ZunTime;
 import io.zunvx.platform.auth.Identity;
+import io.zunvx.platform.db.Transactions;
 import io.zunvx.platform.error.ZunException;
 import io.zunvx.platform.host.ComputeNodeRepository;
 import io.zunvx.platform.host.CpuPins;
@@ -44,7 +44,7 @@ public final class HostApi {
             "cpu_used", "disk_total", "disk_used", "total_containers", "architecture", "os_type", "os",
             "kernel_version", "created_at", "updated_at");
 
-    private final Pool pool;
+    private final Transactions db;
     private final Policy policy;
     private final ComputeNodeRepository nodes = new ComputeNodeRepository();
     private final ServiceRepository services = new ServiceRepository();
@@ -54,8 +54,8 @@ public final class HostApi {
     private final Duration downTime;
     private final Clock clock;
 
-    public HostApi(Pool pool, Policy policy, String publicUrl, int maxLimit, Duration downTime, Clock clock) {
-        this.pool = pool;
+    public HostApi(Transactions db, Policy policy, String publicUrl, int maxLimit, Duration downTime, Clock clock) {
+        this.db = db;
         this.policy = policy;
         this.publicUrl = publicUrl;
         this.maxLimit = maxLimit;
@@ -90,9 +90,9 @@ public final class HostApi {
         String marker = q.get("marker");
         Future<Optional<ComputeNode>> markerNode = marker == null ? Future.succeededFuture(Optional.empty())
                 : find(marker).map(Optional::of);
-        markerNode.compose(m -> nodes.page(pool, sortKey, "asc".equals(sortDir),
-                        m.map(ComputeNode::hostname).orElse(null), limit))
-                .compose(page -> pins.ofHosts(pool, page.stream().map(ComputeNode::hostname).toList())
+        markerNode.compose(m -> db.read(sql -> nodes.page(sql, sortKey, "asc".equals(sortDir),
+                        m.map(ComputeNode::hostname).orElse(null), limit)))
+                .compose(page -> db.read(sql -> pins.ofHosts(sql, page.stream().map(ComputeNode::hostname).toList()))
                         .map(pinned -> {
                             JsonArray hosts = new JsonArray();
                             page.forEach(n -> hosts.add(host(n, pinned.getOrDefault(n.hostname(), List.of()))));
@@ -113,7 +113,7 @@ public final class HostApi {
         Microversions.requireAtLeast(RequestContext.version(ctx), 4);
         policy.enforce("host:get", RequestContext.identity(ctx));
         find(ctx.pathParam("id"))
-                .compose(n -> pins.ofHost(pool, n.hostname()).map(pinned -> host(n, pinned)))
+                .compose(n -> db.read(sql -> pins.ofHost(sql, n.hostname())).map(pinned -> host(n, pinned)))
                 .onSuccess(h -> ApiRouter.json(ctx, 200, h.encode()))
                 .onFailure(ctx::fail);
     }
@@ -125,7 +125,9 @@ public final class HostApi {
         } catch (IllegalArgumentException e) {
             // not a uuid: a host name
         }
-        Future<Optional<ComputeNode>> found = uuid != null ? nodes.findByUuid(pool, uuid) : nodes.find(pool, ident);
+        UUID byUuid = uuid;
+        Future<Optional<ComputeNode>> found = db.read(sql -> byUuid != null ? nodes.findByUuid(sql, byUuid)
+                : nodes.find(sql, ident));
         return found.compose(n -> n.isPresent() ? Future.succeededFuture(n.get())
                 : Future.failedFuture(ZunException.notFound("compute-node-not-found",
                         "Compute node " + ident + " could not be found.")));
@@ -162,7 +164,7 @@ public final class HostApi {
 
     private void listServices(RoutingContext ctx) {
         policy.enforce("zun-service:get_all", RequestContext.identity(ctx));
-        services.list(pool).onSuccess(list -> {
+        db.read(sql -> services.list(sql)).onSuccess(list -> {
             JsonArray out = new JsonArray();
             list.forEach(s -> out.add(service(s)));
             ApiRouter.json(ctx, 200, new JsonObject().put("services", out).encode());
@@ -232,7 +234,7 @@ public final class HostApi {
             throw ZunException.schema("Invalid input for query parameters 'disabled_reason'. Value: '" + reason
                     + "'.");
         }
-        pool.withTransaction(tx -> services.setDisabled(tx, k.host(), k.binary(), disable, reason)
+        db.inTransaction(tx -> services.setDisabled(tx, k.host(), k.binary(), disable, reason)
                         .compose(s -> s.isEmpty() ? Future.<ZunService>failedFuture(unknownService(k))
                                 : Outbox.add(tx, HostEvents.serviceChanged(s.get())).map(s.get())))
                 .onSuccess(s -> ApiRouter.json(ctx, 200, new JsonObject().put("service", new JsonObject()
@@ -245,7 +247,7 @@ public final class HostApi {
         policy.enforce("zun-service:force_down", RequestContext.identity(ctx));
         ServiceKey k = key(ctx, Set.of("forced_down"));
         boolean down = QueryParams.narrowBool(k.params(), "forced_down", true);
-        pool.withTransaction(tx -> services.setForcedDown(tx, k.host(), k.binary(), down)
+        db.inTransaction(tx -> services.setForcedDown(tx, k.host(), k.binary(), down)
                         .compose(s -> s.isEmpty() ? Future.<ZunService>failedFuture(unknownService(k))
                                 : Outbox.add(tx, HostEvents.serviceChanged(s.get())).map(s.get())))
                 .onSuccess(s -> ApiRouter.json(ctx, 200, new JsonObject().put("service", new JsonObject()
@@ -257,7 +259,7 @@ public final class HostApi {
     private void deleteService(RoutingContext ctx) {
         policy.enforce("zun-service:delete", RequestContext.identity(ctx));
         ServiceKey k = key(ctx, Set.of());
-        services.delete(pool, k.host(), k.binary())
+        db.read(sql -> services.delete(sql, k.host(), k.binary()))
                 .compose(gone -> gone ? Future.succeededFuture() : Future.failedFuture(unknownService(k)))
                 .onSuccess(v -> ApiRouter.json(ctx, 200, "null"))
                 .onFailure(ctx::fail);
@@ -267,7 +269,7 @@ public final class HostApi {
 
     private void zones(RoutingContext ctx) {
         policy.enforce("availability_zones:get_all", RequestContext.identity(ctx));
-        services.list(pool).onSuccess(list -> {
+        db.read(sql -> services.list(sql)).onSuccess(list -> {
             Set<String> zones = new TreeSet<>();
             list.forEach(s -> zones.add(s.availabilityZone() == null ? "nova" : s.availabilityZone()));
             JsonArray out = new JsonArray();

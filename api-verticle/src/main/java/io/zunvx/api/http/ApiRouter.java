@@ -9,8 +9,7 @@ import io.zunvx.api.container.ContainerActionsApi;
 import io.zunvx.api.identity.AccountCheck;
 import io.zunvx.api.image.GlanceApi;
 import io.zunvx.api.image.GlanceFailureHandler;
-import io.zunvx.api.request.MicroversionNotAcceptable;
-import io.zunvx.api.request.Microversions;
+import io.zunvx.api.network.NeutronFailureHandler;
 import io.zunvx.api.volume.CinderFailureHandler;
 import io.zunvx.model.ApiVersion;
 import io.zunvx.platform.auth.TokenService;
@@ -38,8 +37,8 @@ public final class ApiRouter {
     public static final String REQUEST_ID_HEADER = "x-openstack-request-id";
     /** The limit of every request body but put_archive's and image uploads'. */
     public static final long MAX_BODY = 1024 * 1024;
-    private static final Set<String> UNVERSIONED = Set.of("", "v1", "identity", "image", "volume", "healthz",
-            "readyz", "metrics", "ui");
+    private static final Set<String> UNVERSIONED = Set.of("", "v1", "identity", "image", "volume", "network",
+            "healthz", "readyz", "metrics", "ui");
 
     private ApiRouter() {
     }
@@ -85,6 +84,9 @@ public final class ApiRouter {
                 imageBodies.handle(ctx);
             }
         });
+        router.route("/network/v2.0/*").handler(ctx -> authenticate(ctx, tokens, accounts));
+        router.route("/network/v2.0/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
+        router.route("/network*").failureHandler(new NeutronFailureHandler());
         router.route("/image/*").failureHandler(new GlanceFailureHandler());
         router.route("/image").failureHandler(new GlanceFailureHandler());
         router.route("/volume/v3/*").handler(ctx -> authenticate(ctx, tokens, accounts));

@@ -81,15 +81,17 @@ final class KeystoneViews {
 
     /**
      * The service catalog, on every interface: Zun (type {@code container}), this identity service, the image
-     * store (type {@code image}, Glance's v2 subset at {@code <public url>/image}) and, for a token scoped to a
-     * project, volumes (types {@code volumev3} and {@code block-storage}, Cinder's v3 subset at
+     * store (type {@code image}, Glance's v2 subset at {@code <public url>/image}), the networks (type {@code
+     * network}, Neutron's v2.0 subset at {@code <public url>/network}) and, for a token scoped to a project, volumes
+     * (types {@code volumev3} and {@code block-storage}, Cinder's v3 subset at
      * {@code <public url>/volume/v3/<project id>}).
      */
     JsonArray catalog(String projectId) {
         JsonArray c = new JsonArray()
                 .add(service("container", "zun", publicUrl + "/v1"))
                 .add(service("identity", "keystone", identityUrl()))
-                .add(service("image", "glance", publicUrl + "/image"));
+                .add(service("image", "glance", publicUrl + "/image"))
+                .add(service("network", "neutron", publicUrl + "/network"));
         if (projectId != null) {
             String volumes = publicUrl + "/volume/v3/" + projectId;
             c.add(service("volumev3", "cinderv3", volumes)).add(service("block-storage", "cinder", volumes));

@@ -13,13 +13,12 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Tuple;
 import io.zunvx.api.http.RequestContext;
-import io.zunvx.api.request.PageQuery;
+import io.zunvx.api.http.PageQuery;
 import io.zunvx.model.StoreImage;
 import io.zunvx.platform.auth.Identity;
 import io.zunvx.platform.concurrent.Blocking;
+import io.zunvx.platform.db.Transactions;
 import io.zunvx.platform.image.BlobStore;
 import io.zunvx.platform.image.DockerArchive;
 import io.zunvx.platform.image.ReadStreamInputStream;
@@ -34,7 +33,6 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -68,7 +66,7 @@ public final class GlanceApi implements AutoCloseable {
     private static final Pattern SHA256_DIGEST = Pattern.compile("(?:^|,)\\s*sha-256=:([A-Za-z0-9+/=]+):");
     private static final String IMAGES = "/image/v2/images";
 
-    private final Pool pool;
+    private final Transactions db;
     private final StoreImageRepository images;
     private final BlobStore blobs;
     private final long maxUploadBytes;
@@ -80,9 +78,9 @@ public final class GlanceApi implements AutoCloseable {
      * @param maxUploadBytes largest image data accepted, in bytes
      * @param publicUrl      the API's public base URL (the version document's links)
      */
-    public GlanceApi(Pool pool, StoreImageRepository images, BlobStore blobs, long maxUploadBytes, String publicUrl,
-                     Clock clock) {
-        this.pool = pool;
+    public GlanceApi(Transactions db, StoreImageRepository images, BlobStore blobs, long maxUploadBytes,
+                     String publicUrl, Clock clock) {
+        this.db = db;
         this.images = images;
         this.blobs = blobs;
         this.maxUploadBytes = maxUploadBytes;
@@ -138,7 +136,7 @@ public final class GlanceApi implements AutoCloseable {
     private void create(RoutingContext ctx) {
         Identity who = RequestContext.identity(ctx);
         StoreImage image = GlanceRequests.create(body(ctx), who, clock.instant());
-        images.create(pool, image)
+        db.read(sql -> images.create(sql, image))
                 .recover(err -> Future.failedFuture(ImageApi.isUniqueViolation(err)
                         ? GlanceException.conflict("Image with identifier " + image.id() + " already exists!")
                         : err))
@@ -165,11 +163,12 @@ public final class GlanceApi implements AutoCloseable {
         }
         String project = who.isAdmin() ? null : who.projectId();
         Future<Void> marker = q.marker() == null ? Future.succeededFuture()
-                : images.find(pool, q.marker()).compose(found -> found.isPresent()
+                : db.read(sql -> images.find(sql, q.marker())).compose(found -> found.isPresent()
                         && GlanceViews.visible(found.get(), who) ? Future.<Void>succeededFuture()
                         : Future.failedFuture(GlanceException.badRequest("Invalid marker. Image " + q.marker()
                                 + " could not be found.")));
-        marker.compose(v -> images.list(pool, project, q.filters(), q.limit(), q.marker(), q.sortKey(), q.sortDir()))
+        marker.compose(v -> db.read(sql -> images.list(sql, project, q.filters(), q.limit(), q.marker(),
+                        q.sortKey(), q.sortDir())))
                 .onSuccess(rows -> {
                     JsonArray items = new JsonArray();
                     for (StoreImage i : rows) {
@@ -213,7 +212,7 @@ public final class GlanceApi implements AutoCloseable {
                                 + image.id() + "."));
                     }
                     GlanceRequests.Patched p = GlanceRequests.patch(body, image, who);
-                    return pool.withTransaction(tx -> images.update(tx, p.image()).compose(saved -> {
+                    return db.inTransaction(tx -> images.update(tx, p.image()).compose(saved -> {
                         if (saved.isEmpty()) {
                             return Future.failedFuture(GlanceException.notFound(image.id().toString()));
                         }
@@ -221,12 +220,8 @@ public final class GlanceApi implements AutoCloseable {
                             return Future.succeededFuture(saved.get());
                         }
                         // Formats can change while the image has no data yet; the repository keeps the rest.
-                        return tx.preparedQuery("""
-                                        UPDATE store_images SET container_format = $2, disk_format = $3
-                                        WHERE id = $1 AND status = 'queued'""")
-                                .execute(Tuple.of(image.id(), p.containerFormat(), p.diskFormat()))
-                                .compose(rs -> rs.rowCount() == 1 ? images.find(tx, image.id())
-                                        .map(Optional::orElseThrow)
+                        return images.setFormatsWhileQueued(tx, image.id(), p.containerFormat(), p.diskFormat())
+                                .compose(set -> set.isPresent() ? Future.succeededFuture(set.get())
                                         : Future.failedFuture(GlanceException.forbidden("Attribute container_format"
                                         + " can be only replaced for a queued image.")));
                     }));
@@ -261,7 +256,7 @@ public final class GlanceApi implements AutoCloseable {
                             image.size(), image.checksum(), image.osHashAlgo(), image.osHashValue(), tags,
                             image.minDisk(), image.minRam(), image.protectedImage(), image.location(),
                             image.dockerImageId(), image.repoTags(), image.createdAt(), image.updatedAt());
-                    return images.update(pool, next).mapEmpty();
+                    return db.read(sql -> images.update(sql, next)).mapEmpty();
                 })
                 .onSuccess(v -> ctx.response().setStatusCode(204).end())
                 .onFailure(ctx::fail);
@@ -279,7 +274,7 @@ public final class GlanceApi implements AutoCloseable {
                         return Future.failedFuture(GlanceException.forbidden("Image " + image.id()
                                 + " is protected and cannot be deleted."));
                     }
-                    return images.delete(pool, image.id());
+                    return db.read(sql -> images.delete(sql, image.id()));
                 })
                 .compose(deleted -> deleted.isEmpty() || deleted.get().location() == null
                         ? Future.<Void>succeededFuture()
@@ -309,7 +304,7 @@ public final class GlanceApi implements AutoCloseable {
             throw tooLarge();
         }
         Digests expected = Digests.of(req);
-        images.find(pool, id)
+        db.read(sql -> images.find(sql, id))
                 .compose(found -> {
                     StoreImage image = found.filter(i -> GlanceViews.visible(i, who))
                             .orElseThrow(() -> GlanceException.notFound(id.toString()));
@@ -324,7 +319,8 @@ public final class GlanceApi implements AutoCloseable {
                         throw GlanceException.conflict("Image status transition from " + image.status()
                                 + " to saving is not allowed");
                     }
-                    return images.startUpload(pool, id).compose(started -> started ? Future.succeededFuture(image)
+                    return db.read(sql -> images.startUpload(sql, id)).compose(started -> started
+                            ? Future.succeededFuture(image)
                             : Future.failedFuture(GlanceException.conflict("Image status transition from "
                             + "queued to saving is not allowed: another upload of image " + id
                             + " is in progress")));
@@ -337,10 +333,11 @@ public final class GlanceApi implements AutoCloseable {
                     // The lease: while this runs, the image's updated_at stays fresh, so that only an upload
                     // whose process died leaves an image that another upload may take over.
                     long lease = context.owner().setPeriodic(
-                            StoreImageRepository.UPLOAD_LEASE_RENEWAL.toMillis(), t -> images.touchSaving(pool, id));
+                            StoreImageRepository.UPLOAD_LEASE_RENEWAL.toMillis(),
+                            t -> db.read(sql -> images.touchSaving(sql, id)));
                     return blocking.run(context, () -> store(image, in, declared, expected))
                             .compose(stored -> record(context, id, stored))
-                            .recover(err -> images.abortUpload(pool, id, StoreImage.QUEUED)
+                            .recover(err -> db.read(sql -> images.abortUpload(sql, id, StoreImage.QUEUED))
                                     .transform(x -> Future.failedFuture(uploadFailure(id, err))))
                             .onComplete(x -> context.owner().cancelTimer(lease));
                 })
@@ -380,9 +377,9 @@ public final class GlanceApi implements AutoCloseable {
     /** Records the stored data; if the image vanished meanwhile (deleted during the upload), drops the blob. */
     private Future<Void> record(Context context, UUID id, Stored s) {
         BlobStore.Written w = s.written();
-        return images.finishUpload(pool, id, w.location(), w.size(), w.md5Hex(), w.sha256Hex(),
+        return db.read(sql -> images.finishUpload(sql, id, w.location(), w.size(), w.md5Hex(), w.sha256Hex(),
                         s.archive() == null ? null : s.archive().imageId(),
-                        s.archive() == null ? List.of() : s.archive().repoTags())
+                        s.archive() == null ? List.of() : s.archive().repoTags()))
                 .transform(ar -> {
                     if (ar.succeeded() && ar.result().isPresent()) {
                         return Future.<Void>succeededFuture();
@@ -574,7 +571,7 @@ public final class GlanceApi implements AutoCloseable {
     /** The image of the path if the caller may see it; 404 otherwise (as for an unknown id). */
     private Future<StoreImage> visible(RoutingContext ctx, Identity who) {
         UUID id = id(ctx);
-        return images.find(pool, id).map(found -> found.filter(i -> GlanceViews.visible(i, who))
+        return db.read(sql -> images.find(sql, id)).map(found -> found.filter(i -> GlanceViews.visible(i, who))
                 .orElseThrow(() -> GlanceException.notFound(id.toString())));
     }
 

@@ -1,9 +1,11 @@
 package io.zunvx.api.image;
 
+import io.zunvx.api.http.Schema;
+
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.zunvx.api.request.PageQuery;
+import io.zunvx.api.http.PageQuery;
 import io.zunvx.model.StoreImage;
 import io.zunvx.platform.auth.Identity;
 import io.zunvx.platform.image.StoreImageRepository;

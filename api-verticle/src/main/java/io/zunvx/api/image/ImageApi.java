@@ -5,19 +5,17 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Pool;
 import io.zunvx.api.http.ApiRouter;
 import io.zunvx.api.http.JsonBodies;
 import io.zunvx.api.http.RequestContext;
 import io.zunvx.api.policy.Policy;
-import io.zunvx.api.request.ImagePullRequest;
-import io.zunvx.api.request.PageQuery;
-import io.zunvx.api.request.SearchQuery;
+import io.zunvx.api.http.PageQuery;
 import io.zunvx.model.ComputeNode;
 import io.zunvx.model.HostImage;
 import io.zunvx.model.ImageCommand;
 import io.zunvx.model.Topics;
 import io.zunvx.platform.auth.Identity;
+import io.zunvx.platform.db.Transactions;
 import io.zunvx.platform.error.ZunException;
 import io.zunvx.platform.events.Envelopes;
 import io.zunvx.platform.host.ComputeNodeRepository;
@@ -45,7 +43,7 @@ public final class ImageApi {
     /** Fields an image list may be sorted on. */
     public static final Set<String> SORT_KEYS = HostImageRepository.SORT_KEYS;
 
-    private final Pool pool;
+    private final Transactions db;
     private final HostImageRepository images;
     private final ComputeNodeRepository nodes = new ComputeNodeRepository();
     private final ImageSearch search;
@@ -54,9 +52,9 @@ public final class ImageApi {
     private final int maxLimit;
     private final Clock clock;
 
-    public ImageApi(Pool pool, HostImageRepository images, ImageSearch search, Policy policy, String publicUrl,
+    public ImageApi(Transactions db, HostImageRepository images, ImageSearch search, Policy policy, String publicUrl,
                     int maxLimit, Clock clock) {
-        this.pool = pool;
+        this.db = db;
         this.images = images;
         this.search = search;
         this.policy = policy;
@@ -88,7 +86,7 @@ public final class ImageApi {
                     HostImage image = new HostImage(UUID.randomUUID(), null, body.repo(), body.tag(), null,
                             who.projectId(), who.userId(), node.hostname(), HostImage.PULLING, null,
                             body.pullPolicy(), now, now);
-                    return pool.withTransaction(tx -> images.create(tx, image)
+                    return db.inTransaction(tx -> images.create(tx, image)
                                     .compose(saved -> Outbox.add(tx, Envelopes.imageCommand(
                                                     Topics.compute(saved.host()),
                                                     new ImageCommand.PullImage(saved.uuid(), req)))
@@ -109,8 +107,8 @@ public final class ImageApi {
     /** The compute host named by uuid or host name; 400 when there is none, as Zun answers. */
     private Future<ComputeNode> host(String ident) {
         Future<Optional<ComputeNode>> found = PageQuery.isUuidLike(ident)
-                ? nodes.findByUuid(pool, PageQuery.toUuid(ident))
-                : nodes.find(pool, ident);
+                ? db.read(sql -> nodes.findByUuid(sql, PageQuery.toUuid(ident)))
+                : db.read(sql -> nodes.find(sql, ident));
         return found.compose(n -> n.isPresent() ? Future.succeededFuture(n.get())
                 : Future.failedFuture(ZunException.invalid("The host " + ident + " does not exist.")));
     }
@@ -123,9 +121,10 @@ public final class ImageApi {
         PageQuery q = PageQuery.parse(ctx.queryParams(), maxLimit, new PageQuery.Spec(List.of(), SORT_KEYS, false,
                 false, ImageApi::notFound));
         Future<Void> marker = q.marker() == null ? Future.succeededFuture()
-                : images.find(pool, q.marker()).compose(found -> found.isPresent() ? Future.<Void>succeededFuture()
+                : db.read(sql -> images.find(sql, q.marker())).compose(found -> found.isPresent()
+                        ? Future.<Void>succeededFuture()
                         : Future.failedFuture(notFound(q.marker().toString())));
-        marker.compose(v -> images.list(pool, q.limit(), q.marker(), q.sortKey(), q.sortDir()))
+        marker.compose(v -> db.read(sql -> images.list(sql, q.limit(), q.marker(), q.sortKey(), q.sortDir())))
                 .onSuccess(rows -> {
                     JsonArray items = new JsonArray();
                     rows.forEach(i -> items.add(view(i)));
@@ -156,7 +155,7 @@ public final class ImageApi {
         if (!PageQuery.isUuidLike(ident)) {
             throw notFound(ident);
         }
-        pool.withTransaction(tx -> images.delete(tx, PageQuery.toUuid(ident)).compose(deleted -> {
+        db.inTransaction(tx -> images.delete(tx, PageQuery.toUuid(ident)).compose(deleted -> {
                     if (deleted.isEmpty()) {
                         return Future.failedFuture(notFound(ident));
                     }
@@ -175,7 +174,7 @@ public final class ImageApi {
         if (!PageQuery.isUuidLike(ident)) {
             return Future.failedFuture(notFound(ident));
         }
-        return images.find(pool, PageQuery.toUuid(ident)).compose(found -> found.isPresent()
+        return db.read(sql -> images.find(sql, PageQuery.toUuid(ident))).compose(found -> found.isPresent()
                 ? Future.succeededFuture(found.get()) : Future.failedFuture(notFound(ident)));
     }
 

@@ -3,12 +3,11 @@ package io.zunvx.api.image;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
-import io.zunvx.api.request.ImageReference;
-import io.zunvx.api.request.PageQuery;
+import io.zunvx.api.http.PageQuery;
 import io.zunvx.model.Registry;
 import io.zunvx.model.StoreImage;
 import io.zunvx.platform.auth.Identity;
+import io.zunvx.platform.db.Transactions;
 import io.zunvx.platform.error.ZunException;
 import io.zunvx.platform.image.StoreImageRepository;
 import io.zunvx.platform.registry.RegistryRepository;
@@ -38,7 +37,7 @@ public final class ImageSearch {
     /** How many store images a substring search looks through. */
     private static final int STORE_SCAN = 1000;
 
-    private final Pool pool;
+    private final Transactions db;
     private final RegistryRepository registries;
     private final StoreImageRepository store;
     private final RegistryClient client;
@@ -48,9 +47,9 @@ public final class ImageSearch {
      * @param searchRegistry the registry ({@code host[:port]}, optionally with {@code http://} or {@code https://})
      *                       the docker driver searches; {@code ""} for none
      */
-    public ImageSearch(Pool pool, RegistryRepository registries, StoreImageRepository store, RegistryClient client,
-                       String searchRegistry) {
-        this.pool = pool;
+    public ImageSearch(Transactions db, RegistryRepository registries, StoreImageRepository store,
+                       RegistryClient client, String searchRegistry) {
+        this.db = db;
         this.registries = registries;
         this.store = store;
         this.client = client;
@@ -102,10 +101,10 @@ public final class ImageSearch {
 
     /** The credentials of the caller's first registry for {@code domain}, if any. */
     private Future<Optional<RegistryRepository.Credentials>> credentials(Identity who, String domain) {
-        return registries.byDomain(pool, who.projectId(), domain).compose(list -> {
+        return db.read(sql -> registries.byDomain(sql, who.projectId(), domain)).compose(list -> {
             Optional<Registry> first = list.stream().min(Comparator.comparing(Registry::createdAt));
             return first.isEmpty() ? Future.succeededFuture(Optional.empty())
-                    : registries.credentials(pool, first.get().uuid());
+                    : db.read(sql -> registries.credentials(sql, first.get().uuid()));
         });
     }
 
@@ -128,7 +127,7 @@ public final class ImageSearch {
     public Future<JsonArray> store(String term, boolean exact, Identity who) {
         String project = who.isAdmin() ? null : who.projectId();
         if (PageQuery.isUuidLike(term)) {
-            return store.find(pool, PageQuery.toUuid(term)).map(found -> {
+            return db.read(sql -> store.find(sql, PageQuery.toUuid(term))).map(found -> {
                 JsonArray out = new JsonArray();
                 found.filter(i -> GlanceViews.visible(i, who) && "docker".equals(i.containerFormat()))
                         .ifPresent(i -> out.add(GlanceViews.image(i)));
@@ -144,8 +143,8 @@ public final class ImageSearch {
         }
         String wantedName = name;
         String wantedTag = tag;
-        Future<List<StoreImage>> candidates = exact ? store.findByName(pool, wantedName, project)
-                : store.list(pool, project, Map.of(), STORE_SCAN, null, "created_at", "asc");
+        Future<List<StoreImage>> candidates = exact ? db.read(sql -> store.findByName(sql, wantedName, project))
+                : db.read(sql -> store.list(sql, project, Map.of(), STORE_SCAN, null, "created_at", "asc"));
         return candidates.map(list -> {
             JsonArray out = new JsonArray();
             for (StoreImage i : list) {

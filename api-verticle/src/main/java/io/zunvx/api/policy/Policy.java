@@ -1,5 +1,7 @@
 package io.zunvx.api.policy;
 
+import io.zunvx.api.container.Defaults;
+
 import io.vertx.core.json.JsonObject;
 import io.zunvx.platform.auth.Identity;
 import io.zunvx.platform.config.ConfigException;

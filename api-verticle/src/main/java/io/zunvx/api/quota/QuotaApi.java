@@ -3,12 +3,12 @@ package io.zunvx.api.quota;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Pool;
 import io.zunvx.api.http.ApiRouter;
 import io.zunvx.api.http.RequestContext;
 import io.zunvx.api.policy.Policy;
-import io.zunvx.api.request.Microversions;
+import io.zunvx.api.http.Microversions;
 import io.zunvx.platform.auth.Identity;
+import io.zunvx.platform.db.Transactions;
 import io.zunvx.platform.error.ZunException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,12 +18,12 @@ import java.util.regex.Pattern;
 public final class QuotaApi {
     private static final Pattern INT = Pattern.compile("^-?[0-9]+$");
 
-    private final Pool pool;
+    private final Transactions db;
     private final QuotaService quotas;
     private final Policy policy;
 
-    public QuotaApi(Pool pool, QuotaService quotas, Policy policy) {
-        this.pool = pool;
+    public QuotaApi(Transactions db, QuotaService quotas, Policy policy) {
+        this.db = db;
         this.quotas = quotas;
         this.policy = policy;
     }
@@ -49,9 +49,9 @@ public final class QuotaApi {
         begin(ctx, "quota:get", project);
         String usages = ctx.queryParams().get("usages");
         boolean withUsage = usages != null && !usages.isEmpty();
-        quotas.limits(pool, project).compose(limits -> !withUsage
+        db.read(sql -> quotas.limits(sql, project)).compose(limits -> !withUsage
                         ? io.vertx.core.Future.succeededFuture(flat(limits))
-                        : quotas.usage(pool, project).map(used -> {
+                        : db.read(sql -> quotas.usage(sql, project)).map(used -> {
                             JsonObject o = new JsonObject();
                             limits.forEach((k, v) -> o.put(k, new JsonObject().put("limit", v)
                                     .put("in_use", "cpu".equals(k) ? used.get(k) : used.get(k).longValue())));
@@ -63,7 +63,7 @@ public final class QuotaApi {
 
     private void defaults(RoutingContext ctx) {
         begin(ctx, "quota:get_default", ctx.pathParam("project"));
-        quotas.classLimits(pool, QuotaService.DEFAULT_CLASS)
+        db.read(sql -> quotas.classLimits(sql, QuotaService.DEFAULT_CLASS))
                 .onSuccess(m -> ApiRouter.json(ctx, 200, flat(m).encode()))
                 .onFailure(ctx::fail);
     }
@@ -72,8 +72,8 @@ public final class QuotaApi {
         String project = ctx.pathParam("project");
         begin(ctx, "quota:update", project);
         Map<String, Long> values = values(ctx);
-        quotas.set(pool, false, project, values)
-                .compose(v -> quotas.limits(pool, project))
+        db.read(sql -> quotas.set(sql, false, project, values))
+                .compose(v -> db.read(sql -> quotas.limits(sql, project)))
                 .onSuccess(m -> ApiRouter.json(ctx, 200, flat(m).encode()))
                 .onFailure(ctx::fail);
     }
@@ -81,12 +81,14 @@ public final class QuotaApi {
     private void delete(RoutingContext ctx) {
         String project = ctx.pathParam("project");
         begin(ctx, "quota:delete", project);
-        quotas.clear(pool, project).onSuccess(v -> ApiRouter.json(ctx, 200, "null")).onFailure(ctx::fail);
+        db.read(sql -> quotas.clear(sql, project))
+                .onSuccess(v -> ApiRouter.json(ctx, 200, "null"))
+                .onFailure(ctx::fail);
     }
 
     private void getClass(RoutingContext ctx) {
         begin(ctx, "quota_class:get", null);
-        quotas.classLimits(pool, ctx.pathParam("cls"))
+        db.read(sql -> quotas.classLimits(sql, ctx.pathParam("cls")))
                 .onSuccess(m -> ApiRouter.json(ctx, 200, flat(m).encode()))
                 .onFailure(ctx::fail);
     }
@@ -95,8 +97,8 @@ public final class QuotaApi {
         String cls = ctx.pathParam("cls");
         begin(ctx, "quota_class:update", null);
         Map<String, Long> values = values(ctx);
-        quotas.set(pool, true, cls, values)
-                .compose(v -> quotas.classLimits(pool, cls))
+        db.read(sql -> quotas.set(sql, true, cls, values))
+                .compose(v -> db.read(sql -> quotas.classLimits(sql, cls)))
                 .onSuccess(m -> ApiRouter.json(ctx, 200, flat(m).encode()))
                 .onFailure(ctx::fail);
     }

@@ -5,16 +5,15 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Pool;
 import io.zunvx.api.http.ApiRouter;
 import io.zunvx.api.http.JsonBodies;
 import io.zunvx.api.http.RequestContext;
 import io.zunvx.api.policy.Policy;
-import io.zunvx.api.request.Microversions;
-import io.zunvx.api.request.PageQuery;
-import io.zunvx.api.request.RegistryRequest;
+import io.zunvx.api.http.Microversions;
+import io.zunvx.api.http.PageQuery;
 import io.zunvx.model.Registry;
 import io.zunvx.platform.auth.Identity;
+import io.zunvx.platform.db.Transactions;
 import io.zunvx.platform.error.ZunException;
 import io.zunvx.platform.registry.RegistryRepository;
 import java.time.Clock;
@@ -35,7 +34,7 @@ public final class RegistryApi {
             "user_id", "created_at", "updated_at");
     static final int MIN_MINOR = 30;
 
-    private final Pool pool;
+    private final Transactions db;
     private final RegistryRepository registries;
     private final RegistryLookup lookup;
     private final Policy policy;
@@ -43,9 +42,9 @@ public final class RegistryApi {
     private final int maxLimit;
     private final Clock clock;
 
-    public RegistryApi(Pool pool, RegistryRepository registries, Policy policy, String publicUrl, int maxLimit,
+    public RegistryApi(Transactions db, RegistryRepository registries, Policy policy, String publicUrl, int maxLimit,
                        Clock clock) {
-        this.pool = pool;
+        this.db = db;
         this.registries = registries;
         this.lookup = new RegistryLookup(registries);
         this.policy = policy;
@@ -72,7 +71,7 @@ public final class RegistryApi {
         Registry r = new Registry(UUID.randomUUID(), req.name(), req.domain(), req.username(),
                 req.password() != null, who.projectId(), who.userId(), now, null);
         nameFree(req.name(), who.projectId(), null)
-                .compose(v -> registries.create(pool, r, req.password()))
+                .compose(v -> db.read(sql -> registries.create(sql, r, req.password())))
                 .recover(err -> Future.failedFuture(conflictOnDuplicate(err, req.name())))
                 .onSuccess(saved -> {
                     ctx.response().putHeader("Location", publicUrl + "/v1/registries/" + saved.uuid());
@@ -95,12 +94,12 @@ public final class RegistryApi {
         }
         String project = q.allProjects() ? null : who.projectId();
         Future<Void> marker = q.marker() == null ? Future.succeededFuture()
-                : registries.find(pool, q.marker()).compose(found ->
+                : db.read(sql -> registries.find(sql, q.marker())).compose(found ->
                         found.isPresent() && (project == null || project.equals(found.get().projectId()))
                                 ? Future.<Void>succeededFuture()
                                 : Future.failedFuture(RegistryLookup.notFound(q.marker().toString())));
-        marker.compose(v -> registries.list(pool, project, q.filters(), q.limit(), q.marker(), q.sortKey(),
-                        q.sortDir()))
+        marker.compose(v -> db.read(sql -> registries.list(sql, project, q.filters(), q.limit(), q.marker(),
+                        q.sortKey(), q.sortDir())))
                 .onSuccess(rows -> {
                     JsonArray items = new JsonArray();
                     rows.forEach(reg -> items.add(view(reg)));
@@ -119,7 +118,7 @@ public final class RegistryApi {
     private void show(RoutingContext ctx) {
         Microversions.requireAtLeast(RequestContext.version(ctx), MIN_MINOR);
         Identity who = RequestContext.identity(ctx);
-        lookup.resolve(pool, ctx.pathParam("r"), who)
+        db.read(sql -> lookup.resolve(sql, ctx.pathParam("r"), who))
                 .map(reg -> {
                     policy.enforce("registry:get_one", who, reg.projectId());
                     return reg;
@@ -133,15 +132,15 @@ public final class RegistryApi {
         Identity who = RequestContext.identity(ctx);
         JsonBodies.requireJson(ctx);
         RegistryRequest req = RegistryRequest.update(JsonBodies.object(ctx));
-        lookup.resolve(pool, ctx.pathParam("r"), who)
+        db.read(sql -> lookup.resolve(sql, ctx.pathParam("r"), who))
                 .compose(reg -> {
                     policy.enforce("registry:update", who, reg.projectId());
                     if (req.isEmpty()) {
                         return Future.succeededFuture(reg);
                     }
                     return nameFree(req.name(), reg.projectId(), reg.uuid())
-                            .compose(v -> registries.update(pool, reg.uuid(), req.name(), req.domain(),
-                                    req.username(), req.password()))
+                            .compose(v -> db.read(sql -> registries.update(sql, reg.uuid(), req.name(), req.domain(),
+                                    req.username(), req.password())))
                             .recover(err -> Future.failedFuture(conflictOnDuplicate(err, req.name())))
                             .compose(updated -> updated.isPresent() ? Future.succeededFuture(updated.get())
                                     : Future.failedFuture(RegistryLookup.notFound(ctx.pathParam("r"))));
@@ -153,10 +152,10 @@ public final class RegistryApi {
     private void delete(RoutingContext ctx) {
         Microversions.requireAtLeast(RequestContext.version(ctx), MIN_MINOR);
         Identity who = RequestContext.identity(ctx);
-        lookup.resolve(pool, ctx.pathParam("r"), who)
+        db.read(sql -> lookup.resolve(sql, ctx.pathParam("r"), who))
                 .compose(reg -> {
                     policy.enforce("registry:delete", who, reg.projectId());
-                    return registries.delete(pool, reg.uuid());
+                    return db.read(sql -> registries.delete(sql, reg.uuid()));
                 })
                 .onSuccess(deleted -> ctx.response().setStatusCode(204).end())
                 .onFailure(ctx::fail);
@@ -167,7 +166,7 @@ public final class RegistryApi {
         if (name == null) {
             return Future.succeededFuture();
         }
-        return registries.findByName(pool, projectId, name).compose(found ->
+        return db.read(sql -> registries.findByName(sql, projectId, name)).compose(found ->
                 found.stream().anyMatch(reg -> !reg.uuid().equals(self))
                         ? Future.failedFuture(alreadyExists(name))
                         : Future.succeededFuture());

@@ -2,7 +2,7 @@ package io.zunvx.api.registry;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
-import io.zunvx.api.request.PageQuery;
+import io.zunvx.api.http.PageQuery;
 import io.zunvx.model.Registry;
 import io.zunvx.platform.auth.Identity;
 import io.zunvx.platform.error.ZunException;

@@ -3,7 +3,7 @@ package io.zunvx.api.volume;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
-import io.zunvx.api.request.CreateContainerRequest;
+import io.zunvx.api.container.CreateContainerRequest;
 import io.zunvx.model.Container;
 import io.zunvx.model.Volume;
 import io.zunvx.platform.auth.Identity;

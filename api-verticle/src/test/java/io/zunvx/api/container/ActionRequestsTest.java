@@ -1,26 +1,17 @@
 package io.zunvx.api.container;
 
-import static org.junit.jupiter.api.Assertions.assertAll;
+import static io.zunvx.api.http.Requests.fails;
+import static io.zunvx.api.http.Requests.invalidValue;
+import static io.zunvx.api.http.Requests.query;
+import static io.zunvx.api.http.Requests.schemaError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.vertx.core.MultiMap;
-import io.zunvx.api.request.ArchivePathQuery;
-import io.zunvx.api.request.CommitQuery;
-import io.zunvx.api.request.ExecResizeQuery;
-import io.zunvx.api.request.ExecuteQuery;
-import io.zunvx.api.request.RebuildQuery;
-import io.zunvx.api.request.RenameQuery;
-import io.zunvx.api.request.TopQuery;
-import io.zunvx.api.request.TtyResizeQuery;
 import io.zunvx.platform.error.ZunException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -154,37 +145,5 @@ class ActionRequestsTest {
             assertEquals(new ArchivePathQuery("/etc/hosts"), ArchivePathQuery.parse(query("path=%2Fetc%2Fhosts&x=1")));
             schemaError(() -> ArchivePathQuery.parse(query("")), "'path' is a required property");
         }
-    }
-
-    // ---- helpers --------------------------------------------------------------------------------------------------
-
-    static MultiMap query(String raw) {
-        MultiMap m = MultiMap.caseInsensitiveMultiMap();
-        if (raw.isEmpty()) {
-            return m;
-        }
-        for (String pair : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            String k = eq < 0 ? pair : pair.substring(0, eq);
-            String v = eq < 0 ? "" : pair.substring(eq + 1);
-            m.add(URLDecoder.decode(k, StandardCharsets.UTF_8), URLDecoder.decode(v, StandardCharsets.UTF_8));
-        }
-        return m;
-    }
-
-    static void fails(Executable call, int status, String code, String message) {
-        ZunException e = assertThrows(ZunException.class, call);
-        assertAll(
-                () -> assertEquals(message, e.getMessage(), "message"),
-                () -> assertEquals(status, e.status(), "status"),
-                () -> assertEquals(code, e.code(), "code"));
-    }
-
-    static void schemaError(Executable call, String message) {
-        fails(call, 400, "schema-validation-error", message);
-    }
-
-    static void invalidValue(Executable call, String message) {
-        fails(call, 400, "invalid-value", message);
     }
 }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.zunvx.api.request.CreateContainerRequest.Mount;
+import io.zunvx.api.container.CreateContainerRequest.Mount;
 import io.zunvx.model.Volume;
 import io.zunvx.platform.error.ZunException;
 import java.nio.charset.StandardCharsets;

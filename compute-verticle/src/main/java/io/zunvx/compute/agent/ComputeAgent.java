@@ -46,6 +46,8 @@ public final class ComputeAgent {
     private final SyncLoop sync;
     private final VolumeManager volumes;
     private final InternalEndpoint endpoint;
+    /** The project networks of this host, or {@code null} for a runtime without them (test runtimes). */
+    private final NetworkManager projectNetworks;
     private RecordLoop loop;
 
     /**
@@ -55,7 +57,9 @@ public final class ComputeAgent {
      */
     public ComputeAgent(Vertx vertx, Context context, Platform platform, NetworkDriver networks, Blocking blocking,
                         KeyedSerial<UUID> serial, ContainerManager manager, ImageManager images,
-                        HostReporter reporter, SyncLoop sync, VolumeManager volumes, InternalEndpoint endpoint) {
+                        HostReporter reporter, SyncLoop sync, VolumeManager volumes, InternalEndpoint endpoint,
+                        NetworkManager projectNetworks) {
+        this.projectNetworks = projectNetworks;
         this.vertx = vertx;
         this.context = context;
         this.platform = platform;
@@ -79,6 +83,7 @@ public final class ComputeAgent {
                             networks.ensureNetwork(config.network());
                             return null;
                         }))
+                .compose(v -> projectNetworks == null ? Future.<Void>succeededFuture() : projectNetworks.start())
                 // The command topic exists before the host is announced, so nothing is ever sent to a missing topic.
                 .compose(v -> KafkaTopics.ensure(vertx, platform.kafka(),
                         Map.of(topic, platform.config().kafka().partitions())))
@@ -116,6 +121,9 @@ public final class ComputeAgent {
     public Future<Void> stop() {
         sync.stop();
         volumes.stop();
+        if (projectNetworks != null) {
+            projectNetworks.stop();
+        }
         reporter.stop();
         return Future.join(loop == null ? Future.succeededFuture() : loop.stop(), endpoint.close())
                 .onComplete(ar -> blocking.close())

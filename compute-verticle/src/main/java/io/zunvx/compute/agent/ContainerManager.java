@@ -72,10 +72,12 @@ public final class ContainerManager {
     private final Clock clock;
     private final ImageSources sources;
     private final VolumeManager volumes;
+    private final NetworkManager networks;
 
     public ContainerManager(Context context, ContainerDriver containers, ImageDriver images, Blocking blocking,
                             ContainerStore store, ContainerActionRepository actions, ComputeNodeRepository nodes,
-                            String host, String network, Clock clock, ImageSources sources, VolumeManager volumes) {
+                            String host, String network, Clock clock, ImageSources sources, VolumeManager volumes,
+                            NetworkManager networks) {
         this.context = context;
         this.containers = containers;
         this.images = images;
@@ -88,6 +90,7 @@ public final class ContainerManager {
         this.clock = clock;
         this.sources = sources;
         this.volumes = volumes;
+        this.networks = networks;
     }
 
     public String host() {
@@ -139,10 +142,11 @@ public final class ContainerManager {
                     .compose(spec -> step(uuid, req, x -> x.toBuilder().taskState(TaskState.CONTAINER_CREATING)
                             .build()).map(spec))
                     .compose(spec -> volumes.prepare(c).compose(ready -> io(() -> {
-                        String id = containers.create(spec, host, network, ready.mounts());
+                        String id = containers.create(spec, host, networkMode(c), ready.mounts());
                         volumes.inject(id, ready.files());
                         return id;
                     })).compose(id -> volumes.attached(uuid).map(id)))
+                    .compose(id -> connect(c, id))
                     .compose(id -> step(uuid, req, x -> {
                         Container.Builder b = x.toBuilder().containerId(id);
                         return (c.run() ? b.taskState(TaskState.CONTAINER_STARTING) : b).build();
@@ -205,10 +209,11 @@ public final class ContainerManager {
                 return Future.succeededFuture();
             }
             return sources.plan(c).compose(plan -> volumes.prepare(c).compose(ready -> io(() -> {
-                        String id = recreate(containers, images, c, plan, host, network, ready.mounts());
+                        String id = recreate(containers, images, c, plan, host, networkMode(c), ready.mounts());
                         volumes.inject(id, ready.files());
                         return id;
                     })))
+                    .compose(id -> connect(c, id))
                     .compose(id -> step(uuid, req, x -> x.toBuilder().containerId(id)
                             .taskState(run ? TaskState.CONTAINER_STARTING : TaskState.CONTAINER_REBUILDING)
                             .build()).map(id))
@@ -601,6 +606,16 @@ public final class ContainerManager {
         return nodes.release(tx.connection(), c.host(), c.memory() == null ? 0 : c.memory(), c.cpu(), c.disk())
                 .compose(v -> c.cpuset() == null ? Future.<Void>succeededFuture()
                         : new CpuPins().unpin(tx.connection(), c.uuid()));
+    }
+
+    /** The network mode a container is created in (see {@link NetworkManager#mode}). */
+    private String networkMode(Container c) {
+        return networks == null ? network : networks.mode(c);
+    }
+
+    /** Connects a created container to its ports' networks before it may start. */
+    private Future<String> connect(Container c, String dockerId) {
+        return networks == null ? Future.succeededFuture(dockerId) : networks.connect(c, dockerId).map(dockerId);
     }
 
     private <T> Future<T> io(Callable<T> call) {

@@ -4,6 +4,11 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.zunvx.compute.agent.ComputeAgent;
 import io.zunvx.compute.agent.ContainerManager;
+import io.zunvx.compute.agent.NetworkManager;
+import io.zunvx.compute.docker.DockerNetworkDriver;
+import io.zunvx.compute.driver.ProjectNetworkDriver;
+import io.zunvx.platform.network.NetworkRepository;
+import io.zunvx.platform.network.SecurityGroupRepository;
 import io.zunvx.compute.agent.HostReporter;
 import io.zunvx.compute.agent.ImageManager;
 import io.zunvx.compute.agent.ImageSources;
@@ -58,7 +63,8 @@ public final class ComputeComponents {
         DockerContainerDriver docker = new DockerContainerDriver(platform.config().compute().dockerHost(),
                 platform.config().dataDir().resolve("volumes").toAbsolutePath());
         try {
-            return of(vertx, context, platform, seam.wrap(docker));
+            return of(vertx, context, platform, seam.wrap(docker),
+                    new DockerNetworkDriver(platform.config().compute().dockerHost()));
         } catch (RuntimeException e) {
             docker.close();
             throw e;
@@ -67,9 +73,21 @@ public final class ComputeComponents {
 
     /** The agent for a runtime reached through {@code driver}, which it closes when asked to (see {@link #close}). */
     public static ComputeComponents of(Vertx vertx, Context context, Platform platform, RuntimeDriver driver) {
+        return of(vertx, context, platform, driver, null);
+    }
+
+    /**
+     * As {@link #of(Vertx, Context, Platform, RuntimeDriver)}, with the host's project networks reached through
+     * {@code projectNetworks} ({@code null}: containers stay on the configured network, as with test runtimes).
+     */
+    public static ComputeComponents of(Vertx vertx, Context context, Platform platform, RuntimeDriver driver,
+                                       ProjectNetworkDriver projectNetworks) {
         ZunvxConfig.Compute config = platform.config().compute();
         String host = config.hostName();
         Blocking blocking = new Blocking("docker-" + host, MAX_RUNTIME_CALLS);
+        NetworkManager networks = projectNetworks == null ? null : new NetworkManager(vertx, context,
+                projectNetworks, blocking, platform.pool(), new NetworkRepository(platform.clock()),
+                new SecurityGroupRepository(platform.clock()), host, config.network(), config.syncInterval());
         ContainerStore store = new ContainerStore(platform.pool(), new ContainerRepository(), platform.clock());
         ContainerActionRepository actions = new ContainerActionRepository();
         ComputeNodeRepository nodes = new ComputeNodeRepository();
@@ -86,7 +104,7 @@ public final class ComputeComponents {
                 new VolumeRepository(platform.clock()), host, config.syncInterval(), config.orphanGrace(),
                 platform.clock());
         ContainerManager manager = new ContainerManager(context, driver, driver, blocking, store, actions, nodes,
-                host, config.network(), platform.clock(), sources, volumes);
+                host, config.network(), platform.clock(), sources, volumes, networks);
         ImageManager images = new ImageManager(context, driver, blocking, platform.pool(),
                 new HostImageRepository(platform.clock()), sources, host);
         // The heartbeat's Docker calls have a pool of their own: tenant work filling `blocking` cannot delay them.
@@ -100,9 +118,9 @@ public final class ComputeComponents {
         LiveResize resize = new LiveResize(context, driver, blocking, platform.pool(), nodes, host,
                 platform.config().scheduler());
         InternalEndpoint endpoint = new InternalEndpoint(vertx, context, driver, driver, driver, blocking, store,
-                platform.tokens(), host, resize, config.executeTimeout());
+                platform.tokens(), host, resize, config.executeTimeout(), networks);
         ComputeAgent agent = new ComputeAgent(vertx, context, platform, driver, blocking, serial, manager, images,
-                reporter, sync, volumes, endpoint);
+                reporter, sync, volumes, endpoint, networks);
         return new ComputeComponents(driver, agent);
     }
 

@@ -14,6 +14,8 @@ import com.github.dockerjava.api.model.BlkioStatEntry;
 import com.github.dockerjava.api.model.Event;
 import com.github.dockerjava.api.model.EventType;
 import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.PortBinding;
+import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HealthCheck;
 import com.github.dockerjava.api.model.HostConfig;
@@ -154,9 +156,17 @@ final class DockerContainers implements ContainerDriver {
             cmd.withHealthcheck(healthCheck(c.healthcheck()));
         }
         if (!c.exposedPorts().isEmpty()) {
-            cmd.withExposedPorts(c.exposedPorts().stream()
+            List<ExposedPort> exposed = c.exposedPorts().stream()
                     .map(p -> ExposedPort.parse(p.contains("/") ? p : p + "/tcp"))
-                    .toList());
+                    .toList();
+            cmd.withExposedPorts(exposed);
+            if ("none".equals(network)) {
+                // A container on project networks (connected after creation) publishes its exposed ports on the
+                // host at the same numbers; a port another container holds fails the start with Docker's reason.
+                hostConfig.withPortBindings(exposed.stream()
+                        .map(p -> new PortBinding(Ports.Binding.bindPort(p.getPort()), p))
+                        .toList());
+            }
         }
         return cmd;
     }

@@ -64,6 +64,7 @@ public final class InternalEndpoint {
     private final LiveResize resize;
     private final Duration execTimeout;
     private final TerminalSessions sessions;
+    private final io.zunvx.compute.agent.NetworkManager projectNetworks;
     private HttpServer server;
 
     /**
@@ -73,6 +74,18 @@ public final class InternalEndpoint {
     public InternalEndpoint(Vertx vertx, Context context, ContainerDriver containers, ExecDriver exec,
                             NetworkDriver networks, Blocking blocking, ContainerStore store, TokenService tokens, String host, LiveResize resize,
                             Duration execTimeout) {
+        this(vertx, context, containers, exec, networks, blocking, store, tokens, host, resize, execTimeout, null);
+    }
+
+    /**
+     * As above, also connecting containers to their project networks and disconnecting them ({@code projectNetworks}
+     * may be null: no such routes).
+     */
+    public InternalEndpoint(Vertx vertx, Context context, ContainerDriver containers, ExecDriver exec,
+                            NetworkDriver networks, Blocking blocking, ContainerStore store, TokenService tokens,
+                            String host, LiveResize resize, Duration execTimeout,
+                            io.zunvx.compute.agent.NetworkManager projectNetworks) {
+        this.projectNetworks = projectNetworks;
         this.vertx = vertx;
         this.context = context;
         this.containers = containers;
@@ -101,6 +114,10 @@ public final class InternalEndpoint {
         router.put(BASE + "/archive").handler(this::putArchive);
         router.post(BASE + "/update").handler(this::update);
         router.get(BASE + "/networks").handler(this::networks);
+        if (projectNetworks != null) {
+            router.post(BASE + "/networks/attach").handler(this::attachNetwork);
+            router.post(BASE + "/networks/detach").handler(this::detachNetwork);
+        }
         router.route().failureHandler(new FailureHandler());
         return vertx.createHttpServer()
                 .requestHandler(router)
@@ -295,6 +312,23 @@ public final class InternalEndpoint {
                     }
                     return new JsonObject().put("networks", out);
                 }));
+    }
+
+    /** {@code {"port": uuid}}: connects the container to that port's network at its address. */
+    private void attachNetwork(RoutingContext ctx) {
+        UUID port = UUID.fromString(ctx.body().asJsonObject().getString("port"));
+        respond(ctx, container(ctx).compose(c -> projectNetworks.port(port).compose(p -> projectNetworks.attach(c,
+                        c.containerId(), p)))
+                .recover(err -> Future.failedFuture(translate(err, Gone.INVALID)))
+                .map(v -> new JsonObject()));
+    }
+
+    /** {@code {"network": uuid}}: disconnects the container from that network. */
+    private void detachNetwork(RoutingContext ctx) {
+        UUID network = UUID.fromString(ctx.body().asJsonObject().getString("network"));
+        respond(ctx, container(ctx).compose(c -> projectNetworks.detach(c.containerId(), network))
+                .recover(err -> Future.failedFuture(translate(err, Gone.INVALID)))
+                .map(v -> new JsonObject()));
     }
 
     // ---- shared ---------------------------------------------------------------------------------------------------

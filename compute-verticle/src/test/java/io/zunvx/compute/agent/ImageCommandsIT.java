@@ -126,7 +126,7 @@ class ImageCommandsIT {
                 HOST, "none", Clock.systemUTC(), sources(maxStoreBytes),
                 new VolumeManager(context.owner(), context, driver, driver, blocking, pool,
                         new VolumeRepository(Clock.systemUTC()), HOST, Duration.ofMinutes(1), Duration.ofMinutes(1),
-                        Clock.systemUTC()));
+                        Clock.systemUTC()), null);
     }
 
     @AfterAll

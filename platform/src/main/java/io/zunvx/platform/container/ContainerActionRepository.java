@@ -127,6 +127,29 @@ public final class ContainerActionRepository {
                 });
     }
 
+    /** An action that was started and has no step recorded yet. */
+    public record OpenAction(UUID container, String requestId, Instant started) {
+    }
+
+    /**
+     * The actions named {@code action} started before {@code before} that are still open with no step recorded, oldest
+     * first, at most {@code limit}: requests whose API instance stopped between their change and its record.
+     */
+    public Future<List<OpenAction>> open(SqlClient db, String action, Instant before, int limit) {
+        return db.preparedQuery("""
+                        SELECT a.container_uuid, a.request_id, a.start_time FROM container_actions a
+                        WHERE a.action = $1 AND a.finish_time IS NULL AND a.start_time < $2
+                          AND NOT EXISTS (SELECT 1 FROM container_action_events e WHERE e.action_id = a.id)
+                        ORDER BY a.start_time, a.id LIMIT $3""")
+                .execute(Tuple.of(action, ContainerRows.odt(before), limit))
+                .map(rs -> {
+                    List<OpenAction> out = new ArrayList<>();
+                    rs.forEach(r -> out.add(new OpenAction(r.getUUID("container_uuid"), r.getString("request_id"),
+                            ContainerRows.instant(r.getOffsetDateTime("start_time")))));
+                    return out;
+                });
+    }
+
     private static JsonObject action(Row r) {
         return new JsonObject()
                 .put("action", r.getString("action"))

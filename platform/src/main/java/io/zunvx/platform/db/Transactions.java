@@ -4,23 +4,31 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
+import java.util.Objects;
 import java.util.function.Function;
 
 /**
- * How code outside {@code platform} reaches PostgreSQL: it hands a unit of work to a transaction (or, for a single
- * statement, to a client outside one) and the work calls repositories with the client it is given. The pool itself
- * stays inside {@code platform}.
+ * How code outside {@code platform} reaches PostgreSQL: it hands a unit of work to a transaction ({@link
+ * #inTransaction}: every statement of {@code work} commits together or not at all), to one borrowed connection
+ * ({@link #read}), or, for a single statement, to a client outside both ({@link #withoutTransaction}); the work calls
+ * repositories with the client it is given, so one transaction can span several of them. The pool itself stays inside
+ * {@code platform}.
  */
 public final class Transactions {
     private final Pool pool;
 
     public Transactions(Pool pool) {
-        this.pool = pool;
+        this.pool = Objects.requireNonNull(pool, "pool");
     }
 
     /** Runs {@code work} in one transaction: committed when its Future succeeds, rolled back when it fails. */
     public <T> Future<T> inTransaction(Function<SqlConnection, Future<T>> work) {
-        return pool.withTransaction(work);
+        return pool.withTransaction(work::apply);
+    }
+
+    /** Runs {@code work} (reads, or one self-contained statement) on a connection returned when it completes. */
+    public <T> Future<T> read(Function<SqlClient, Future<T>> work) {
+        return pool.withConnection(work::apply);
     }
 
     /**

@@ -7,6 +7,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import io.zunvx.model.ComputeNode;
+import io.zunvx.platform.error.ZunException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -254,6 +255,27 @@ public final class ComputeNodeRepository {
 
     static Instant instant(OffsetDateTime t) {
         return t == null ? null : t.toInstant();
+    }
+
+    /**
+     * The answer to a claim that does not fit: 409 {@code resources-unavailable}, naming what grew.
+     *
+     * @param memDelta MiB the claim grew by (nothing named when not positive)
+     * @param cpuDelta vCPUs the claim grew by (nothing named when not positive)
+     */
+    public static ZunException noRoom(String hostname, long memDelta, double cpuDelta) {
+        StringBuilder b = new StringBuilder();
+        if (memDelta > 0) {
+            b.append(memDelta).append(" MiB of memory");
+        }
+        if (cpuDelta > 0) {
+            if (!b.isEmpty()) {
+                b.append(" and ");
+            }
+            b.append(cpuDelta).append(" vCPUs");
+        }
+        return new ZunException(409, "resources-unavailable", "Insufficient compute resources: host " + hostname
+                + " cannot fit " + (b.isEmpty() ? "the change" : b.toString()) + " more.");
     }
 
     /** A fresh id for a host that registers for the first time (the stored one wins on conflict). */

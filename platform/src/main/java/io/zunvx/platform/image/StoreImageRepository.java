@@ -123,6 +123,20 @@ public final class StoreImageRepository {
     }
 
     /**
+     * Sets the image's formats, which may change only while it has no data yet.
+     *
+     * @return the image as it is afterwards; empty when it is not {@code queued} (or does not exist)
+     */
+    public Future<Optional<StoreImage>> setFormatsWhileQueued(SqlClient db, UUID id, String containerFormat,
+                                                              String diskFormat) {
+        return db.preparedQuery("""
+                        UPDATE store_images SET container_format = $2, disk_format = $3
+                        WHERE id = $1 AND status = 'queued' RETURNING *""")
+                .execute(Tuple.of(id, containerFormat, diskFormat))
+                .map(StoreImageRepository::first);
+    }
+
+    /**
      * Saves the user-editable fields of {@code image} (name, visibility, tags, min_disk, min_ram, protected); empty
      * if there is no such image.
      */
