@@ -236,8 +236,8 @@ function buildCreateForm() {
       'one key=value per line'),
     field('restart_policy', 'Restart policy', h('select', { name: 'restart_policy' },
       ['', 'no', 'always', 'on-failure', 'unless-stopped'].map((p) => h('option', { value: p }, p || '(none)')))),
-    field('networks', 'Networks', h('input', { name: 'networks', disabled: true, placeholder: 'not available yet' }),
-      'Zun-VX has no network API yet'),
+    field('networks', 'Networks', h('textarea', { name: 'networks', rows: '2', placeholder: 'my-network' }),
+      'one network (name or id) per line; none: the project\'s own network'),
     field('volumes', 'Volumes', h('textarea', { name: 'volumes', rows: '2', placeholder: 'my-volume:/data' }),
       'one existing volume (name or id) and its mount point per line: NAME:/path'),
     field('interactive', '', h('span', {}, h('input', { type: 'checkbox', name: 'interactive' }), ' Interactive (keep stdin open, with a terminal)')),
@@ -256,7 +256,8 @@ function showFieldErrors(form, message, field) {
     const lower = message.toLowerCase();
     target = FIELDS.find((f) => new RegExp(`(^|[^a-z_])${f}([^a-z_]|$)`).test(lower))
       || (lower.includes('restart') ? 'restart_policy' : null)
-      || (lower.includes('mount') || lower.includes('volume') ? 'volumes' : null);
+      || (lower.includes('mount') || lower.includes('volume') ? 'volumes' : null)
+      || (lower.includes('nets') || lower.includes('network') ? 'networks' : null);
   }
   const slot = target && form.querySelector(`[data-field="${target}"] .field-error`);
   (slot || form.querySelector('.form-error')).textContent = message;
@@ -273,6 +274,10 @@ async function submitCreate(form) {
     if (v('memory')) body.memory = v('memory');
     if (v('environment')) body.environment = pairs(form.elements.environment.value, 'environment');
     if (v('labels')) body.labels = pairs(form.elements.labels.value, 'labels');
+    if (v('networks')) {
+      body.nets = form.elements.networks.value.split('\n').map((l) => l.trim()).filter(Boolean)
+        .map((network) => ({ network }));
+    }
     if (v('volumes')) {
       body.mounts = form.elements.volumes.value.split('\n').map((l) => l.trim()).filter(Boolean).map((l) => {
         const colon = l.indexOf(':');
