@@ -14,7 +14,7 @@ import io.zunvx.api.container.ContainerLookup;
 import io.zunvx.api.http.ApiRouter;
 import io.zunvx.api.http.RequestContext;
 import io.zunvx.api.policy.Policy;
-import io.zunvx.api.request.Microversions;
+import io.zunvx.api.http.Microversions;
 import io.zunvx.model.Address;
 import io.zunvx.model.ApiVersion;
 import io.zunvx.model.Container;
