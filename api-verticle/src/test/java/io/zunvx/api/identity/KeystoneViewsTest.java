@@ -44,9 +44,9 @@ class KeystoneViewsTest {
     }
 
     @Test
-    void catalogOffersZunAsContainerThisIdentityServiceTheImageStoreAndVolumesOnEveryInterface() {
+    void catalogOffersZunAsContainerThisIdentityServiceTheImageStoreNetworksAndVolumesOnEveryInterface() {
         JsonArray catalog = views.catalog("p1");
-        assertEquals(5, catalog.size());
+        assertEquals(6, catalog.size());
         JsonObject zun = catalog.getJsonObject(0);
         assertEquals("container", zun.getString("type"));
         assertEquals("zun", zun.getString("name"));
@@ -69,14 +69,19 @@ class KeystoneViewsTest {
         assertEquals(3, glance.getJsonArray("endpoints").size());
         assertEquals("http://zun.example:9517/image",
                 glance.getJsonArray("endpoints").getJsonObject(0).getString("url"));
-        for (int i : List.of(3, 4)) {
+        JsonObject neutron = catalog.getJsonObject(3);
+        assertEquals("network", neutron.getString("type"));
+        assertEquals("neutron", neutron.getString("name"));
+        assertEquals("http://zun.example:9517/network",
+                neutron.getJsonArray("endpoints").getJsonObject(0).getString("url"));
+        for (int i : List.of(4, 5)) {
             JsonObject cinder = catalog.getJsonObject(i);
-            assertEquals(List.of("volumev3", "block-storage").get(i - 3), cinder.getString("type"));
+            assertEquals(List.of("volumev3", "block-storage").get(i - 4), cinder.getString("type"));
             assertEquals("http://zun.example:9517/volume/v3/p1",
                     cinder.getJsonArray("endpoints").getJsonObject(0).getString("url"));
         }
         assertEquals(catalog, new KeystoneViews("http://zun.example:9517").catalog("p1"), "ids are stable");
-        assertEquals(3, views.catalog(null).size(), "volumes need a project");
+        assertEquals(4, views.catalog(null).size(), "volumes need a project");
     }
 
     @Test
