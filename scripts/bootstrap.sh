@@ -4,7 +4,10 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 packages=(docker.io busybox-static maven python3-zunclient python3-openstackclient python3-glanceclient docker-registry
-  apache2-utils kcat tmux curl chromium nodejs npm)
+  apache2-utils kcat tmux curl chromium)
+# Node.js and npm may come with the machine (another packaging of them would conflict): Debian's only where missing.
+command -v node >/dev/null 2>&1 || packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -52,6 +52,7 @@ final class Platforms {
      * builds share the machine), so a start that fails to bind is tried again on fresh ports.
      */
     static AllInOne start(Path dataDir, CrashPoints crashPoints, Map<String, String> extra) {
+        removeUnusedNetworks();
         for (int attempt = 1; ; attempt++) {
             try {
                 return startOnce(dataDir, crashPoints, extra);
@@ -145,6 +146,32 @@ final class Platforms {
         }
         try (DockerContainerDriver docker = new DockerContainerDriver(dockerHost)) {
             docker.listManaged(host).forEach(o -> docker.remove(o.id(), true));
+        }
+        removeUnusedNetworks();
+    }
+
+    /**
+     * Removes the project networks that no container uses any more from the local engine. Each test platform has a
+     * database of its own, so each allocates project subnets from the start of the range: a network an earlier
+     * platform left behind would overlap the next one's. Docker refuses to remove a network in use, so a running
+     * platform keeps its own.
+     */
+    static void removeUnusedNetworks() {
+        try {
+            Process ls = new ProcessBuilder("docker", "network", "ls", "-q", "--filter", "label=zunvx.network")
+                    .redirectErrorStream(true).start();
+            String ids = new String(ls.getInputStream().readAllBytes());
+            ls.waitFor();
+            for (String id : ids.split("\\s+")) {
+                if (!id.isBlank()) {
+                    new ProcessBuilder("docker", "network", "rm", id).redirectErrorStream(true)
+                            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -37,6 +38,8 @@ public final class DockerNetworkDriver implements ProjectNetworkDriver {
 
     private final DockerClient docker;
     private final String engineTag;
+    /** One lock per network being made, so concurrent creates of one network make it once. */
+    private final Map<UUID, Object> creating = new ConcurrentHashMap<>();
 
     public DockerNetworkDriver(String dockerHost) {
         Objects.requireNonNull(dockerHost, "dockerHost");
@@ -59,6 +62,14 @@ public final class DockerNetworkDriver implements ProjectNetworkDriver {
 
     @Override
     public String ensure(Spec spec) {
+        // Concurrent creates of one project's first containers ask for the same network at once: one of them makes
+        // it, the others wait and find it (Docker would refuse a second network on the same subnet).
+        synchronized (creating.computeIfAbsent(spec.uuid(), k -> new Object())) {
+            return ensureOnce(spec);
+        }
+    }
+
+    private String ensureOnce(Spec spec) {
         String name = name(spec.uuid());
         try {
             docker.inspectNetworkCmd().withNetworkId(name).exec();
@@ -81,9 +92,21 @@ public final class DockerNetworkDriver implements ProjectNetworkDriver {
         } catch (ConflictException createdMeanwhile) {
             // another caller made it: that is all that was asked
         } catch (RuntimeException e) {
+            if (exists(name)) {
+                return name;    // made by another agent of this engine meanwhile
+            }
             throw DockerErrors.translate(e);
         }
         return name;
+    }
+
+    private boolean exists(String name) {
+        try {
+            docker.inspectNetworkCmd().withNetworkId(name).exec();
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     @Override
