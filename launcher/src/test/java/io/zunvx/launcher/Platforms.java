@@ -52,7 +52,6 @@ final class Platforms {
      * builds share the machine), so a start that fails to bind is tried again on fresh ports.
      */
     static AllInOne start(Path dataDir, CrashPoints crashPoints, Map<String, String> extra) {
-        removeUnusedNetworks();
         for (int attempt = 1; ; attempt++) {
             try {
                 return startOnce(dataDir, crashPoints, extra);
@@ -151,10 +150,11 @@ final class Platforms {
     }
 
     /**
-     * Removes the project networks that no container uses any more from the local engine. Each test platform has a
-     * database of its own, so each allocates project subnets from the start of the range: a network an earlier
-     * platform left behind would overlap the next one's. Docker refuses to remove a network in use, so a running
-     * platform keeps its own.
+     * Removes, once a platform's containers are gone, the project networks no running container uses from the local
+     * engine. Each test platform has a database of its own and picks project subnets without knowing the networks an
+     * earlier platform left behind, which could overlap. Docker keeps a network a running container uses; one whose
+     * only containers are stopped would go, so this runs only when the platform's own containers are removed (the
+     * tests run one class at a time).
      */
     static void removeUnusedNetworks() {
         try {

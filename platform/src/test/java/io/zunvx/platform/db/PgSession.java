@@ -8,6 +8,7 @@ import io.zunvx.platform.app.TestVertx;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.UUID;
@@ -92,9 +93,13 @@ public final class PgSession implements AutoCloseable, BeforeAllCallback, AfterA
     @Override
     public void afterAll(ExtensionContext context) throws IOException {
         close();
-        if (tempDir != null) {
+        // The server may still be removing files of its own (postmaster.pid) while the folder is walked: a file that
+        // vanished under the walk is walked over again, a few times at most.
+        for (int walk = 0; tempDir != null && Files.exists(tempDir) && walk < 5; walk++) {
             try (Stream<Path> files = Files.walk(tempDir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(PgSession::delete);
+            } catch (UncheckedIOException | NoSuchFileException vanished) {
+                // walk again
             }
         }
     }
