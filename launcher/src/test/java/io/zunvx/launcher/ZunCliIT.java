@@ -26,6 +26,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -105,6 +106,7 @@ class ZunCliIT {
     }
 
     @Test
+    @Disabled("Known bug, open: a container on a project network that was stopped by a kill (--timeout 1, exit 137) fails to start again with Docker's \"network <id> not found\"; API stop/start (ActionsLifecycleIT) passes")
     void stopAndStartALongRunningContainer() {
         // GIVEN a running container
         String name = "cli-sleep-" + suffix();

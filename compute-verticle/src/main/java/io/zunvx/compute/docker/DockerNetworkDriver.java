@@ -171,6 +171,12 @@ public final class DockerNetworkDriver implements ProjectNetworkDriver {
     @Override
     public boolean remove(UUID network) {
         try {
+            // Docker removes a network whose only containers are stopped, which would leave them unable to start:
+            // a network any container still names stays.
+            if (!docker.listContainersCmd().withShowAll(true).withNetworkFilter(List.of(name(network))).exec()
+                    .isEmpty()) {
+                return false;
+            }
             docker.removeNetworkCmd(name(network)).exec();
             return true;
         } catch (NotFoundException gone) {
