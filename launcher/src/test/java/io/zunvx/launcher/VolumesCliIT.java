@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -46,7 +45,7 @@ class VolumesCliIT {
 
     @BeforeAll
     static void start() {
-        Assumptions.assumeTrue(Files.isExecutable(Path.of(OPENSTACK)), "the openstack CLI is not installed");
+        assertTrue(Files.isExecutable(Path.of(OPENSTACK)), "the openstack CLI is missing: run scripts/bootstrap.sh");
         platform = Platforms.start(data, CrashPoints.NONE, Map.of());
         admin = ZunCliIT.credentials(platform, "admin", IdentityIT.ADMIN_PASSWORD, "admin");
         host = platform.platform().config().compute().hostName();
