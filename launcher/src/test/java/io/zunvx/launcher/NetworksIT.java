@@ -290,6 +290,35 @@ class NetworksIT {
     }
 
     @Test
+    void aStoppedContainerWhoseNetworkWasRemovedFromTheEngineStartsAgainAtItsAddress() {
+        // GIVEN a container stopped by a kill (exit 137), and its Docker network removed meanwhile, which Docker
+        // allows while the network's only containers are stopped
+        String s = ZunCliIT.suffix();
+        String name = "heal-" + s;
+        List<String> before = run(alice, name, "busybox", "sleep", "600");
+        String uuid = ZunCliIT.show(alice, name).get("uuid");
+        zun(alice, "stop", "--timeout", "1", name).assertOk();
+        ZunCliIT.awaitStatus(alice, name, "Stopped");
+        String dockerHost = platform.platform().config().compute().dockerHost();
+        String dockerId = ZunCliIT.cli("/usr/bin/docker", Map.of(), "-H", dockerHost, "ps", "-aq", "--filter",
+                "label=zunvx.uuid=" + uuid).out().strip();
+        String nets = ZunCliIT.cli("/usr/bin/docker", Map.of(), "-H", dockerHost, "inspect", "-f",
+                "{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}", dockerId).out().strip();
+        assertTrue(nets.startsWith("zunvx-net-"), nets);
+        ZunCliIT.cli("/usr/bin/docker", Map.of(), "-H", dockerHost, "network", "rm", nets).assertOk();
+
+        // WHEN it is started again
+        zun(alice, "start", name).assertOk();
+
+        // THEN the agent makes the network again, the container runs at its address and is reachable there
+        Map<String, String> shown = ZunCliIT.awaitStatus(alice, name, "Running");
+        assertEquals(before, addresses(shown.get("addresses")));
+        String ip = zun(alice, "exec", name, "ip", "-4", "addr").out();
+        assertTrue(ip.contains(before.get(0) + "/"), ip);
+        zun(alice, "delete", "--stop", name).assertOk();
+    }
+
+    @Test
     void exposedPortsArePublishedOnTheHostAndASecondClaimIsAClearError() throws Exception {
         String s = ZunCliIT.suffix();
         int port = Platforms.freePort();

@@ -106,7 +106,6 @@ class ZunCliIT {
     }
 
     @Test
-    @Disabled("Known bug, open: a container on a project network that was stopped by a kill (--timeout 1, exit 137) fails to start again with Docker's \"network <id> not found\"; API stop/start (ActionsLifecycleIT) passes")
     void stopAndStartALongRunningContainer() {
         // GIVEN a running container
         String name = "cli-sleep-" + suffix();

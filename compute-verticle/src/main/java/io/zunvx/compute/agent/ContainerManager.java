@@ -102,11 +102,11 @@ public final class ContainerManager {
         return switch (command) {
             case CreateContainer c -> create(c.uuid(), c.requestId());
             case StartContainer c -> simple(c.uuid(), c.requestId(), "compute__do_container_start",
-                    id -> containers.start(id));
+                    id -> containers.start(id), true);
             case StopContainer c -> simple(c.uuid(), c.requestId(), "compute__do_container_stop",
                     id -> containers.stop(id, c.timeout()));
             case RebootContainer c -> simple(c.uuid(), c.requestId(), "compute__do_container_reboot",
-                    id -> containers.restart(id, c.timeout()));
+                    id -> containers.restart(id, c.timeout()), true);
             case PauseContainer c -> simple(c.uuid(), c.requestId(), "compute__do_container_pause",
                     id -> containers.pause(id));
             case UnpauseContainer c -> simple(c.uuid(), c.requestId(), "compute__do_container_unpause",
@@ -169,6 +169,15 @@ public final class ContainerManager {
     }
 
     private Future<Void> simple(UUID uuid, String req, String event, DockerAction action) {
+        return simple(uuid, req, event, action, false);
+    }
+
+    /**
+     * One Docker action on the container's runtime object. With {@code reconnect}, the container's project networks
+     * are made sure of first: a stopped container keeps the id of each network it was on, so a network removed and
+     * made again meanwhile (a host clean-up, a sweep, an operator) would leave it unable to start.
+     */
+    private Future<Void> simple(UUID uuid, String req, String event, DockerAction action, boolean reconnect) {
         Instant started = clock.instant();
         return current(uuid).compose(found -> {
             if (found.isEmpty()) {
@@ -179,10 +188,11 @@ public final class ContainerManager {
                 return fail(uuid, req, new DriverException(DriverException.Kind.NOT_FOUND,
                         "container " + uuid + " has no Docker container"), started, event, false);
             }
-            return io(() -> {
-                action.run(c.containerId());
-                return containers.inspect(c.containerId());
-            }).compose(obs -> finish(uuid, req, obs, started, event, null))
+            Future<String> ready = reconnect ? connect(c, c.containerId()) : Future.succeededFuture(c.containerId());
+            return ready.compose(id -> io(() -> {
+                action.run(id);
+                return containers.inspect(id);
+            })).compose(obs -> finish(uuid, req, obs, started, event, null))
                     .recover(err -> fail(uuid, req, err, started, event, false));
         });
     }

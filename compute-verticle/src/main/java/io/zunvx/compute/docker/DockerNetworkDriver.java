@@ -113,14 +113,18 @@ public final class DockerNetworkDriver implements ProjectNetworkDriver {
     public void connect(String containerId, Endpoint endpoint) {
         String name = name(endpoint.network().uuid());
         try {
+            String current = docker.inspectNetworkCmd().withNetworkId(name).exec().getId();
             Map<String, ContainerNetwork> now = docker.inspectContainerCmd(containerId).exec().getNetworkSettings()
                     .getNetworks();
             if (now != null && now.containsKey("none")) {
                 docker.disconnectFromNetworkCmd().withContainerId(containerId).withNetworkId("none").exec();
             }
             if (now != null && now.containsKey(name)) {
+                // A stopped container names its networks by id: one made again under the same name is another
+                // network to Docker, and the stale entry must go before the container can start.
                 ContainerNetwork.Ipam ipam = now.get(name).getIpamConfig();
-                if (ipam != null && endpoint.ip().equals(ipam.getIpv4Address())) {
+                if (ipam != null && endpoint.ip().equals(ipam.getIpv4Address())
+                        && (now.get(name).getNetworkID() == null || now.get(name).getNetworkID().equals(current))) {
                     return;
                 }
                 docker.disconnectFromNetworkCmd().withContainerId(containerId).withNetworkId(name).withForce(true)
