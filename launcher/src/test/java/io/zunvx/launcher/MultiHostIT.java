@@ -15,7 +15,9 @@ import io.zunvx.compute.docker.DockerContainerDriver;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -94,6 +96,82 @@ class MultiHostIT {
                 + extra + "}");
         assertEquals(202, r.status(), r.body());
         return r.json().getString("uuid");
+    }
+
+    @Test
+    void aPortBoundToAHostPlacesItsContainerThereAndAnUnknownHostIsRefused() {
+        // GIVEN a network of the admin's project with a subnet of its own
+        String network = api.post("/network/v2.0/networks", "{\"network\": {\"name\": \"mh-bound-"
+                + ProcessHandle.current().pid() + "\"}}").json().getJsonObject("network").getString("id");
+        ZunHttp.Response subnet = api.post("/network/v2.0/subnets", "{\"subnet\": {\"network_id\": \"" + network
+                + "\", \"cidr\": \"10.251.7.0/24\", \"ip_version\": 4}}");
+        assertEquals(201, subnet.status(), subnet.body());
+
+        // WHEN a port is bound to a host that is not registered THEN Neutron's 400
+        ZunHttp.Response unknown = api.post("/network/v2.0/ports", "{\"port\": {\"network_id\": \"" + network
+                + "\", \"binding:host_id\": \"no-such-host\"}}");
+        assertEquals(400, unknown.status(), unknown.body());
+        assertTrue(unknown.json().getJsonObject("NeutronError").getString("message").contains("no-such-host"),
+                unknown.body());
+
+        // WHEN containers are given ports bound to two of the hosts THEN each is placed on its port's host, although
+        // spreading alone would pick a host without containers (two rounds: chance would do it one time in three)
+        List<String> placed = new ArrayList<>();
+        for (String host : new String[] {HOST_C, hostA, HOST_C}) {
+            ZunHttp.Response port = api.post("/network/v2.0/ports", "{\"port\": {\"network_id\": \"" + network
+                    + "\", \"binding:host_id\": \"" + host + "\"}}");
+            assertEquals(201, port.status(), port.body());
+            assertEquals(host, port.json().getJsonObject("port").getString("binding:host_id"));
+            String portId = port.json().getJsonObject("port").getString("id");
+            String uuid = create(", \"nets\": [{\"port\": \"" + portId + "\"}], \"command\": [\"sleep\", \"300\"]");
+            placed.add(uuid);
+            assertEquals(host, hostOf(uuid));
+        }
+        removeAll(placed);
+    }
+
+    @Test
+    void aContainerMountingAnExistingVolumeIsPlacedOnTheVolumesHost() {
+        // GIVEN three volumes: each goes to the live host holding the fewest, so they spread over the hosts
+        Map<String, String> hostOfVolume = new HashMap<>();
+        for (int i = 0; i < 3; i++) {
+            ZunHttp.Response created = api.post("/volume/v3/admin/volumes", "{\"volume\": {\"size\": 1, \"name\": "
+                    + "\"mh-vol-" + i + "\"}}");
+            assertEquals(202, created.status(), created.body());
+            String id = created.json().getJsonObject("volume").getString("id");
+            JsonObject available = Poll.until(WAIT, () -> api.get("/volume/v3/admin/volumes/" + id).json()
+                    .getJsonObject("volume"), v -> !"creating".equals(v.getString("status")), id + " to be made");
+            assertEquals("available", available.getString("status"), available.encode());
+            hostOfVolume.put(id, available.getString("os-vol-host-attr:host"));
+        }
+        assertTrue(hostOfVolume.values().stream().distinct().count() > 1, hostOfVolume.toString());
+
+        // WHEN a container mounts each THEN it is placed on that volume's host
+        List<String> containers = new ArrayList<>();
+        hostOfVolume.forEach((volume, host) -> {
+            String uuid = create(", \"mounts\": [{\"source\": \"" + volume + "\", \"destination\": \"/data\"}],"
+                    + " \"command\": [\"sleep\", \"300\"]");
+            containers.add(uuid);
+            assertEquals(host, hostOf(uuid), "volume " + volume);
+        });
+        removeAll(containers);
+        for (String volume : hostOfVolume.keySet()) {
+            Poll.until(WAIT, () -> api.delete("/volume/v3/admin/volumes/" + volume).status(),
+                    s -> s == 202 || s == 404, "volume " + volume + " to be deletable");
+            Poll.until(WAIT, () -> api.get("/volume/v3/admin/volumes/" + volume).status(), s -> s == 404,
+                    "volume " + volume + " to go");
+        }
+    }
+
+    /** Deletes the containers (stopping them) and waits until they are gone, so later placements see empty hosts. */
+    private static void removeAll(List<String> containers) {
+        for (String uuid : containers) {
+            Poll.until(WAIT, () -> api.delete("/v1/containers/" + uuid + "?force=true").status(),
+                    s -> s == 204 || s == 404, uuid + " to be deletable");
+        }
+        for (String uuid : containers) {
+            Poll.until(WAIT, () -> api.get("/v1/containers/" + uuid).status(), s -> s == 404, uuid + " to go");
+        }
     }
 
     @Test

@@ -319,6 +319,35 @@ class NetworksIT {
     }
 
     @Test
+    void aNetworkTheHostCannotProvideGivesErrorWithTheReason() {
+        // GIVEN a Docker network made outside the platform on the subnet a user's network asks for
+        String s = ZunCliIT.suffix();
+        String cidr = "10.252." + (100 + Math.floorMod(s.hashCode(), 100)) + ".0/24";
+        String dockerHost = platform.platform().config().compute().dockerHost();
+        String clash = "clash-" + s;
+        ZunCliIT.cli("/usr/bin/docker", Map.of(), "-H", dockerHost, "network", "create", "--subnet", cidr,
+                clash).assertOk();
+        try {
+            openstack(alice, "network", "create", "busy-" + s).assertOk();
+            openstack(alice, "subnet", "create", "--network", "busy-" + s, "--subnet-range", cidr,
+                    "busy-sub-" + s).assertOk();
+
+            // WHEN a container asks for that network
+            zun(alice, "run", "--name", "busy-c-" + s, "--cpu", "0.1", "--memory", "32", "--net",
+                    "network=busy-" + s, "busybox", "sleep", "600").assertOk();
+
+            // THEN it goes to Error with the host's reason, and nothing of it is left running
+            Map<String, String> shown = ZunCliIT.awaitStatus(alice, "busy-c-" + s, "Error");
+            assertTrue(shown.get("status_reason").toLowerCase(java.util.Locale.ROOT).contains("overlap"),
+                    shown.toString());
+            zun(alice, "delete", "busy-c-" + s).assertOk();
+            ZunCliIT.awaitGone(alice, shown.get("uuid"));
+        } finally {
+            ZunCliIT.cli("/usr/bin/docker", Map.of(), "-H", dockerHost, "network", "rm", clash);
+        }
+    }
+
+    @Test
     void exposedPortsArePublishedOnTheHostAndASecondClaimIsAClearError() throws Exception {
         String s = ZunCliIT.suffix();
         int port = Platforms.freePort();

@@ -38,6 +38,8 @@ class VolumesCliIT {
     @TempDir
     static Path files;
 
+    private static final String CINDER = "/usr/bin/cinder";
+
     static AllInOne platform;
     static Map<String, String> admin;
     static String host;
@@ -206,6 +208,40 @@ class VolumesCliIT {
         assertFalse(openstack("volume", "list").out().contains(name), "no volume was made");
         assertEquals(0, platform.platform().pool().query("SELECT count(*) AS n FROM volumes WHERE name = '"
                 + name + "' OR auto_remove AND host IS NULL").execute().await().iterator().next().getLong("n"));
+    }
+
+    @Test
+    void theCinderCliSetsAProjectsVolumeQuotasAndCreatesOverThemAreRefused() {
+        // GIVEN a project with one member, whose volume quotas an admin sets with the real cinder CLI
+        IdentityIT.Keystone keystone = new IdentityIT.Keystone("http://127.0.0.1:" + platform.apiPort());
+        String adminToken = keystone.login("admin", IdentityIT.ADMIN_PASSWORD, "admin");
+        String s = ZunCliIT.suffix();
+        JsonObject project = keystone.createProject(adminToken, "vq-" + s);
+        String password = "pw-" + s;
+        JsonObject user = keystone.createUser(adminToken, "vq-user-" + s, password, project.getString("id"));
+        keystone.grant(adminToken, project.getString("id"), user.getString("id"), "member");
+        Map<String, String> member = ZunCliIT.credentials(platform, user.getString("name"), password,
+                project.getString("name"));
+        ZunCliIT.cli(CINDER, admin, "quota-update", "--volumes", "1", "--gigabytes", "3", project.getString("id"))
+                .assertOk();
+        String shown = ZunCliIT.cli(CINDER, admin, "quota-show", project.getString("id")).out();
+        assertTrue(shown.matches("(?s).*\\|\\s*volumes\\s*\\|\\s*1\\s*\\|.*")
+                && shown.matches("(?s).*\\|\\s*gigabytes\\s*\\|\\s*3\\s*\\|.*"), shown);
+
+        // WHEN the member asks for more gigabytes than allowed THEN refused, and nothing is made
+        ZunCliIT.Cli big = ZunCliIT.cli(OPENSTACK, member, "volume", "create", "--size", "4", "big-" + s);
+        assertNotEquals(0, big.exit(), big.out());
+        assertTrue(big.out().contains("exceeds allowed gigabytes quota"), big.out());
+
+        // WHEN the member makes one volume, then a second THEN the second is refused
+        ZunCliIT.cli(OPENSTACK, member, "volume", "create", "--size", "1", "one-" + s).assertOk();
+        ZunCliIT.Cli second = ZunCliIT.cli(OPENSTACK, member, "volume", "create", "--size", "1", "two-" + s);
+        assertNotEquals(0, second.exit(), second.out());
+        assertTrue(second.out().contains("exceeded"), second.out());
+        String listed = ZunCliIT.cli(OPENSTACK, member, "volume", "list", "-f", "value", "-c", "Name").out();
+        assertEquals("one-" + s, listed.strip(), listed);
+        Poll.until(WAIT, () -> ZunCliIT.cli(OPENSTACK, member, "volume", "delete", "one-" + s).exit(), x -> x == 0,
+                "the volume to be deletable");
     }
 
     @Test

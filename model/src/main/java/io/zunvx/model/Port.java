@@ -29,6 +29,12 @@ public record Port(UUID uuid, UUID networkId, UUID subnetId, String name, String
     /** {@code device_owner} of a port a container uses. */
     public static final String OWNER_ZUN = "compute:zun";
 
+    /**
+     * Scheduler hint the API sets on a container given ports already bound to a host ({@code binding:host_id}):
+     * those hosts, comma-separated. Users cannot send it themselves.
+     */
+    public static final String HOST_HINT = "zunvx:port-hosts";
+
     public Port {
         Objects.requireNonNull(uuid, "uuid");
         Objects.requireNonNull(networkId, "networkId");

@@ -34,6 +34,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 
 /**
@@ -115,8 +116,12 @@ public final class ContainerNetworks {
      */
     public Future<Container> allocate(SqlClient tx, Container c, List<Wanted> wanted, List<String> securityGroups) {
         Map<String, List<Address>> addresses = new LinkedHashMap<>();
+        Set<String> boundHosts = new TreeSet<>();
         Future<Void> chain = Future.succeededFuture();
         for (Wanted w : wanted) {
+            if (w.port() != null && w.port().host() != null && !w.port().host().isEmpty()) {
+                boundHosts.add(w.port().host());
+            }
             chain = chain.compose(v -> (w.port() != null ? networks.bindPort(tx, w.port().uuid(), c.uuid())
                     : networks.createPort(tx, w.network().uuid(), null, c.projectId(), "", w.fixedIp(),
                     c.uuid().toString(), false, securityGroups, ""))
@@ -125,7 +130,16 @@ public final class ContainerNetworks {
                         return null;
                     }));
         }
-        return chain.map(v -> c.toBuilder().addresses(addresses).securityGroups(securityGroups).build());
+        return chain.map(v -> {
+            Container.Builder b = c.toBuilder().addresses(addresses).securityGroups(securityGroups);
+            if (!boundHosts.isEmpty()) {
+                // The scheduler's PortHostFilter: an endpoint lives on one host's engine.
+                Map<String, String> hints = new LinkedHashMap<>(c.hints());
+                hints.put(Port.HOST_HINT, String.join(",", boundHosts));
+                b.hints(hints);
+            }
+            return b.build();
+        });
     }
 
     /** Security group names or ids as ids of groups the project may use; none means its default group. */
@@ -225,6 +239,12 @@ public final class ContainerNetworks {
                     }
                     return store.inTransaction(tx -> tx.lock(c.uuid()).compose(row -> {
                         Container now = row.orElseThrow(() -> ZunException.containerNotFound(c.uuid().toString()));
+                        if (w.port() != null && w.port().host() != null && !w.port().host().isEmpty()
+                                && now.host() != null && !now.host().equals(w.port().host())) {
+                            return Future.failedFuture(ZunException.invalid("Port " + w.port().uuid()
+                                    + " is bound to host " + w.port().host() + "; container " + now.uuid()
+                                    + " runs on host " + now.host() + "."));
+                        }
                         List<String> sgs = now.securityGroups();
                         return allocate(tx.connection(), now, List.of(w), sgs).compose(one -> {
                             Map<String, List<Address>> merged = new LinkedHashMap<>(now.addresses());

@@ -297,7 +297,8 @@ public final class NeutronApi {
     private Future<Reply> createPort(RoutingContext ctx) {
         Identity who = RequestContext.identity(ctx);
         JsonObject b = body(ctx, "port", Set.of("name", "description", "network_id", "fixed_ips", "project_id",
-                "tenant_id", "security_groups", "admin_state_up", "port_security_enabled", "binding:vnic_type"));
+                "tenant_id", "security_groups", "admin_state_up", "port_security_enabled", "binding:vnic_type",
+                "binding:host_id"));
         defaultOnly(b, "admin_state_up", true);
         defaultOnly(b, "port_security_enabled", true);
         defaultOnly(b, "binding:vnic_type", "normal");
@@ -325,6 +326,12 @@ public final class NeutronApi {
             }
         }
         List<String> asked = b.getValue("security_groups") == null ? null : strings(array(b, "security_groups"));
+        String host = string(b, "binding:host_id", 255);
+        if (host != null && !host.isEmpty() && !who.isAdmin()) {
+            // Neutron's policy: only an admin chooses where a port is bound.
+            throw new NeutronException(403, "PolicyNotAuthorized", "(rule:create_port and"
+                    + " rule:create_port:binding:host_id) is disallowed by policy");
+        }
         String name = string(b, "name", 255);
         String description = string(b, "description", 255);
         String ip = fixedIp;
@@ -336,7 +343,8 @@ public final class NeutronApi {
                                 + n.uuid() + ", because fixed_ips included invalid subnet " + subnet + "."))))
                 .compose(n -> resolveGroups(who, project, asked).compose(gs -> pool.withTransaction(tx ->
                         networks.createPort(tx, n.uuid(), subnet == null ? null : UUID.fromString(subnet), project,
-                                name, ip, "", true, gs, description))))
+                                name, ip, "", true, gs, description).compose(p -> host == null || host.isEmpty()
+                                ? Future.succeededFuture(p) : networks.bindHost(tx, p.uuid(), host)))))
                 .map(p -> new Reply(201, new JsonObject().put("port", NeutronViews.port(p))));
     }
 

@@ -36,7 +36,7 @@ import java.util.function.Supplier;
  * <p>A new volume is placed at once on the enabled, live compute host holding the fewest volumes, as a
  * {@code creating} row with a {@code CreateVolume} command to that host in the same transaction; the host's agent
  * makes the storage and marks it {@code available}. Non-admins see and touch only their own project's volumes (others
- * answer 404); an admin sees all with {@code all_tenants}.
+ * answer 404); an admin sees all with {@code all_tenants}, which for anyone else lists their own project, as in Cinder.
  */
 public final class CinderApi {
     private static final String BASE = "/volume/v3/:project";
@@ -186,10 +186,9 @@ public final class CinderApi {
     private void list(RoutingContext ctx, boolean detail) {
         Identity who = caller(ctx);
         var q = ctx.queryParams();
-        boolean all = truthy(q.get("all_tenants"));
-        if (all && !who.isAdmin()) {
-            throw new CinderException(403, "Policy doesn't allow volume:get_all_tenants to be performed.");
-        }
+        // Cinder's rule: all_tenants widens an admin's list; anyone else sees their own project's volumes, as the
+        // clients expect (openstackclient looks a volume up by name with all_tenants=1 whoever asks).
+        boolean all = truthy(q.get("all_tenants")) && who.isAdmin();
         Map<String, String> filters = new LinkedHashMap<>();
         for (String k : List.of("name", "status")) {
             if (q.get(k) != null) {

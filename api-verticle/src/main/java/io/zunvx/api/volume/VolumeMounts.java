@@ -182,10 +182,15 @@ public final class VolumeMounts {
                 || c == '+' || c == '/' || c == '=' || c == '\n' || c == '\r');
     }
 
-    /** Users may not send the hint through which the API tells the scheduler where volumes live. */
+    /**
+     * Users may not send the hints through which the API tells the scheduler where things live
+     * ({@link Volume#HOST_HINT}, the ports' host hint): every hint named {@code zunvx:...} is reserved.
+     */
     public static void checkHints(Map<String, String> hints) {
-        if (hints.containsKey(Volume.HOST_HINT)) {
-            throw ZunException.invalid("The scheduler hint " + Volume.HOST_HINT + " is reserved.");
+        for (String key : hints.keySet()) {
+            if (key.startsWith("zunvx:")) {
+                throw ZunException.invalid("The scheduler hint " + key + " is reserved.");
+            }
         }
     }
 

@@ -336,6 +336,19 @@ public final class NetworkRepository {
                         + " on port " + port + ". The port is already in use.")));
     }
 
+    /**
+     * Binds a free port to a compute host before any container uses it (Neutron's {@code binding:host_id}, an admin's
+     * choice): a container given the port is placed on that host. A host that is not registered is Neutron's 400.
+     */
+    public Future<Port> bindHost(SqlClient db, UUID port, String host) {
+        return db.preparedQuery("UPDATE ports SET host = $2 WHERE uuid = $1 AND EXISTS"
+                        + " (SELECT 1 FROM compute_nodes WHERE hostname = $2) RETURNING " + PORT_COLS)
+                .execute(Tuple.of(port, host))
+                .compose(rs -> rs.size() == 1 ? Future.succeededFuture(port(rs.iterator().next()))
+                        : Future.failedFuture(NeutronException.badRequest("Invalid input for binding:host_id."
+                        + " Reason: no compute host " + host + " is registered.")));
+    }
+
     /** Records where the container's endpoints live (the scheduler's choice). */
     public Future<Void> placePorts(SqlClient db, UUID container, String host) {
         return db.preparedQuery("UPDATE ports SET host = $2 WHERE device_id = $1")

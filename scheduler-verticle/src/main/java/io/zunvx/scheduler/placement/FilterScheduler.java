@@ -71,7 +71,7 @@ public final class FilterScheduler {
     /** The requested-host filter runs first, which lets a request for one host look up just that host. */
     private static final int REQUESTED_HOST = 0;
     /** How many filters {@link Scan#firstRejecting} checks. */
-    private static final int FILTERS = 10;
+    private static final int FILTERS = 11;
 
     private final SchedulerPolicy policy;
     private final HostFilter[] filters;
@@ -112,8 +112,11 @@ public final class FilterScheduler {
                 new CpuPinningFilter(),
                 new LabelFilter(),
                 new VolumeHostFilter(),
+                new PortHostFilter(),
         };
-        assert filters.length == FILTERS && filters[REQUESTED_HOST] instanceof RequestedHostFilter;
+        if (filters.length != FILTERS || !(filters[REQUESTED_HOST] instanceof RequestedHostFilter)) {
+            throw new IllegalStateException("the scan checks " + FILTERS + " filters, the requested host first");
+        }
         this.weighers = new Weigher[weightings.size()];
         this.multipliers = new double[weightings.size()];
         for (int i = 0; i < weightings.size(); i++) {
@@ -264,6 +267,12 @@ public final class FilterScheduler {
             }
             if ((c = checks[8]) != null && !c.test(host)) {
                 return 8;
+            }
+            if ((c = checks[9]) != null && !c.test(host)) {
+                return 9;
+            }
+            if ((c = checks[10]) != null && !c.test(host)) {
+                return 10;
             }
             return -1;
         }

@@ -12,7 +12,7 @@ import java.time.Instant;
  */
 public sealed interface HostFilter
         permits RequestedHostFilter, ServiceEnabledFilter, AvailabilityZoneFilter, CpuFilter, MemoryFilter,
-        DiskFilter, RuntimeFilter, CpuPinningFilter, LabelFilter, VolumeHostFilter {
+        DiskFilter, RuntimeFilter, CpuPinningFilter, LabelFilter, VolumeHostFilter, PortHostFilter {
 
     /** Stable name used in rejection counts, e.g. {@code MemoryFilter}. */
     String name();
@@ -42,6 +42,7 @@ public sealed interface HostFilter
             case CpuPinningFilter.NAME -> CpuPinningFilter.EXPLANATION;
             case LabelFilter.NAME -> LabelFilter.EXPLANATION;
             case VolumeHostFilter.NAME -> VolumeHostFilter.EXPLANATION;
+            case PortHostFilter.NAME -> PortHostFilter.EXPLANATION;
             default -> null;
         };
     }

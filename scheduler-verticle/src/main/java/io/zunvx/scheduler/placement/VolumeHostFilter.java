@@ -27,7 +27,15 @@ public record VolumeHostFilter() implements HostFilter {
 
     @Override
     public Check bind(PlacementRequest request, Instant now) {
-        String hint = request.hints().get(Volume.HOST_HINT);
+        return pinned(request, Volume.HOST_HINT);
+    }
+
+    /**
+     * The check for a hint naming the hosts something the request needs lives on: none when the hint is absent, the
+     * one host when it names one, no host at all when it names several.
+     */
+    static Check pinned(PlacementRequest request, String hintKey) {
+        String hint = request.hints().get(hintKey);
         if (hint == null || hint.isBlank()) {
             return null;
         }

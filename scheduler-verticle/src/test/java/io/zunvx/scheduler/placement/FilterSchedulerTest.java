@@ -163,6 +163,24 @@ class FilterSchedulerTest {
     }
 
     @Test
+    void theHostWhereAContainersVolumesOrPortsLiveIsChosenEvenWhenOthersRankHigher() {
+        // GIVEN
+        Snapshot s = snapshot(host("idle").build(), host("busy").memory(16384, 15000).build());
+
+        for (String hint : List.of(io.zunvx.model.Volume.HOST_HINT, io.zunvx.model.Port.HOST_HINT)) {
+            // WHEN
+            Decision d = new FilterScheduler(SPREAD, 7).place(s, request().hint(hint, "busy").build(), NOW);
+            Decision nowhere = new FilterScheduler(SPREAD, 7).place(s, request().hint(hint, "busy,idle").build(),
+                    NOW);
+
+            // THEN
+            assertEquals("busy", assertInstanceOf(Placed.class, d).hostname(), hint);
+            assertEquals(2, assertInstanceOf(NoValidHost.class, nowhere).rejectedByFilter().values().stream()
+                    .mapToInt(Integer::intValue).sum(), hint);
+        }
+    }
+
+    @Test
     void requestedHostThatIsUnknownRejectsEveryHost() {
         // GIVEN
         Snapshot s = snapshot(host("a").build(), host("b").build());

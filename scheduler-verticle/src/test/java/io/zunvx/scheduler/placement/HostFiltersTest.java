@@ -236,6 +236,31 @@ class HostFiltersTest {
     }
 
     @Nested
+    class PortHost {
+        private final PortHostFilter filter = new PortHostFilter();
+
+        @Test
+        void passesOnlyTheHostThePortsAreBoundTo() {
+            PlacementRequest req = request().hint(io.zunvx.model.Port.HOST_HINT, "h2").build();
+            assertFalse(filter.passes(host("h1").build(), req, NOW));
+            assertTrue(filter.passes(host("h2").build(), req, NOW));
+        }
+
+        @Test
+        void portsBoundToTwoHostsLeaveNoHostAndAContainerWithoutBoundPortsIsNotChecked() {
+            PlacementRequest req = request().hint(io.zunvx.model.Port.HOST_HINT, "h1,h2").build();
+            assertFalse(filter.passes(host("h1").build(), req, NOW));
+            assertNull(filter.bind(request().hint(io.zunvx.model.Volume.HOST_HINT, "h1").build(), NOW));
+        }
+
+        @Test
+        void theReasonSaysWhy() {
+            assertTrue(new NoValidHost(Map.of(PortHostFilter.NAME, 3), 3).reason()
+                    .contains("PortHostFilter rejected 3 (not the host its ports are bound to)"));
+        }
+    }
+
+    @Nested
     class Label {
         private final LabelFilter filter = new LabelFilter();
 
@@ -263,7 +288,7 @@ class HostFiltersTest {
     @Test
     void everyFilterExplainsItselfByName() {
         FilterScheduler scheduler = new FilterScheduler(SchedulerPolicy.defaults(), 1);
-        assertEquals(10, scheduler.filters().size());
+        assertEquals(11, scheduler.filters().size());
         for (HostFilter f : scheduler.filters()) {
             assertEquals(f.explanation(), HostFilter.explanationOf(f.name()));
         }
