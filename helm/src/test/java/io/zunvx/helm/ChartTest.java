@@ -109,6 +109,11 @@ class ChartTest {
         JsonNode pod = compute.path("spec").path("template").path("spec");
         assertEquals("Socket", pod.path("volumes").get(0).path("hostPath").path("type").asText());
         assertEquals("compute", pod.path("containers").get(0).path("args").get(0).asText());
+        // networks (iptables, nsenter) and sized volumes (loop mounts the node's engine sees) need these
+        assertTrue(pod.path("hostNetwork").asBoolean() && pod.path("hostPID").asBoolean(), pod.toString());
+        JsonNode agent = pod.path("containers").get(0);
+        assertTrue(agent.path("securityContext").path("privileged").asBoolean(), agent.toString());
+        assertEquals("Bidirectional", agent.path("volumeMounts").get(1).path("mountPropagation").asText());
 
         JsonNode job = find(objects, "Job", "zv-zunvx-migrate-1");
         assertEquals("migrate", job.path("spec").path("template").path("spec").path("containers").get(0)
