@@ -15,6 +15,7 @@ import io.zunvx.api.http.RequestContext;
 import io.zunvx.api.network.ContainerNetworks;
 import io.zunvx.api.policy.Policy;
 import io.zunvx.api.quota.QuotaGuard;
+import io.zunvx.api.volume.VolumeQuota;
 import io.zunvx.model.ApiVersion;
 import io.zunvx.model.Capsule;
 import io.zunvx.model.CapsuleView;
@@ -25,6 +26,7 @@ import io.zunvx.model.RestartPolicy;
 import io.zunvx.model.Status;
 import io.zunvx.model.TaskState;
 import io.zunvx.model.Topics;
+import io.zunvx.model.Volume;
 import io.zunvx.platform.auth.Identity;
 import io.zunvx.platform.capsule.CapsuleEvents;
 import io.zunvx.platform.capsule.CapsuleRepository;
@@ -33,12 +35,16 @@ import io.zunvx.platform.container.ContainerCatalog;
 import io.zunvx.platform.container.ContainerStore;
 import io.zunvx.platform.error.ZunException;
 import io.zunvx.platform.events.Envelopes;
+import io.zunvx.platform.volume.VolumeRepository;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.random.RandomGenerator;
 import java.util.regex.Pattern;
 
@@ -67,6 +73,7 @@ public final class CapsuleApi {
     private final int maxLimit;
     private final Clock clock;
     private final RandomGenerator random;
+    private final CapsuleVolumes volumes;
 
     public CapsuleApi(Pool pool, ContainerStore store, ContainerCatalog catalog, ContainerActionRepository actions,
                       CapsuleRepository capsules, ContainerNetworks networks, Policy policy, QuotaGuard quotas,
@@ -84,6 +91,8 @@ public final class CapsuleApi {
         this.maxLimit = maxLimit;
         this.clock = clock;
         this.random = random;
+        VolumeRepository volumeRows = new VolumeRepository(clock);
+        this.volumes = new CapsuleVolumes(volumeRows, new VolumeQuota(volumeRows), UUID::randomUUID);
     }
 
     public void mount(Router r) {
@@ -104,9 +113,6 @@ public final class CapsuleApi {
         JsonObject body = JsonBodies.object(ctx);
         ContainerFields.noAdditional(body, List.of("template"));
         CapsuleTemplate t = CapsuleTemplate.parse(body.getValue("template"), Defaults.standard());
-        if (!t.volumes().isEmpty()) {
-            throw ZunException.invalid("Capsule volumes (spec.volumes) are not supported by this deployment yet.");
-        }
         boolean pullPolicy = t.initContainers().stream().anyMatch(s -> s.imagePullPolicy() != null)
                 || t.containers().stream().anyMatch(s -> s.imagePullPolicy() != null);
         if (pullPolicy) {
@@ -114,10 +120,11 @@ public final class CapsuleApi {
         }
         UUID uuid = UUID.randomUUID();
         Instant now = clock.instant();
-        Capsule capsule = new Capsule(uuid, t.name(), who.projectId(), who.userId(), t.labels(), t.annotations(),
+        Capsule asked = new Capsule(uuid, t.name(), who.projectId(), who.userId(), t.labels(), t.annotations(),
                 t.restartPolicy(), t.cpu(), t.memory(), List.of(), null, now, now, 0, 0);
-        List<Container> members = members(t, capsule, now);
-        Container sandbox = Container.builder().uuid(uuid).name(prefix(capsule) + "-sandbox")
+        Map<UUID, List<CapsuleTemplate.MountSpec>> mounts = new HashMap<>();
+        List<Container> members = members(t, asked, now, mounts);
+        Container unhinted = Container.builder().uuid(uuid).name(prefix(asked) + "-sandbox")
                 .projectId(who.projectId()).userId(who.userId()).image(sandboxImage)
                 .imagePullPolicy("ifnotpresent").cpu(t.cpu()).memory(t.memory()).exposedPorts(t.exposedPorts())
                 .restartPolicy(new RestartPolicy("always", 0)).availabilityZone(t.availabilityZone()).run(true)
@@ -127,14 +134,28 @@ public final class CapsuleApi {
                 : catalog.zoneExists(t.availabilityZone()).compose(exists -> exists ? Future.<Void>succeededFuture()
                         : Future.failedFuture(ZunException.invalid("The availability zone " + t.availabilityZone()
                                 + " does not exist.")));
+        AtomicReference<Capsule> written = new AtomicReference<>(asked);
         zone.compose(x -> networks.resolve(List.of(), who))
                 .compose(wanted -> networks.securityGroups(List.of(), who)
                         .compose(groups -> store.inTransaction(tx -> quotas.reserveCapsule(tx.connection(),
                                         who.projectId(), members.size(), t.cpu(), t.memory())
-                                .compose(x -> capsules.insert(tx.connection(), capsule))
-                                .compose(x -> networks.allocate(tx.connection(), sandbox, wanted, groups))
+                                .compose(x -> volumes.apply(tx.connection(), t, who, uuid))
+                                .compose(applied -> {
+                                    Capsule capsule = new Capsule(uuid, t.name(), who.projectId(), who.userId(),
+                                            t.labels(), t.annotations(), t.restartPolicy(), t.cpu(), t.memory(),
+                                            applied.volumes(), null, now, now, 0, 0);
+                                    written.set(capsule);
+                                    Container sandbox = applied.hosts().isEmpty() ? unhinted : unhinted.toBuilder()
+                                            .hints(Map.of(Volume.HOST_HINT, String.join(",", applied.hosts())))
+                                            .build();
+                                    return capsules.insert(tx.connection(), capsule)
+                                            .compose(x -> networks.allocate(tx.connection(), sandbox, wanted,
+                                                    groups));
+                                })
                                 .compose(withPorts -> tx.insert(withPorts, req))
                                 .compose(saved -> insertAll(tx, members, req).map(saved))
+                                .compose(saved -> volumes.attach(tx.connection(), written.get().volumes(), members,
+                                        mounts).map(saved))
                                 .compose(saved -> actions.start(tx.connection(), saved.uuid(), req, "create",
                                         saved.projectId(), saved.userId(), now).map(saved))
                                 .compose(saved -> tx.publish(Envelopes.command(Topics.SCHEDULER_COMMANDS,
@@ -143,12 +164,12 @@ public final class CapsuleApi {
                                     List<Container> all = new ArrayList<>();
                                     all.add(saved);
                                     all.addAll(members);
-                                    return CapsuleEvents.publish(tx.connection(), capsules, capsule, all, req, now)
-                                            .map(all);
+                                    return CapsuleEvents.publish(tx.connection(), capsules, written.get(), all,
+                                            req, now).map(all);
                                 }))))
                 .onSuccess(all -> {
                     ctx.response().putHeader("Location", publicUrl + "/v1/capsules/" + uuid);
-                    ApiRouter.json(ctx, 202, view(capsule, all, who, v).encode());
+                    ApiRouter.json(ctx, 202, view(written.get(), all, who, v).encode());
                 })
                 .onFailure(ctx::fail);
     }
@@ -166,15 +187,18 @@ public final class CapsuleApi {
      * capsule's restart policy; init containers under {@code always} get {@code on-failure} with 10 retries (Zun's
      * mapping), applied by the agent.
      */
-    private List<Container> members(CapsuleTemplate t, Capsule capsule, Instant now) {
+    private List<Container> members(CapsuleTemplate t, Capsule capsule, Instant now,
+                                    Map<UUID, List<CapsuleTemplate.MountSpec>> mounts) {
         List<Container> out = new ArrayList<>();
         for (CapsuleTemplate.Spec s : t.initContainers()) {
             RestartPolicy p = "always".equals(t.restartPolicy()) ? new RestartPolicy("on-failure", 10)
                     : new RestartPolicy(t.restartPolicy(), 0);
             out.add(member(s, capsule, Container.ROLE_INIT, p, now));
+            mounts.put(out.getLast().uuid(), s.mounts());
         }
         for (CapsuleTemplate.Spec s : t.containers()) {
             out.add(member(s, capsule, Container.ROLE_CONTAINER, new RestartPolicy(t.restartPolicy(), 0), now));
+            mounts.put(out.getLast().uuid(), s.mounts());
         }
         return out;
     }
@@ -290,7 +314,7 @@ public final class CapsuleApi {
                             Instant now = clock.instant();
                             return catalog.ofCapsule(c.uuid())
                                     .compose(list -> tx.lockAll(list.stream().map(Container::uuid).toList()))
-                                    .compose(locked -> removeAll(tx, locked, req, who).compose(placed -> {
+                                    .compose(locked -> removeAll(tx, c, locked, req, who).compose(placed -> {
                                         if (placed == 0) {
                                             return capsules.delete(tx.connection(), c.uuid())
                                                     .compose(x -> CapsuleEvents.deleted(tx.connection(), c, req,
@@ -308,14 +332,16 @@ public final class CapsuleApi {
     }
 
     /** Deletes the rows never placed and sends a delete to the host of every other; answers how many were sent. */
-    private Future<Integer> removeAll(ContainerStore.Tx tx, List<Container> rows, String req, Identity who) {
+    private Future<Integer> removeAll(ContainerStore.Tx tx, Capsule capsule, List<Container> rows, String req,
+                                      Identity who) {
         Future<Integer> chain = Future.succeededFuture(0);
         for (Container c : rows) {
             chain = chain.compose(n -> {
                 Future<Void> recorded = actions.start(tx.connection(), c.uuid(), req, "delete", who.projectId(),
                         who.userId(), clock.instant());
                 if (c.host() == null) {
-                    return recorded.compose(x -> tx.delete(c, req)).map(n);
+                    return recorded.compose(x -> volumes.dropUnplaced(tx.connection(), c.uuid(), capsule.volumes()))
+                            .compose(x -> tx.delete(c, req)).map(n);
                 }
                 Container next = c.toBuilder().status(Status.DELETING).taskState(TaskState.CONTAINER_DELETING)
                         .build();

@@ -119,8 +119,9 @@ public final class CapsuleManager {
                         WHERE s.capsule_role = 'sandbox' AND s.host = $1 AND s.status = 'Running'
                           AND EXISTS (SELECT 1 FROM containers m WHERE m.capsule_id = s.capsule_id
                                       AND m.capsule_role <> 'sandbox'
-                                      AND (m.status = 'Creating' AND m.task_state IS NULL
-                                           OR m.capsule_role = 'init' AND m.status IN ('Running', 'Created')))
+                                      AND (m.status = 'Creating'
+                                           OR m.status = 'Created' AND m.run AND m.status_reason IS NULL
+                                           OR m.capsule_role = 'init' AND m.status = 'Running'))
                           AND EXISTS (SELECT 1 FROM capsules c WHERE c.uuid = s.capsule_id
                                       AND c.task_state IS NULL)""")
                 .execute(Tuple.of(host))
@@ -180,10 +181,24 @@ public final class CapsuleManager {
         Future<Void> chain = Future.succeededFuture();
         for (Container c : mains) {
             chain = chain.compose(v -> stillWanted(capsule)).compose(wanted -> !wanted ? Future.succeededFuture()
-                    : serial.submit(c.uuid(), () -> manager.handle(new ContainerCommand.CreateContainer(c.uuid(),
-                            req))));
+                    : store.find(c.uuid()).compose(now -> now.isEmpty() ? Future.succeededFuture()
+                            : serial.submit(c.uuid(), () -> bringUp(now.get(), req))));
         }
         return chain.compose(v -> publish(capsule, req));
+    }
+
+    /**
+     * Creates (and so starts) a container still {@code Creating}, reusing the Docker container an interrupted create
+     * left; starts one the stale-task repair recorded as {@code Created}; leaves any other as it is.
+     */
+    private Future<Void> bringUp(Container c, String req) {
+        if (c.status() == Status.CREATING) {
+            return manager.handle(new ContainerCommand.CreateContainer(c.uuid(), req));
+        }
+        if (c.status() == Status.CREATED && c.run() && c.containerId() != null) {
+            return manager.handle(new ContainerCommand.StartContainer(c.uuid(), req));
+        }
+        return Future.succeededFuture();
     }
 
     private Future<Void> notStarted(List<Container> mains, List<Container> init, String req) {
@@ -208,9 +223,8 @@ public final class CapsuleManager {
             if (now.status() == Status.ERROR) {
                 return Future.succeededFuture(false);
             }
-            Future<Void> created = now.containerId() != null ? Future.succeededFuture()
-                    : serial.submit(c.uuid(), () -> manager.handle(new ContainerCommand.CreateContainer(c.uuid(),
-                            req)));
+            Future<Void> created = now.containerId() != null && now.status() != Status.CREATED
+                    ? Future.succeededFuture() : serial.submit(c.uuid(), () -> bringUp(now, req));
             return created.compose(v -> store.find(c.uuid())).compose(after -> {
                 if (after.isEmpty() || after.get().containerId() == null) {
                     return Future.succeededFuture(false);

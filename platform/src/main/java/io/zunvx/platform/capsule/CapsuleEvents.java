@@ -42,7 +42,7 @@ public final class CapsuleEvents {
     private static OutboxMessage message(Capsule capsule, List<Container> containers,
                                          String status, String reason, long seq,
                                          String requestId, Instant time) {
-        String host = containers.stream().filter(Container::isSandbox).map(Container::host).findFirst().orElse(null);
+        String host = containers.stream().filter(Container::isSandbox).findFirst().map(Container::host).orElse(null);
         JsonObject data = new JsonObject()
                 .put("uuid", capsule.uuid().toString())
                 .put("sequence", seq)
