@@ -96,6 +96,11 @@ class CapsuleCliIT {
         Poll.until(WAIT, () -> docker("logs", "zun-" + client), r -> r.out().contains("capsule-hello"),
                 "the client container to print the page");
 
+        // AND the sandbox publishes the capsule's port on the host
+        String uuid0 = running.getString("uuid");
+        ZunCliIT.Cli port = docker("port", "zun-" + uuid0);
+        assertTrue(port.out().contains("18093"), port.out());
+
         // AND list and describe show it; its containers are not containers of `zun list`
         ZunCliIT.Cli list = ZunCliIT.zun(admin, "capsule-list");
         list.assertOk();
@@ -254,6 +259,61 @@ class CapsuleCliIT {
         ZunCliIT.Cli otherDelete = ZunCliIT.zun(member, "capsule-delete", uuid);
         assertTrue(otherDelete.out().contains("could not be found"), otherDelete.out());
         ZunCliIT.zun(admin, "capsule-delete", mine).assertOk();
+    }
+
+    @Test
+    void theOpenstackClientsCapsuleCommandsWork() throws IOException {
+        assertTrue(Files.isExecutable(Path.of("/usr/bin/openstack")), "the openstack CLI is missing: run "
+                + "scripts/bootstrap.sh");
+        // GIVEN a one-container template
+        String name = "cap-osc-" + ZunCliIT.suffix();
+        Path yaml = data.resolve(name + ".yaml");
+        Files.writeString(yaml, """
+                kind: capsule
+                metadata: {name: %s}
+                spec:
+                  containers:
+                  - {image: busybox, command: [sleep, "600"], resources: {requests: {cpu: 0.1, memory: 16}}}
+                """.formatted(name), StandardCharsets.UTF_8);
+
+        // WHEN `openstack capsule create --file` makes it THEN list and show find it, and delete removes it
+        ZunCliIT.cli("/usr/bin/openstack", admin, "capsule", "create", "--file", yaml.toString()).assertOk();
+        awaitStatus(name, "Running");
+        ZunCliIT.Cli list = ZunCliIT.cli("/usr/bin/openstack", admin, "capsule", "list");
+        list.assertOk();
+        assertTrue(list.out().contains(name), list.out());
+        ZunCliIT.Cli show = ZunCliIT.cli("/usr/bin/openstack", admin, "capsule", "show", name, "-f", "json");
+        show.assertOk();
+        assertEquals("Running", new JsonObject(show.out().substring(show.out().indexOf('{'))).getString("status"));
+        ZunCliIT.cli("/usr/bin/openstack", admin, "capsule", "delete", name).assertOk();
+        Poll.until(WAIT, () -> show(name).getString("status"), "HTTP 404"::equals, "the capsule to go");
+    }
+
+    @Test
+    void aCapsuleThatFitsNowhereIsErrorWithTheSchedulersReason() {
+        // GIVEN a capsule of eight containers of 8 GiB each: more memory than this host offers
+        JsonObject big = new JsonObject().put("image", "busybox").put("command", List.of("sleep", "600"))
+                .put("resources", new JsonObject().put("requests", new JsonObject().put("cpu", 0.1)
+                        .put("memory", 8192)));
+        String name = "cap-huge-" + ZunCliIT.suffix();
+        ZunHttp api = new ZunHttp("http://127.0.0.1:" + platform.apiPort(), platform.adminToken(), "1.40");
+        ZunHttp.Response created = api.post("/v1/capsules", new JsonObject().put("template", new JsonObject()
+                .put("kind", "capsule").put("metadata", new JsonObject().put("name", name))
+                .put("spec", new JsonObject().put("containers", List.of(big, big, big, big, big, big, big, big))))
+                .encode());
+        assertEquals(202, created.status(), created.body());
+        assertEquals("65536", created.json().getString("memory"));
+
+        // THEN it ends in Error, saying why no host took it, and nothing of it runs
+        JsonObject failed = awaitStatus(name, "Error");
+        assertTrue(failed.getString("status_reason").startsWith("sandbox: There are not enough hosts available"),
+                failed.encodePrettily());
+        String uuid = failed.getString("uuid");
+        assertEquals("", docker("ps", "-a", "-q", "--filter", "name=zun-" + uuid).out().strip());
+
+        // AND its delete, with nothing placed, is immediate
+        assertEquals(204, api.delete("/v1/capsules/" + name).status());
+        assertEquals(404, api.get("/v1/capsules/" + uuid).status());
     }
 
     @Test

@@ -39,7 +39,12 @@ public final class CapsuleEvents {
                 time));
     }
 
-    private static OutboxMessage message(Capsule capsule, List<Container> containers,
+    /**
+     * The outbox message of one event (pure): data {@code uuid}, {@code sequence}, {@code time}, {@code request_id}
+     * and {@code capsule} with {@code uuid}, {@code name}, {@code project_id}, {@code status},
+     * {@code status_reason}, {@code task_state}, {@code host} and {@code containers}.
+     */
+    static OutboxMessage message(Capsule capsule, List<Container> containers,
                                          String status, String reason, long seq,
                                          String requestId, Instant time) {
         String host = containers.stream().filter(Container::isSandbox).findFirst().map(Container::host).orElse(null);
