@@ -10,8 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,6 +46,10 @@ class CapsuleCliIT {
         platform = Platforms.start(data, CrashPoints.NONE, Map.of());
         keystone = new IdentityIT.Keystone("http://127.0.0.1:" + platform.apiPort());
         admin = ZunCliIT.credentials(platform, "admin", IdentityIT.ADMIN_PASSWORD, "admin");
+        // Capsules that fit on no host ask for more memory than the default quota allows.
+        ZunHttp.Response unlimited = new ZunHttp("http://127.0.0.1:" + platform.apiPort(), platform.adminToken(),
+                "1.40").put("/v1/quotas/" + platform.bootstrap().projectId(), "{\"memory\": -1}");
+        assertEquals(200, unlimited.status(), unlimited.body());
     }
 
     @AfterAll
@@ -197,8 +203,12 @@ class CapsuleCliIT {
 
         // THEN it ends in Error, saying which init container failed and how; the main container never ran
         create.assertOk();
-        JsonObject failed = awaitStatus(name, "Error");
+        JsonObject failed = Poll.until(WAIT, () -> show(name), c -> "Error".equals(c.getString("status"))
+                && c.getJsonArray("containers").getJsonObject(0).getString("status").equals("Error"),
+                name + " to be Error with its main container not started");
         assertTrue(failed.getString("status_reason").contains("exit code 3"), failed.encodePrettily());
+        assertTrue(failed.getString("status_reason").startsWith("init container capsule-" + name),
+                failed.encodePrettily());
         JsonObject main = failed.getJsonArray("containers").getJsonObject(0);
         assertEquals("Error", main.getString("status"), failed.encodePrettily());
         assertTrue(main.getString("status_reason").startsWith("not started"), failed.encodePrettily());
@@ -314,6 +324,59 @@ class CapsuleCliIT {
         // AND its delete, with nothing placed, is immediate
         assertEquals(204, api.delete("/v1/capsules/" + name).status());
         assertEquals(404, api.get("/v1/capsules/" + uuid).status());
+    }
+
+    @Test
+    void theListPagesWithMarkersAndAllProjectsIsForAdmins() {
+        // GIVEN three capsules that fit nowhere (nothing of them runs)
+        ZunHttp api = new ZunHttp("http://127.0.0.1:" + platform.apiPort(), platform.adminToken(), "1.40");
+        JsonObject big = new JsonObject().put("image", "busybox").put("resources", new JsonObject()
+                .put("requests", new JsonObject().put("cpu", 0.1).put("memory", 8192)));
+        List<String> made = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ZunHttp.Response r = api.post("/v1/capsules", new JsonObject().put("template", new JsonObject()
+                    .put("kind", "capsule").put("metadata", new JsonObject().put("name", "cap-page-" + i + "-"
+                            + ZunCliIT.suffix()))
+                    .put("spec", new JsonObject().put("containers", List.of(big, big, big, big, big, big, big, big))))
+                    .encode());
+            assertEquals(202, r.status(), r.body());
+            made.add(r.json().getString("uuid"));
+        }
+
+        // WHEN the list is read two at a time, by uuid THEN the pages hold them in order, with a next link
+        ZunHttp.Response first = api.get("/v1/capsules?limit=2&sort_key=uuid");
+        assertEquals(200, first.status(), first.body());
+        assertEquals(2, first.json().getJsonArray("capsules").size());
+        String next = first.json().getString("next");
+        assertTrue(next.contains("marker="), next);
+        ZunHttp.Response second = api.get(next.substring(next.indexOf("/v1/")));
+        assertEquals(200, second.status(), second.body());
+        List<String> seen = new ArrayList<>();
+        for (ZunHttp.Response page : List.of(first, second)) {
+            page.json().getJsonArray("capsules").forEach(o -> seen.add(((JsonObject) o).getString("uuid")));
+        }
+        assertEquals(seen.stream().sorted().toList(), seen);
+        assertEquals(seen.stream().distinct().count(), seen.size());
+        assertEquals(400, api.get("/v1/capsules?sort_key=color").status());
+        assertEquals(404, api.get("/v1/capsules?marker=" + UUID.randomUUID()).status());
+
+        // AND a member may not list all projects
+        String adminToken = keystone.login("admin", IdentityIT.ADMIN_PASSWORD, "admin");
+        String projectName = "cap-page-p-" + ZunCliIT.suffix();
+        JsonObject project = keystone.createProject(adminToken, projectName);
+        String password = "pw-" + ZunCliIT.suffix();
+        JsonObject user = keystone.createUser(adminToken, "cap-page-u-" + ZunCliIT.suffix(), password,
+                project.getString("id"));
+        keystone.grant(adminToken, project.getString("id"), user.getString("id"), "member");
+        String memberToken = keystone.login(user.getString("name"), password, projectName);
+        ZunHttp asMember = api.withToken(memberToken);
+        assertEquals(403, asMember.get("/v1/capsules?all_projects=True").status());
+        assertEquals(0, asMember.get("/v1/capsules").json().getJsonArray("capsules").size());
+        assertEquals(200, api.get("/v1/capsules?all_projects=True").status());
+
+        for (String uuid : made) {
+            assertEquals(204, api.delete("/v1/capsules/" + uuid).status());
+        }
     }
 
     @Test

@@ -37,7 +37,8 @@ public final class CapsuleStatus {
         }
         for (Container c : containers) {
             if (c.status() == Status.ERROR || c.status() == Status.DEAD) {
-                String who = c.isSandbox() ? "sandbox" : c.capsuleRole() + " container " + c.name();
+                String who = c.isSandbox() ? "sandbox" : (Container.ROLE_INIT.equals(c.capsuleRole())
+                        ? "init container " : "container ") + c.name();
                 return new Aggregate(Status.ERROR, who + ": "
                         + (c.statusReason() == null ? c.status().wire() : c.statusReason()));
             }

@@ -51,6 +51,9 @@ class CapsuleStatusTest {
         CapsuleStatus.Aggregate s = CapsuleStatus.of(IDLE, List.of(c(Container.ROLE_SANDBOX, "sb", Status.ERROR,
                 "There are not enough hosts available.")));
         assertEquals("sandbox: There are not enough hosts available.", s.reason());
+        CapsuleStatus.Aggregate m = CapsuleStatus.of(IDLE, List.of(sandbox(Status.RUNNING),
+                c(Container.ROLE_CONTAINER, "a", Status.ERROR, "OOM")));
+        assertEquals("container a: OOM", m.reason());
     }
 
     @Test

@@ -251,9 +251,9 @@ public final class CapsuleManager {
                     return null;
                 })).compose(v -> waitFor(c, run + 1, req));
             }
-            String reason = "init container " + c.name() + " failed: "
-                    + (obs.isEmpty() ? "its Docker container is gone" : "exit code " + code)
-                    + " after " + run + (run == 1 ? " run" : " runs");
+            String reason = (obs.isEmpty() ? "its Docker container is gone" : "exit code " + code)
+                    + " after " + run + (run == 1 ? " run" : " runs") + " (restart policy " + p.name()
+                    + (p.name().equals("on-failure") ? ", " + p.maximumRetryCount() + " retries" : "") + ")";
             return store.update(c.uuid(), req, x -> x.toBuilder().status(Status.ERROR).statusReason(reason)
                     .statusDetail(obs.map(Observed::statusDetail).orElse(null)).build()).map(false);
         });
