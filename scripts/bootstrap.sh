@@ -21,3 +21,5 @@ fi
 [ -d "$here/../console-test/node_modules/playwright-core" ] || (cd "$here/../console-test" && npm ci --no-audit --no-fund >/dev/null)
 "$here/start-docker.sh"
 docker image inspect busybox:latest >/dev/null 2>&1 || "$here/busybox-image.sh" busybox:latest
+# The default capsule sandbox (ZUNVX_CAPSULE_SANDBOX_IMAGE): busybox that sleeps, holding the namespaces.
+docker image inspect zunvx-sandbox:latest >/dev/null 2>&1 || "$here/busybox-image.sh" zunvx-sandbox:latest '["sleep", "2147483647"]'

@@ -57,7 +57,8 @@ class VolumesIT {
             stopHere(beforeRelease);
         }
 
-        private static void stopHere(AtomicReference<CountDownLatch> armed) {
+        /** Blocks the calling (agent) thread for good when {@code armed} holds a latch, after counting it down. */
+        static void stopHere(AtomicReference<CountDownLatch> armed) {
             CountDownLatch reached = armed.getAndSet(null);
             if (reached != null) {
                 reached.countDown();

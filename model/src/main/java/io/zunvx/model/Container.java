@@ -57,6 +57,9 @@ import java.util.UUID;
  * @param updatedAt        last change
  * @param version          optimistic-lock version
  * @param eventSequence    sequence number of the last state event published for it
+ * @param capsuleId        the capsule it belongs to, {@code null} for a container of its own
+ * @param capsuleRole      its part in that capsule ({@link #ROLE_SANDBOX}, {@link #ROLE_INIT} or
+ *                         {@link #ROLE_CONTAINER}), {@code null} for a container of its own
  */
 public record Container(
         UUID uuid,
@@ -103,12 +106,20 @@ public record Container(
         Instant createdAt,
         Instant updatedAt,
         long version,
-        long eventSequence) {
+        long eventSequence,
+        UUID capsuleId,
+        String capsuleRole) {
 
     /** Docker label holding the Zun-VX uuid on every container this platform creates. */
     public static final String LABEL_UUID = "zunvx.uuid";
     /** Docker label holding the compute host name that created the container. */
     public static final String LABEL_HOST = "zunvx.host";
+    /** Capsule role of the sandbox (infra) container, which holds the capsule's network and IPC namespaces. */
+    public static final String ROLE_SANDBOX = "sandbox";
+    /** Capsule role of an init container: runs to completion, in order, before the containers start. */
+    public static final String ROLE_INIT = "init";
+    /** Capsule role of one of the capsule's main containers. */
+    public static final String ROLE_CONTAINER = "container";
 
     public Container {
         Objects.requireNonNull(uuid, "uuid");
@@ -130,6 +141,19 @@ public record Container(
         addresses = addresses == null ? Map.of() : Map.copyOf(addresses);
         securityGroups = securityGroups == null ? List.of() : List.copyOf(securityGroups);
         hints = hints == null ? Map.of() : Map.copyOf(hints);
+        if ((capsuleId == null) != (capsuleRole == null)) {
+            throw new IllegalArgumentException("capsuleId and capsuleRole go together");
+        }
+    }
+
+    /** Whether it belongs to a capsule (the sandbox included). */
+    public boolean inCapsule() {
+        return capsuleId != null;
+    }
+
+    /** Whether it is a capsule's sandbox container. */
+    public boolean isSandbox() {
+        return ROLE_SANDBOX.equals(capsuleRole);
     }
 
     /** Docker's name for this container: {@code zun-<uuid>}, unique per engine, so a create is never done twice. */
@@ -197,6 +221,8 @@ public record Container(
         private Instant updatedAt;
         private long version;
         private long eventSequence;
+        private UUID capsuleId;
+        private String capsuleRole;
 
         private Builder() {
         }
@@ -213,7 +239,8 @@ public record Container(
             runtime = c.runtime; host = c.host; healthcheck = c.healthcheck; registryId = c.registryId;
             hints = c.hints; availabilityZone = c.availabilityZone; requestedHost = c.requestedHost; run = c.run;
             containerId = c.containerId; claimed = c.claimed; cpuset = c.cpuset; createdAt = c.createdAt; updatedAt = c.updatedAt;
-            version = c.version; eventSequence = c.eventSequence;
+            version = c.version; eventSequence = c.eventSequence; capsuleId = c.capsuleId;
+            capsuleRole = c.capsuleRole;
         }
 
         public Builder uuid(UUID v) { uuid = v; return this; }
@@ -261,6 +288,7 @@ public record Container(
         public Builder updatedAt(Instant v) { updatedAt = v; return this; }
         public Builder version(long v) { version = v; return this; }
         public Builder eventSequence(long v) { eventSequence = v; return this; }
+        public Builder capsule(UUID id, String role) { capsuleId = id; capsuleRole = role; return this; }
 
         public Container build() {
             return new Container(uuid, name, projectId, userId, image, imageDriver, imagePullPolicy, command,
@@ -268,7 +296,7 @@ public record Container(
                     environment, labels, workdir, hostname, exposedPorts, addresses, securityGroups, restartPolicy,
                     interactive, tty, autoRemove, autoHeal, privileged, runtime, host, healthcheck, registryId, hints,
                     availabilityZone, requestedHost, run, containerId, claimed, cpuset, createdAt, updatedAt, version,
-                    eventSequence);
+                    eventSequence, capsuleId, capsuleRole);
         }
     }
 }

@@ -96,7 +96,8 @@ public final class ContainerView {
         return out;
     }
 
-    private static Map<String, Object> addresses(Map<String, List<Address>> byNet) {
+    /** Addresses in Zun's shape: {@code {net: [{addr, version, port, subnet_id, preserve_on_delete}]}}. */
+    public static Map<String, Object> addresses(Map<String, List<Address>> byNet) {
         Map<String, Object> out = new LinkedHashMap<>();
         byNet.forEach((net, list) -> {
             List<Map<String, Object>> rows = new ArrayList<>();

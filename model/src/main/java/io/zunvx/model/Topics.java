@@ -10,6 +10,8 @@ public final class Topics {
     public static final String HOST_EVENTS = "zunvx.host.events";
     /** Host image state changes (pulling, ready, error, deleted), compute and api → subscribers. */
     public static final String IMAGE_EVENTS = "zunvx.image.events";
+    /** Capsule lifecycle facts (created, status changed, deleting, deleted), api and compute → subscribers. */
+    public static final String CAPSULE_EVENTS = "zunvx.capsule.events";
     /** Records no consumer could handle, with the reason in headers. */
     public static final String DEAD_LETTER = "zunvx.dlq";
 

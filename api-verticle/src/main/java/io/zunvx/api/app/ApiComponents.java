@@ -3,6 +3,7 @@ package io.zunvx.api.app;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
+import io.zunvx.api.capsule.CapsuleApi;
 import io.zunvx.api.compute.ComputeClient;
 import io.zunvx.api.console.ConsoleRoutes;
 import io.zunvx.api.container.ContainerActionsApi;
@@ -27,6 +28,7 @@ import io.zunvx.api.volume.CinderApi;
 import io.zunvx.api.volume.VolumeQuota;
 import io.zunvx.platform.app.Platform;
 import io.zunvx.platform.auth.TokenService;
+import io.zunvx.platform.capsule.CapsuleRepository;
 import io.zunvx.platform.config.ZunvxConfig;
 import io.zunvx.platform.container.ContainerActionRepository;
 import io.zunvx.platform.container.ContainerCatalog;
@@ -63,6 +65,7 @@ public final class ApiComponents implements AutoCloseable {
     private final ComputeClient compute;
     private final RegistryClient registryClient;
     private final ContainerApi containers;
+    private final CapsuleApi capsules;
     private final ContainerActionsApi containerActions;
     private final RegistryApi registries;
     private final ImageApi images;
@@ -105,6 +108,9 @@ public final class ApiComponents implements AutoCloseable {
         this.containers = new ContainerApi(store, catalog, db, actions, compute, api.publicUrl(),
                 api.uniqueNameScope(), api.maxLimit(), platform.clock(), new SecureRandom(), policy, quotaService,
                 registryRows, storeImages, containerNetworks);
+        this.capsules = new CapsuleApi(platform.pool(), store, catalog, actions, new CapsuleRepository(),
+                containerNetworks, policy, quotaService, api.publicUrl(), api.sandboxImage(), api.maxLimit(),
+                platform.clock(), new SecureRandom());
         this.containerActions = new ContainerActionsApi(store, catalog, db, actions, new ComputeNodeRepository(),
                 config.scheduler(), compute, quotaService, policy, storeImages, registryRows, api.publicUrl(),
                 api.uniqueNameScope(), config.proxy().baseUrl(), config.proxy().tokenTtl(), Defaults.standard(),
@@ -145,6 +151,7 @@ public final class ApiComponents implements AutoCloseable {
         Router router = ApiRouter.create(vertx, platform.config().api().publicUrl(), tokens, accounts,
                 platform.readiness());
         containers.mount(router);
+        capsules.mount(router);
         containerNetworks.mount(router);
         neutron.mount(router);
         containerActions.mount(router);

@@ -42,7 +42,8 @@ public final class ContainerLookup {
     }
 
     private static boolean visible(Container c, Identity who) {
-        return who.isAdmin() || who.projectId().equals(c.projectId());
+        // A capsule's containers are not containers of the API (as in Zun): reached through the capsule only.
+        return !c.inCapsule() && (who.isAdmin() || who.projectId().equals(c.projectId()));
     }
 
     private static UUID parseUuid(String s) {

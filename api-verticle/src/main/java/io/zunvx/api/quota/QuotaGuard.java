@@ -13,6 +13,12 @@ public interface QuotaGuard {
     /** Counts a new container (containers +1, its cpu, memory and disk) against its project. */
     Future<Void> reserve(SqlConnection tx, Container c);
 
+    /**
+     * Counts a new capsule: each of its containers (init containers included, the sandbox not) against
+     * {@code containers}, and its cpu, memory and disk once (the totals its sandbox holds).
+     */
+    Future<Void> reserveCapsule(SqlConnection tx, String projectId, int containers, double cpu, int memory);
+
     /** Moves a container's usage from {@code prev} to the new cpu and memory (either may be null = unchanged). */
     Future<Void> resize(SqlConnection tx, Container prev, Double cpu, Integer memory);
 
@@ -23,6 +29,12 @@ public interface QuotaGuard {
     QuotaGuard UNLIMITED = new QuotaGuard() {
         @Override
         public Future<Void> reserve(SqlConnection tx, Container c) {
+            return Future.succeededFuture();
+        }
+
+        @Override
+        public Future<Void> reserveCapsule(SqlConnection tx, String projectId, int containers, double cpu,
+                                           int memory) {
             return Future.succeededFuture();
         }
 

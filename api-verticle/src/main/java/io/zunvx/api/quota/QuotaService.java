@@ -62,12 +62,18 @@ public final class QuotaService implements QuotaGuard {
                 }));
     }
 
-    /** What a project uses now: containers, vCPUs, MiB, GB. */
+    /**
+     * What a project uses now: containers, vCPUs, MiB, GB. A capsule's containers count one each (its sandbox not);
+     * its resources count once, as the totals its sandbox holds.
+     */
     public Future<Map<String, Number>> usage(SqlClient db, String projectId) {
         return db.preparedQuery("""
-                        SELECT count(*) AS containers, COALESCE(sum(cpu), 0) AS cpu,
-                               COALESCE(sum(memory), 0) AS memory, COALESCE(sum(disk), 0) AS disk
-                        FROM containers WHERE project_id = $1""")
+                        SELECT count(*) FILTER (WHERE capsule_role IS DISTINCT FROM 'sandbox') AS containers,
+                               COALESCE(sum(cpu) FILTER (WHERE own), 0) AS cpu,
+                               COALESCE(sum(memory) FILTER (WHERE own), 0) AS memory,
+                               COALESCE(sum(disk) FILTER (WHERE own), 0) AS disk
+                        FROM (SELECT *, capsule_id IS NULL OR capsule_role = 'sandbox' AS own FROM containers
+                              WHERE project_id = $1) c""")
                 .execute(Tuple.of(projectId)).map(rs -> {
                     Row r = rs.iterator().next();
                     Map<String, Number> m = new LinkedHashMap<>();
@@ -102,6 +108,11 @@ public final class QuotaService implements QuotaGuard {
     @Override
     public Future<Void> reserve(SqlConnection tx, Container c) {
         return check(tx, c.projectId(), 1, c.cpu(), c.memory() == null ? 0 : c.memory(), c.disk());
+    }
+
+    @Override
+    public Future<Void> reserveCapsule(SqlConnection tx, String projectId, int containers, double cpu, int memory) {
+        return check(tx, projectId, containers, cpu, memory, 0);
     }
 
     @Override

@@ -48,6 +48,7 @@ public final class ComputeAgent {
     private final InternalEndpoint endpoint;
     /** The project networks of this host, or {@code null} for a runtime without them (test runtimes). */
     private final NetworkManager projectNetworks;
+    private final CapsuleManager capsules;
     private RecordLoop loop;
 
     /**
@@ -58,8 +59,9 @@ public final class ComputeAgent {
     public ComputeAgent(Vertx vertx, Context context, Platform platform, NetworkDriver networks, Blocking blocking,
                         KeyedSerial<UUID> serial, ContainerManager manager, ImageManager images,
                         HostReporter reporter, SyncLoop sync, VolumeManager volumes, InternalEndpoint endpoint,
-                        NetworkManager projectNetworks) {
+                        NetworkManager projectNetworks, CapsuleManager capsules) {
         this.projectNetworks = projectNetworks;
+        this.capsules = capsules;
         this.vertx = vertx;
         this.context = context;
         this.platform = platform;
@@ -103,11 +105,13 @@ public final class ComputeAgent {
                                     return imageSerial.submit(cmd.uuid(), () -> images.handle(cmd));
                                 }
                                 ContainerCommand cmd = Envelopes.command(consumed.event());
-                                return serial.submit(cmd.uuid(), () -> manager.handle(cmd));
+                                // Runs the command in the container's queue, then what it means for its capsule.
+                                return capsules.handle(cmd);
                             });
                     return loop.start();
                 })
                 .compose(v -> sync.start())
+                .compose(v -> capsules.start())
                 .compose(v -> volumes.start())
                 .compose(v -> endpoint.listen("0.0.0.0", config.internalPort()))
                 .onSuccess(v -> {
@@ -120,6 +124,7 @@ public final class ComputeAgent {
 
     public Future<Void> stop() {
         sync.stop();
+        capsules.stop();
         volumes.stop();
         if (projectNetworks != null) {
             projectNetworks.stop();

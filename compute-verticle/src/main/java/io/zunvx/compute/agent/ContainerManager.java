@@ -138,7 +138,7 @@ public final class ContainerManager {
             }
             return step(uuid, req, x -> x.toBuilder().taskState(TaskState.IMAGE_PULLING).build())
                     .compose(v -> sources.plan(c))
-                    .compose(plan -> io(() -> plan.fetch().run(images)).map(plan.container()))
+                    .compose(plan -> io(() -> plan.fetch().run(images)).map(runtimeSpec(plan.container())))
                     .compose(spec -> step(uuid, req, x -> x.toBuilder().taskState(TaskState.CONTAINER_CREATING)
                             .build()).map(spec))
                     .compose(spec -> volumes.prepare(c).compose(ready -> io(() -> {
@@ -159,6 +159,15 @@ public final class ContainerManager {
                     .compose(obs -> finish(uuid, req, obs, started, "compute__do_container_create", null))
                     .recover(err -> fail(uuid, req, err, started, "compute__do_container_create", true));
         });
+    }
+
+    /**
+     * The spec Docker is given. An init container's restart policy is applied by {@link CapsuleManager}, which runs
+     * it again itself, so Docker must not restart it as well.
+     */
+    static Container runtimeSpec(Container spec) {
+        return Container.ROLE_INIT.equals(spec.capsuleRole())
+                ? spec.toBuilder().restartPolicy(null).build() : spec;
     }
 
     // ---- start, stop, reboot, pause, unpause, kill ----------------------------------------------------------------
@@ -620,6 +629,10 @@ public final class ContainerManager {
 
     /** The network mode a container is created in (see {@link NetworkManager#mode}). */
     private String networkMode(Container c) {
+        String joined = NetworkManager.joinedMode(c);
+        if (joined != null) {
+            return joined;
+        }
         return networks == null ? network : networks.mode(c);
     }
 

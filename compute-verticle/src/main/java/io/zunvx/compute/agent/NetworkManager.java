@@ -107,12 +107,24 @@ public final class NetworkManager {
 
     /** The network mode to create {@code c} in: none when it has ports (they are connected next), else the fallback. */
     public String mode(Container c) {
+        String joined = joinedMode(c);
+        if (joined != null) {
+            return joined;
+        }
         return c.addresses().isEmpty() ? fallback : "none";
+    }
+
+    /**
+     * The network mode of a capsule's init or main container: the namespaces of its sandbox, whose uuid is the
+     * capsule's; {@code null} for any other container.
+     */
+    public static String joinedMode(Container c) {
+        return c.inCapsule() && !c.isSandbox() ? "container:zun-" + c.capsuleId() : null;
     }
 
     /** Connects the created container {@code dockerId} to the networks of its ports, at their addresses. */
     public Future<Void> connect(Container c, String dockerId) {
-        if (c.addresses().isEmpty()) {
+        if (c.addresses().isEmpty() || c.inCapsule() && !c.isSandbox()) {
             return Future.succeededFuture();
         }
         return networks.portsOf(pool, c.uuid()).compose(ports -> endpoints(c, ports))

@@ -3,6 +3,7 @@ package io.zunvx.compute.app;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.zunvx.compute.agent.ComputeAgent;
+import io.zunvx.compute.agent.CapsuleManager;
 import io.zunvx.compute.agent.ContainerManager;
 import io.zunvx.compute.agent.NetworkManager;
 import io.zunvx.compute.docker.DockerNetworkDriver;
@@ -22,6 +23,7 @@ import io.zunvx.compute.driver.RuntimeDriver;
 import io.zunvx.compute.internal.InternalEndpoint;
 import io.zunvx.platform.app.Platform;
 import io.zunvx.platform.app.Runtimes;
+import io.zunvx.platform.capsule.CapsuleRepository;
 import io.zunvx.platform.concurrent.Blocking;
 import io.zunvx.platform.config.ZunvxConfig;
 import io.zunvx.platform.container.ContainerActionRepository;
@@ -119,8 +121,10 @@ public final class ComputeComponents {
                 platform.config().scheduler());
         InternalEndpoint endpoint = new InternalEndpoint(vertx, context, driver, driver, driver, blocking, store,
                 platform.tokens(), host, resize, config.executeTimeout(), networks);
+        CapsuleManager capsules = new CapsuleManager(vertx, context, manager, driver, blocking, store,
+                platform.pool(), new CapsuleRepository(), serial, host, config.syncInterval(), platform.clock());
         ComputeAgent agent = new ComputeAgent(vertx, context, platform, driver, blocking, serial, manager, images,
-                reporter, sync, volumes, endpoint, networks);
+                reporter, sync, volumes, endpoint, networks, capsules);
         return new ComputeComponents(driver, agent);
     }
 

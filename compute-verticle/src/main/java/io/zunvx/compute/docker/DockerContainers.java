@@ -131,6 +131,13 @@ final class DockerContainers implements ContainerDriver {
         if (network != null) {
             hostConfig.withNetworkMode(network);
         }
+        // A capsule's containers join its sandbox's network and IPC namespaces (localhost and shared memory).
+        boolean joined = network != null && network.startsWith("container:");
+        if (joined) {
+            hostConfig.withIpcMode(network);
+        } else if (c.isSandbox()) {
+            hostConfig.withIpcMode("shareable");
+        }
 
         CreateContainerCmd cmd = lengthy.createContainerCmd(image.canonical())
                 .withName(c.dockerName())
@@ -149,13 +156,14 @@ final class DockerContainers implements ContainerDriver {
         if (c.workdir() != null) {
             cmd.withWorkingDir(c.workdir());
         }
-        if (c.hostname() != null) {
+        if (c.hostname() != null && !joined) {
             cmd.withHostName(c.hostname());
         }
         if (c.healthcheck() != null) {
             cmd.withHealthcheck(healthCheck(c.healthcheck()));
         }
-        if (!c.exposedPorts().isEmpty()) {
+        // Joined containers publish nothing themselves: the sandbox publishes the capsule's ports.
+        if (!c.exposedPorts().isEmpty() && !joined) {
             List<ExposedPort> exposed = c.exposedPorts().stream()
                     .map(p -> ExposedPort.parse(p.contains("/") ? p : p + "/tcp"))
                     .toList();

@@ -73,7 +73,8 @@ public final class Platform {
         readiness.register("postgresql", () -> pool.query("SELECT 1").execute().map(rs -> true));
         int partitions = config.kafka().partitions();
         Map<String, Integer> topics = Map.of(Topics.SCHEDULER_COMMANDS, partitions, Topics.CONTAINER_EVENTS,
-                partitions, Topics.HOST_EVENTS, partitions, Topics.IMAGE_EVENTS, partitions, Topics.DEAD_LETTER, 1);
+                partitions, Topics.HOST_EVENTS, partitions, Topics.IMAGE_EVENTS, partitions, Topics.CAPSULE_EVENTS,
+                partitions, Topics.DEAD_LETTER, 1);
         return retry(vertx, "PostgreSQL at " + db, () -> pool.query("SELECT 1 FROM signing_keys LIMIT 1").execute()
                         .recover(err -> Future.failedFuture(err.getMessage() != null
                                 && err.getMessage().contains("42P01")

@@ -146,9 +146,16 @@ public record ZunvxConfig(
      * @param uniqueNameScope   {@code ""}, {@code project} or {@code global}
      * @param maxLimit          page size cap
      * @param policyFile        policy overrides (JSON or oslo.policy YAML), {@code null} for Zun's defaults
+     * @param sandboxImage      image of a capsule's sandbox container, which only holds the namespaces
      */
     public record Api(String host, int port, String publicUrl, String uniqueNameScope, int maxLimit,
-                      Path policyFile) {
+                      Path policyFile, String sandboxImage) {
+        /** The default sandbox image, built locally by scripts/bootstrap.sh (busybox sleeping). */
+        public static final String DEFAULT_SANDBOX_IMAGE = "zunvx-sandbox:latest";
+
+        public Api(String host, int port, String publicUrl, String uniqueNameScope, int maxLimit, Path policyFile) {
+            this(host, port, publicUrl, uniqueNameScope, maxLimit, policyFile, DEFAULT_SANDBOX_IMAGE);
+        }
     }
 
     /**
@@ -340,7 +347,8 @@ public record ZunvxConfig(
                 new Api(env.string("ZUNVX_API_HOST", "0.0.0.0"), apiPort,
                         stripSlash(env.string("ZUNVX_API_PUBLIC_URL", "http://127.0.0.1:" + apiPort)),
                         env.string("ZUNVX_UNIQUE_NAME_SCOPE", ""), env.integer("ZUNVX_API_MAX_LIMIT", 1000),
-                        env.isSet("ZUNVX_POLICY_FILE") ? Path.of(env.string("ZUNVX_POLICY_FILE", null)) : null),
+                        env.isSet("ZUNVX_POLICY_FILE") ? Path.of(env.string("ZUNVX_POLICY_FILE", null)) : null,
+                        env.string("ZUNVX_CAPSULE_SANDBOX_IMAGE", Api.DEFAULT_SANDBOX_IMAGE)),
                 new Compute(hostName,
                         env.string("ZUNVX_DOCKER_HOST", "unix:///var/run/docker.sock"),
                         env.string("ZUNVX_COMPUTE_NETWORK", "zunvx-default"),

@@ -46,6 +46,11 @@ public final class ContainerCatalog {
         return containers.nameTaken(pool, name, projectId);
     }
 
+    /** The containers of a capsule, sandbox included, in template order. */
+    public Future<List<Container>> ofCapsule(UUID capsule) {
+        return containers.byCapsule(pool, capsule);
+    }
+
     public Future<List<Container>> list(ContainerQuery query) {
         return containers.list(pool, query);
     }

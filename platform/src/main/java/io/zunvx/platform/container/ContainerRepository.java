@@ -93,8 +93,9 @@ public final class ContainerRepository {
 
     /** Containers named {@code name}, in {@code projectId} or in every project when it is {@code null}. */
     public Future<List<Container>> findByName(SqlClient db, String name, String projectId) {
-        String sql = ContainerRows.SELECT + " WHERE name = $1" + (projectId == null ? "" : " AND project_id = $2")
-                + " ORDER BY id LIMIT 2";
+        // A capsule's containers are reached through the capsule, never by name (as in Zun).
+        String sql = ContainerRows.SELECT + " WHERE name = $1 AND capsule_id IS NULL"
+                + (projectId == null ? "" : " AND project_id = $2") + " ORDER BY id LIMIT 2";
         Tuple t = projectId == null ? Tuple.of(name) : Tuple.of(name, projectId);
         return db.preparedQuery(sql).execute(t).map(ContainerRepository::all);
     }
@@ -114,6 +115,12 @@ public final class ContainerRepository {
                 .map(rs -> rs.rowCount() == 1);
     }
 
+    /** The containers of a capsule, sandbox included, in template order. */
+    public Future<List<Container>> byCapsule(SqlClient db, UUID capsule) {
+        return db.preparedQuery(ContainerRows.SELECT + " WHERE capsule_id = $1 ORDER BY id").execute(Tuple.of(capsule))
+                .map(ContainerRepository::all);
+    }
+
     public Future<List<Container>> byHost(SqlClient db, String host) {
         return db.preparedQuery(ContainerRows.SELECT + " WHERE host = $1 ORDER BY id").execute(Tuple.of(host))
                 .map(ContainerRepository::all);
@@ -126,7 +133,7 @@ public final class ContainerRepository {
 
     /** One page, keyset-paginated on ({@code sortKey}, id). */
     public Future<List<Container>> list(SqlClient db, ContainerQuery q) {
-        StringBuilder sql = new StringBuilder(ContainerRows.SELECT_ALIASED).append(" WHERE true");
+        StringBuilder sql = new StringBuilder(ContainerRows.SELECT_ALIASED).append(" WHERE c.capsule_id IS NULL");
         List<Object> args = new ArrayList<>();
         if (q.projectId() != null) {
             args.add(q.projectId());

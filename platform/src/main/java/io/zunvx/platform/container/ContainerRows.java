@@ -28,7 +28,7 @@ final class ContainerRows {
             "addresses", "security_groups", "restart_policy", "interactive", "tty", "auto_remove", "auto_heal",
             "privileged", "runtime", "host", "healthcheck", "registry_id", "hints", "availability_zone",
             "requested_host", "run", "container_id", "claimed", "cpuset", "created_at", "updated_at", "version",
-            "event_seq");
+            "event_seq", "capsule_id", "capsule_role");
 
     static final String SELECT = "SELECT id, " + String.join(", ", COLUMNS) + " FROM containers";
     /** The same columns from {@code containers c}, for queries that join the table to itself. */
@@ -106,6 +106,8 @@ final class ContainerRows {
         t.addOffsetDateTime(odt(c.updatedAt()));
         t.addLong(c.version());
         t.addLong(c.eventSequence());
+        t.addUUID(c.capsuleId());
+        t.addString(c.capsuleRole());
         return t;
     }
 
@@ -161,6 +163,7 @@ final class ContainerRows {
                 .updatedAt(instant(r.getOffsetDateTime("updated_at")))
                 .version(r.getLong("version"))
                 .eventSequence(r.getLong("event_seq"))
+                .capsule(r.getUUID("capsule_id"), r.getString("capsule_role"))
                 .build();
     }
 

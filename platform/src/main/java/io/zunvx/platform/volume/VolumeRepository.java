@@ -115,6 +115,25 @@ public final class VolumeRepository {
                 .map(rs -> rs.rowCount() == 1);
     }
 
+    /** Marks a volume to be removed when its last attachment goes (a capsule's {@code autoRemove}). */
+    public Future<Void> markAutoRemove(SqlClient db, UUID uuid) {
+        return db.preparedQuery("UPDATE volumes SET auto_remove = true, updated_at = $2, version = version + 1 "
+                + "WHERE uuid = $1").execute(Tuple.of(uuid, now())).mapEmpty();
+    }
+
+    /**
+     * Removes the attachments of a container that was never placed, then those of {@code volumes} that were never
+     * made (no host, {@code creating}) and that nothing mounts any more: nothing of them exists outside the database.
+     */
+    public Future<Void> dropUnplacedAttachments(SqlClient db, UUID container, List<UUID> volumes) {
+        return db.preparedQuery("DELETE FROM volume_attachments WHERE container_uuid = $1").execute(Tuple.of(container))
+                .compose(x -> db.preparedQuery("""
+                                DELETE FROM volumes v WHERE v.uuid = ANY($1) AND v.host IS NULL AND v.status = 'creating'
+                                    AND NOT EXISTS (SELECT 1 FROM volume_attachments a WHERE a.volume_uuid = v.uuid)""")
+                        .execute(Tuple.of(volumes.toArray(UUID[]::new))))
+                .mapEmpty();
+    }
+
     /** Places a volume that has no host yet on {@code host}; false if it already lives elsewhere. */
     public Future<Boolean> claimHost(SqlClient db, UUID uuid, String host) {
         return db.preparedQuery("""
