@@ -121,6 +121,46 @@ class EventStreamIT {
     }
 
     @Test
+    void capsuleEventsReachTheirProjectOnly() {
+        String project = "evc-" + UUID.randomUUID().toString().substring(0, 8);
+        String memberToken = Platforms.token(platform, "user-" + project, project, List.of("member"));
+        try (SseClient mine = SseClient.open(base + "/v1/events", platform.adminToken(), null);
+             SseClient theirs = SseClient.open(base + "/v1/events", memberToken, null)) {
+            for (SseClient s : List.of(mine, theirs)) {
+                Poll.until(WAIT, () -> s.matching("ready", d -> true).size(), n -> n == 1, "ready");
+            }
+            // WHEN the admin's project runs a capsule and deletes it
+            String name = "ev-cap-" + UUID.randomUUID().toString().substring(0, 8);
+            ZunHttp v140 = admin.withVersion("1.40");
+            ZunHttp.Response created = v140.post("/v1/capsules", new JsonObject().put("template", new JsonObject()
+                    .put("kind", "capsule").put("metadata", new JsonObject().put("name", name))
+                    .put("spec", new JsonObject().put("containers", new io.vertx.core.json.JsonArray().add(
+                            new JsonObject().put("image", "busybox").put("command",
+                                    new io.vertx.core.json.JsonArray().add("sleep").add("600")))))).encode());
+            assertEquals(202, created.status(), created.body());
+            String uuid = created.json().getString("uuid");
+            Poll.until(WAIT, () -> capsuleStatuses(mine, uuid), l -> l.contains("Running"), "the capsule Running");
+            assertEquals(204, v140.delete("/v1/capsules/" + uuid).status());
+
+            // THEN its project's stream follows it to Deleted, in sequence, and the other project sees none of it
+            Poll.until(WAIT, () -> capsuleStatuses(mine, uuid), l -> l.contains("Deleted"), "the capsule Deleted");
+            assertEquals("Creating", capsuleStatuses(mine, uuid).getFirst());
+            List<Integer> seqs = mine.matching("capsule", d -> uuid.equals(d.getString("uuid"))).stream()
+                    .map(e -> e.json().getInteger("sequence")).toList();
+            for (int i = 1; i < seqs.size(); i++) {
+                assertEquals(seqs.get(i - 1) + 1, seqs.get(i), seqs.toString());
+            }
+            assertTrue(theirs.matching("capsule", d -> true).isEmpty(), "a member saw another project's capsule");
+            assertFalse(mine.matching("capsule", d -> true).getFirst().id().isEmpty());
+        }
+    }
+
+    private static List<String> capsuleStatuses(SseClient s, String uuid) {
+        return s.matching("capsule", d -> uuid.equals(d.getString("uuid"))).stream()
+                .map(e -> e.json().getJsonObject("capsule").getString("status")).toList();
+    }
+
+    @Test
     void refusesWhatTheRestOfV1Refuses() {
         String memberToken = Platforms.token(platform, "user-x", "project-x", List.of("member"));
         try (SseClient noToken = SseClient.open(base + "/v1/events", "", null)) {

@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
 final class EventStream {
     private static final Logger LOG = LoggerFactory.getLogger(EventStream.class);
     private static final List<String> TOPICS = List.of(Topics.CONTAINER_EVENTS,
-            Topics.IMAGE_EVENTS);
+            Topics.IMAGE_EVENTS, Topics.CAPSULE_EVENTS);
     private static final Duration POLL = Duration.ofMillis(500);
     private static final AtomicInteger IDS = new AtomicInteger();
 

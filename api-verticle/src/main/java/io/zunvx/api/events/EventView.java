@@ -5,6 +5,7 @@ import io.zunvx.api.policy.Policy;
 import io.zunvx.model.ContainerEvent;
 import io.zunvx.model.ContainerView;
 import io.zunvx.platform.auth.Identity;
+import io.zunvx.platform.capsule.CapsuleEvents;
 import io.zunvx.platform.events.Envelopes;
 
 /**
@@ -12,11 +13,13 @@ import io.zunvx.platform.events.Envelopes;
  * container ({@code container:get_one} on its project; other projects only with {@code all_projects}), without the
  * admin-only fields their policy hides and without {@code environment} (values may be secrets; read the container
  * for them). An image event is shown to callers allowed {@code image:get_all} (admins by default), for their project
- * or, with {@code all_projects}, every project.
+ * or, with {@code all_projects}, every project. A capsule event is shown to callers who may read that capsule
+ * ({@code capsule:get} on its project), without {@code host} unless {@code capsule:get:host} allows it.
  */
 final class EventView {
     static final String CONTAINER = "container";
     static final String IMAGE = "image";
+    static final String CAPSULE = "capsule";
 
     private final Policy policy;
     private final Identity who;
@@ -52,6 +55,17 @@ final class EventView {
                 return null;
             }
             return new Shown(IMAGE, data.copy().put("type", type));
+        }
+        if (CapsuleEvents.STATE_CHANGED.equals(type)) {
+            JsonObject c = data.getJsonObject("capsule");
+            if (c == null || !visible(c.getString("project_id"), "capsule:get")) {
+                return null;
+            }
+            JsonObject shown = data.copy().put("type", type);
+            if (!policy.allows("capsule:get:host", who, c.getString("project_id"))) {
+                shown.getJsonObject("capsule").remove("host");
+            }
+            return new Shown(CAPSULE, shown);
         }
         return null;
     }

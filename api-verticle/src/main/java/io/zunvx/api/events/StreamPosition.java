@@ -9,15 +9,18 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * Where an event stream stands in Kafka: for every partition of the event topics, the offset of the next record to
- * read. It is the SSE event id ({@code c0:12,c1:7,i0:3}: {@code c} for {@value Topics#CONTAINER_EVENTS}, {@code i} for
- * {@value Topics#IMAGE_EVENTS}, then the partition and the next offset), so a client that reconnects with
+ * read. It is the SSE event id ({@code c0:12,c1:7,i0:3,k0:2}: {@code c} for {@value Topics#CONTAINER_EVENTS}, {@code i}
+ * for {@value Topics#IMAGE_EVENTS}, {@code k} for {@value Topics#CAPSULE_EVENTS}, then the partition and the next
+ * offset), so a client that reconnects with
  * {@code Last-Event-ID} continues exactly after the last event it saw, on any API replica and across restarts.
  */
 public final class StreamPosition {
     /** The longest id accepted (a few hundred partitions). */
     static final int MAX_LENGTH = 4096;
-    private static final Map<String, String> CODES = Map.of("c", Topics.CONTAINER_EVENTS, "i", Topics.IMAGE_EVENTS);
-    private static final Map<String, String> TOPIC_CODES = Map.of(Topics.CONTAINER_EVENTS, "c", Topics.IMAGE_EVENTS, "i");
+    private static final Map<String, String> CODES = Map.of("c", Topics.CONTAINER_EVENTS, "i", Topics.IMAGE_EVENTS,
+            "k", Topics.CAPSULE_EVENTS);
+    private static final Map<String, String> TOPIC_CODES = Map.of(Topics.CONTAINER_EVENTS, "c", Topics.IMAGE_EVENTS, "i",
+            Topics.CAPSULE_EVENTS, "k");
 
     private final Map<TopicPartition, Long> next;
 

@@ -17,6 +17,7 @@ class StreamPositionTest {
     private static final TopicPartition C0 = new TopicPartition(Topics.CONTAINER_EVENTS, 0);
     private static final TopicPartition C10 = new TopicPartition(Topics.CONTAINER_EVENTS, 10);
     private static final TopicPartition I1 = new TopicPartition(Topics.IMAGE_EVENTS, 1);
+    private static final TopicPartition K2 = new TopicPartition(Topics.CAPSULE_EVENTS, 2);
 
     @Test
     void anIdNamesTheNextOffsetOfEveryPartitionAndParsesBack() {
@@ -24,11 +25,13 @@ class StreamPositionTest {
         next.put(I1, 3L);
         next.put(C10, 0L);
         next.put(C0, 12L);
+        next.put(K2, 7L);
         StreamPosition p = StreamPosition.of(next);
-        assertEquals("c0:12,c10:0,i1:3", p.id());
+        assertEquals("c0:12,c10:0,i1:3,k2:7", p.id());
         StreamPosition back = StreamPosition.parse(p.id());
         assertEquals(12L, back.next(C0));
         assertEquals(3L, back.next(I1));
+        assertEquals(7L, back.next(K2));
         assertNull(back.next(new TopicPartition(Topics.IMAGE_EVENTS, 0)));
     }
 
