@@ -163,10 +163,21 @@ try {
   check(/could not be found|not found/i.test(shown), `member got: ${shown}`);
   await memberPage.screenshot({ path: join(SHOTS, 'member.png') });
 
-  step('log out');
+  step('log out: the token is revoked, not only forgotten');
+  const old = await page.evaluate(() => sessionStorage.getItem('zunvx.token'));
+  check((await rest('GET', '/v1/containers', old)).status === 200, 'the token works before logout');
   await page.click('#logout');
   await page.waitForSelector('#login', { state: 'visible' });
   check(await page.evaluate(() => sessionStorage.getItem('zunvx.token')) === null, 'token kept after logout');
+  check(/revoked/.test(await page.textContent('main .notice')), 'logout did not say the token is revoked');
+  // revocation reaches every check within the account-check window (as a disabled user does)
+  let after = 0;
+  for (const until = Date.now() + WAIT; Date.now() < until;) {
+    after = (await rest('GET', '/v1/containers', old)).status;
+    if (after === 401) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  check(after === 401, `the logged-out token still answers ${after}`);
   check(violations.length === 0, `CSP violations: ${violations}`);
   console.log('console test passed');
 } finally {

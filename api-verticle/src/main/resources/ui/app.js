@@ -52,15 +52,15 @@ async function submitLogin(e) {
   }
 }
 
-function logout() {
+async function logout() {
   if (state.stream) state.stream.stop();
   state.stream = null;
-  api.logout();
+  const revoked = await api.logout();
   state.containers.clear();
   state.sequences.clear();
-  clear(main).append(h('p', { className: 'notice' },
-    'Logged out. The token is forgotten by this page; the identity service cannot revoke tokens yet, so it stays '
-    + 'valid until it expires.'));
+  clear(main).append(h('p', { className: 'notice' }, revoked
+    ? 'Logged out. The token is revoked.'
+    : 'Logged out. The token is forgotten by this page, but the identity service could not be reached to revoke it.'));
   renderHeader();
   showLogin();
 }
