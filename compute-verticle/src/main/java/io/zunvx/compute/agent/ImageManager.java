@@ -73,7 +73,8 @@ public final class ImageManager {
             String reference = reference(image.repo(), image.tag());
             String policy = image.pullPolicy() == null ? DEFAULT_POLICY : image.pullPolicy();
             return sources.pull(reference, null, image.projectId())
-                    .compose(pull -> io(() -> driver.ensureImage(pull.reference(), policy, pull.auth())))
+                    .compose(pull -> io(() -> sources.images().ensure(image.projectId(), pull.reference(), policy,
+                            pull.auth())))
                     .compose(local -> recordReady(image, local))
                     .recover(err -> {
                         if (retried(err)) {
@@ -102,26 +103,27 @@ public final class ImageManager {
     }
 
     /**
-     * Removes the deleted row's image by its name, or by its id when the name is gone already. Not forced: an image a
-     * container still uses stays, which is only logged.
+     * Removes the project's name for the deleted row's image (see {@link ProjectImages}); names shared by every
+     * project stay, as does the image while another name or a container holds it. Not forced: a conflict is only
+     * logged. A command without a project (sent before images were named per project) removes nothing.
      */
     private Future<Void> delete(DeleteImage cmd) {
         return io(() -> {
-            removeLocal(driver, cmd, host);
+            removeLocal(sources.images(), cmd, host);
             return null;
         });
     }
 
     /** The runtime side of {@link #delete}; blocking. Fails only when the engine is away (to be retried). */
-    static void removeLocal(ImageDriver driver, DeleteImage cmd, String host) {
+    static void removeLocal(ProjectImages images, DeleteImage cmd, String host) {
         String reference = reference(cmd.repo(), cmd.tag());
+        if (cmd.projectId() == null) {
+            LOG.info("image {} ({}) names no project: nothing is removed from {}", cmd.uuid(), reference, host);
+            return;
+        }
         try {
-            if (driver.inspectImage(reference).isPresent() || cmd.imageId() == null) {
-                driver.removeImage(reference, false);
-            } else {
-                driver.removeImage(cmd.imageId(), false);
-            }
-            LOG.info("removed image {} ({}) from {}", cmd.uuid(), reference, host);
+            images.remove(cmd.projectId(), reference);
+            LOG.info("removed image {} ({}) of project {} from {}", cmd.uuid(), reference, cmd.projectId(), host);
         } catch (DriverException e) {
             if (e.retryable()) {
                 throw e;

@@ -12,6 +12,7 @@ import io.zunvx.platform.network.SecurityGroupRepository;
 import io.zunvx.compute.agent.HostReporter;
 import io.zunvx.compute.agent.ImageManager;
 import io.zunvx.compute.agent.ImageSources;
+import io.zunvx.compute.agent.ProjectImages;
 import io.zunvx.compute.agent.KeyedSerial;
 import io.zunvx.compute.agent.LiveResize;
 import io.zunvx.compute.agent.SyncLoop;
@@ -92,10 +93,10 @@ public final class ComputeComponents {
         ContainerActionRepository actions = new ContainerActionRepository();
         ComputeNodeRepository nodes = new ComputeNodeRepository();
         ZunvxConfig.Images imageConfig = platform.config().images();
-        ImageSources sources = new ImageSources(platform.pool(),
+        ImageSources sources = new ImageSources(new ProjectImages(driver), platform.pool(),
                 new RegistryRepository(CredentialCipher.fromConfig(platform.config()), platform.clock()),
                 new StoreImageRepository(platform.clock()), BlobStore.of(imageConfig, platform.pool()),
-                imageConfig.maxUploadBytes());
+                imageConfig.maxUploadBytes(), imageConfig.projectQuotaBytes());
         if (Runtimes.registry() != null) {
             driver.countImageTransfers(Runtimes.registry(), host);
         }
