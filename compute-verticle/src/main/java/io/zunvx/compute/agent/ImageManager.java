@@ -4,7 +4,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.zunvx.compute.driver.DriverException;
-import io.zunvx.compute.driver.ImageDriver;
 import io.zunvx.compute.driver.LocalImage;
 import io.zunvx.model.HostImage;
 import io.zunvx.model.ImageCommand;
@@ -21,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * describes and records its Docker id and size or the registry's reason, and removes the Docker image of a deleted
  * row.
  *
- * <p>A pull goes through the driver, so it shares the engine's single pull with containers created from the same
- * image at the same time. A command delivered again finds the row no longer {@code pulling} and does nothing.
+ * <p>A pull goes through {@link ProjectImages} (the row's project's names) and the driver, so it shares the engine's
+ * single pull with containers created from the same image at the same time. A command delivered again finds the row
+ * no longer {@code pulling} and does nothing.
  */
 public final class ImageManager {
     private static final Logger LOG = LoggerFactory.getLogger(ImageManager.class);
@@ -30,17 +30,15 @@ public final class ImageManager {
     static final String DEFAULT_POLICY = "always";
 
     private final Context context;
-    private final ImageDriver driver;
     private final Blocking blocking;
     private final Pool pool;
     private final HostImageRepository images;
     private final ImageSources sources;
     private final String host;
 
-    public ImageManager(Context context, ImageDriver driver, Blocking blocking, Pool pool,
+    public ImageManager(Context context, Blocking blocking, Pool pool,
                         HostImageRepository images, ImageSources sources, String host) {
         this.context = context;
-        this.driver = driver;
         this.blocking = blocking;
         this.pool = pool;
         this.images = images;

@@ -106,7 +106,7 @@ public final class ComputeComponents {
                 platform.clock());
         ContainerManager manager = new ContainerManager(context, driver, driver, blocking, store, actions, nodes,
                 host, config.network(), platform.clock(), sources, volumes, networks);
-        ImageManager images = new ImageManager(context, driver, blocking, platform.pool(),
+        ImageManager images = new ImageManager(context, blocking, platform.pool(),
                 new HostImageRepository(platform.clock()), sources, host);
         // The heartbeat's Docker calls have a pool of their own: tenant work filling `blocking` cannot delay them.
         HostReporter reporter = new HostReporter(vertx, context, driver, new Blocking("heartbeat-" + host, 2),

@@ -115,7 +115,7 @@ class ImageCommandsIT {
         storeImages = new StoreImageRepository();
         hostImages = new HostImageRepository();
         manager = managerWithLimit(1L << 30);
-        images = new ImageManager(context, driver, blocking, pool, hostImages, sources(1L << 30), HOST);
+        images = new ImageManager(context, blocking, pool, hostImages, sources(1L << 30), HOST);
     }
 
     private static ImageSources sources(long maxStoreBytes) {
