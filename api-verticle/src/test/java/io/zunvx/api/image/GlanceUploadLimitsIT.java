@@ -39,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(180)
 class GlanceUploadLimitsIT {
     private static final long QUOTA = 1L << 20;
+    private static final long MAX = 2L << 20;
 
     @TempDir
     static Path dir;
@@ -49,6 +50,7 @@ class GlanceUploadLimitsIT {
     static void start() {
         api = ApiPlatform.start(dir, Map.of("ZUNVX_IMAGE_STORE_BACKEND", "postgres",
                 "ZUNVX_IMAGE_STORE_UPLOAD_IDLE_TIMEOUT", "2s",
+                "ZUNVX_IMAGE_STORE_MAX_BYTES", String.valueOf(MAX),
                 "ZUNVX_IMAGE_STORE_PROJECT_QUOTA_BYTES", String.valueOf(QUOTA)));
     }
 
@@ -143,6 +145,20 @@ class GlanceUploadLimitsIT {
                 ? Files.list(dir.resolve("images/spool")) : Stream.empty()) {
             assertEquals(0, spooled.count(), "no spool file left");
         }
+    }
+
+    @Test
+    void aSpooledUploadOfUnknownLengthOverTheLimitIs413() {
+        String token = api.memberToken("big-" + UUID.randomUUID().toString().substring(0, 8));
+        String id = create(token);
+        HttpRequest chunked = HttpRequest.newBuilder(URI.create(api.url() + "/image/v2/images/" + id + "/file"))
+                .header("X-Auth-Token", token).header("Content-Type", "application/octet-stream")
+                .timeout(Duration.ofSeconds(60))
+                .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(
+                        new byte[(int) MAX + 256 * 1024]))).build();
+        Resp r = api.send(chunked);
+        assertEquals(413, r.status(), r.toString());
+        assertEquals("queued", status(token, id));
     }
 
     @Test
