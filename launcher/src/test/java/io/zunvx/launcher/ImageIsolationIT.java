@@ -57,6 +57,7 @@ class ImageIsolationIT {
     static DockerClient docker;
     static String busyboxId;
     static final List<String> localNames = new ArrayList<>();
+    static final List<String> projects = new ArrayList<>();
 
     /** One tenant: a member of a project of its own. */
     private record Tenant(String project, String token, ZunHttp api) {
@@ -78,6 +79,7 @@ class ImageIsolationIT {
         Platforms.stop(platform);
         if (docker != null) {
             localNames.forEach(n -> LocalRegistry.untag(docker, n));
+            projects.forEach(p -> TestImages.untagProject(docker, p));
             docker.close();
         }
         if (registry != null) {
@@ -88,6 +90,7 @@ class ImageIsolationIT {
     private static Tenant tenant(String name) {
         String project = name + "-" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         String token = Platforms.token(platform, "user-" + project, project, List.of("member"));
+        projects.add(project);
         return new Tenant(project, token, new ZunHttp("http://127.0.0.1:" + platform.apiPort(), token, "1.40"));
     }
 
@@ -99,15 +102,6 @@ class ImageIsolationIT {
 
     @AfterEach
     void hostBusyboxIsUntouched() {
-        // the names the agent gave these projects go with the test
-        for (var image : docker.listImagesCmd().exec()) {
-            for (String name : image.getRepoTags() == null ? new String[0] : image.getRepoTags()) {
-                if (name.startsWith(ProjectImages.PREFIX + a.project() + "/")
-                        || name.startsWith(ProjectImages.PREFIX + b.project() + "/")) {
-                    localNames.add(name);
-                }
-            }
-        }
         assertEquals(busyboxId, docker.inspectImageCmd("busybox:latest").exec().getId(),
                 "the host's busybox:latest is the image it was");
     }

@@ -77,17 +77,8 @@ class ImagesIT {
     static void stop() throws IOException {
         Platforms.stop(platform);
         if (docker != null) {
-            // the names the agent gave the admin's project
-            String own = ProjectImages.scoped(platform.bootstrap().projectId(), "x");
-            String prefix = own.substring(0, own.indexOf('/') + 1);
-            for (var image : docker.listImagesCmd().exec()) {
-                for (String name : image.getRepoTags() == null ? new String[0] : image.getRepoTags()) {
-                    if (name.startsWith(prefix)) {
-                        localNames.add(name);
-                    }
-                }
-            }
             localNames.forEach(n -> LocalRegistry.untag(docker, n));
+            TestImages.untagProject(docker, platform.bootstrap().projectId());
             docker.close();
         }
         if (registry != null) {

@@ -157,14 +157,7 @@ class ImageCommandsIT {
                 // removed meanwhile
             }
         }
-        // the names the agent gave this test's project
-        for (var image : bench.docker().listImagesCmd().exec()) {
-            for (String name : image.getRepoTags() == null ? new String[0] : image.getRepoTags()) {
-                if (name.startsWith(ProjectImages.PREFIX + project + "/")) {
-                    bench.made(name);
-                }
-            }
-        }
+        TestImages.untagProject(bench.docker(), project);
         bench.removeMade();
     }
 
