@@ -60,4 +60,24 @@ public final class TestImages {
             docker.removeContainerCmd(containerId).withForce(true).exec();
         }
     }
+
+    /**
+     * Removes every local name the agent gave {@code projectId}'s images ({@code zunvx-p-<project>/...}); an image
+     * goes with its last name, and a name a container still needs stays.
+     */
+    public static void untagProject(DockerClient docker, String projectId) {
+        String own = io.zunvx.compute.agent.ProjectImages.scoped(projectId, "x");
+        String prefix = own.substring(0, own.indexOf('/') + 1);
+        for (var image : docker.listImagesCmd().exec()) {
+            for (String name : image.getRepoTags() == null ? new String[0] : image.getRepoTags()) {
+                if (name.startsWith(prefix)) {
+                    try {
+                        LocalRegistry.untag(docker, name);
+                    } catch (com.github.dockerjava.api.exception.ConflictException used) {
+                        // a container still uses it as its only name: it goes with that container's cleanup
+                    }
+                }
+            }
+        }
+    }
 }

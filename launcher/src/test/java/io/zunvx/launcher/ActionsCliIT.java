@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.zunvx.compute.agent.ProjectImages;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -113,10 +114,12 @@ class ActionsCliIT extends ActionsBaseIT {
         Matcher m = Pattern.compile("The image is ([0-9a-f-]{36})\\.").matcher(commit.out());
         assertTrue(m.find(), commit.out());
         String image = m.group(1);
+        // committed under the project's own name only (docs/images.md)
+        String committed = ProjectImages.scoped(platform.bootstrap().projectId(), repository + ":v1");
         try {
             String label = Poll.until(WAIT, () -> {
                 try {
-                    return docker.inspectImageCmd(repository + ":v1").exec().getConfig().getLabels()
+                    return docker.inspectImageCmd(committed).exec().getConfig().getLabels()
                             .get("zunvx.image.uuid");
                 } catch (com.github.dockerjava.api.exception.NotFoundException e) {
                     return null;
@@ -124,7 +127,7 @@ class ActionsCliIT extends ActionsBaseIT {
             }, l -> l != null, "the committed image");
             assertEquals(image, label);
         } finally {
-            docker.removeImageCmd(repository + ":v1").withForce(true).exec();
+            docker.removeImageCmd(committed).withForce(true).exec();
         }
     }
 

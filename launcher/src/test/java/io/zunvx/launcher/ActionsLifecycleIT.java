@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.command.InspectImageResponse;
 import io.vertx.core.json.JsonObject;
+import io.zunvx.compute.agent.ProjectImages;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -78,7 +79,8 @@ class ActionsLifecycleIT extends ActionsBaseIT {
         assertEquals("docker", c.getString("image_driver"));
         InspectContainerResponse now = dockerContainer(uuid);
         assertNotEquals(oldId, now.getId());
-        assertEquals("busybox:latest", now.getConfig().getImage());
+        // created from the image id the reference resolved to (docs/images.md)
+        assertEquals(docker.inspectImageCmd("busybox:latest").exec().getId(), now.getImageId());
         assertFalse(now.getState().getRunning());
     }
 
@@ -202,26 +204,29 @@ class ActionsLifecycleIT extends ActionsBaseIT {
         assertEquals("compute__do_container_commit", action.getJsonArray("events").getJsonObject(0)
                 .getString("event"));
         assertEquals("Success", action.getJsonArray("events").getJsonObject(0).getString("result"));
+        // (under the project's own name: docs/images.md)
+        String own = ProjectImages.scoped(platform.bootstrap().projectId(), repository + ":t1");
         try {
-            InspectImageResponse img = docker.inspectImageCmd(repository + ":t1").exec();
+            InspectImageResponse img = docker.inspectImageCmd(own).exec();
             assertEquals(image, img.getConfig().getLabels().get("zunvx.image.uuid"));
             assertEquals(uuid, img.getConfig().getLabels().get("zunvx.committed-from"));
             assertEquals("", img.getConfig().getLabels().get("zunvx.uuid"), "platform labels are not inherited");
             // AND the container keeps running
             assertEquals("Running", show(uuid).getString("status"));
         } finally {
-            docker.removeImageCmd(repository + ":t1").withForce(true).exec();
+            docker.removeImageCmd(own).withForce(true).exec();
         }
 
         // AND without a tag the image is tagged latest
         ZunHttp.Response latest = api.post("/v1/containers/" + uuid + "/commit?repository=" + repository, null);
         assertEquals(202, latest.status(), latest.body());
         awaitActionFinished(uuid, requestId(latest));
+        String ownLatest = ProjectImages.scoped(platform.bootstrap().projectId(), repository);
         try {
-            assertEquals(latest.json().getString("uuid"), docker.inspectImageCmd(repository + ":latest").exec()
+            assertEquals(latest.json().getString("uuid"), docker.inspectImageCmd(ownLatest).exec()
                     .getConfig().getLabels().get("zunvx.image.uuid"));
         } finally {
-            docker.removeImageCmd(repository + ":latest").withForce(true).exec();
+            docker.removeImageCmd(ownLatest).withForce(true).exec();
         }
     }
 

@@ -8,6 +8,7 @@ import com.github.dockerjava.api.DockerClient;
 import io.zunvx.compute.LocalRegistry;
 import io.zunvx.compute.TestImages;
 import io.zunvx.compute.agent.CrashPoints;
+import io.zunvx.compute.agent.ProjectImages;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -57,6 +58,7 @@ class ImagesCliIT {
     static void stop() throws IOException {
         Platforms.stop(platform);
         if (docker != null) {
+            TestImages.untagProject(docker, platform.bootstrap().projectId());
             docker.close();
         }
         if (registry != null) {
@@ -161,7 +163,8 @@ class ImagesCliIT {
         ZunCliIT.Cli logs = zun("logs", container);
         assertTrue(logs.out().contains(local.marker()), logs.out());
         zun("delete", container).assertOk();
-        LocalRegistry.untag(docker, name + ":latest");
+        // the Glance driver named it for the admin's project (docs/images.md)
+        LocalRegistry.untag(docker, ProjectImages.scoped(platform.bootstrap().projectId(), name));
 
         Path back = data.resolve("back-" + suffix() + ".tar");
         openstack("image", "save", "--file", back.toString(), name).assertOk();

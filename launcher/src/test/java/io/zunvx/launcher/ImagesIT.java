@@ -14,6 +14,7 @@ import io.vertx.sqlclient.Tuple;
 import io.zunvx.compute.LocalRegistry;
 import io.zunvx.compute.TestImages;
 import io.zunvx.compute.agent.CrashPoints;
+import io.zunvx.compute.agent.ProjectImages;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -77,6 +78,7 @@ class ImagesIT {
         Platforms.stop(platform);
         if (docker != null) {
             localNames.forEach(n -> LocalRegistry.untag(docker, n));
+            TestImages.untagProject(docker, platform.bootstrap().projectId());
             docker.close();
         }
         if (registry != null) {
@@ -204,7 +206,9 @@ class ImagesIT {
         assertTrue(ready.getLong("size") > 0);
         assertTrue(api.get("/v1/images").json().getJsonArray("images").stream()
                 .anyMatch(o -> uuid.equals(((JsonObject) o).getString("uuid"))));
-        docker.inspectImageCmd(image.reference()).exec();
+        // pulled with credentials: named for the admin's project only (see ImageIsolationIT)
+        String own = ProjectImages.scoped(platform.bootstrap().projectId(), image.reference());
+        docker.inspectImageCmd(own).exec();
 
         // search: the docker driver asks the configured registry
         JsonArray found = new JsonArray(api.get("/v1/images/zunvx/search?image_driver=docker&exact_match=False")
@@ -216,7 +220,7 @@ class ImagesIT {
         assertEquals(404, api.get("/v1/images/" + uuid).status());
         Poll.until(WAIT, () -> {
             try {
-                docker.inspectImageCmd(image.reference()).exec();
+                docker.inspectImageCmd(own).exec();
                 return false;
             } catch (NotFoundException gone) {
                 return true;
@@ -236,22 +240,7 @@ class ImagesIT {
 
     private static HttpResponse<String> store(String method, String path, HttpRequest.BodyPublisher body,
                                               String contentType) {
-        try {
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + platform.apiPort()
-                            + "/image/v2" + path))
-                    .header("X-Auth-Token", platform.adminToken())
-                    .timeout(Duration.ofMinutes(2))
-                    .method(method, body);
-            if (contentType != null) {
-                b.header("Content-Type", contentType);
-            }
-            return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return ImageStoreHttp.send(platform, platform.adminToken(), method, path, body, contentType);
     }
 
     private static String createStoreImage(String name) {
@@ -296,7 +285,7 @@ class ImagesIT {
                 + "\"/marker\"]");
         assertNotEquals("Error", settle(c).getString("status"), api.get("/v1/containers/" + c).body());
         assertTrue(logs(c).contains(local.marker()));
-        localNames.add(name + ":latest");
+        localNames.add(ProjectImages.scoped(platform.bootstrap().projectId(), name));
 
         // search with the store driver finds it
         JsonArray found = new JsonArray(api.get("/v1/images/" + name + "/search?image_driver=glance").body());
@@ -320,7 +309,8 @@ class ImagesIT {
                 "commit stored");
         assertEquals("active", stored.getString("status"), stored.encode());
         assertEquals(snap, stored.getString("name"));
-        localNames.add(snap + ":v1");
+        localNames.add(ProjectImages.scoped(platform.bootstrap().projectId(), snap + ":v1"));
+        localNames.add(ProjectImages.scoped(platform.bootstrap().projectId(), committed));
         String again = run("\"image\": \"" + committed + "\", \"image_driver\": \"glance\", \"command\": "
                 + "[\"cat\", \"/committed\"]");
         assertNotEquals("Error", settle(again).getString("status"), api.get("/v1/containers/" + again).body());

@@ -49,9 +49,11 @@ public sealed interface ImageCommand {
      *
      * @param repo    repository of the deleted row
      * @param tag     tag of the deleted row
-     * @param imageId Docker image id of the deleted row, {@code null} if it was never pulled
+     * @param imageId   Docker image id of the deleted row, {@code null} if it was never pulled
+     * @param projectId project of the deleted row, whose name for the image is removed ({@code null} in commands
+     *                  sent before images were named per project: nothing is removed)
      */
-    record DeleteImage(UUID uuid, String requestId, String repo, String tag, String imageId)
+    record DeleteImage(UUID uuid, String requestId, String repo, String tag, String imageId, String projectId)
             implements ImageCommand {
         public static final String TYPE = TYPE_PREFIX + "delete-image.v1";
 
@@ -60,12 +62,20 @@ public sealed interface ImageCommand {
             Objects.requireNonNull(repo, "repo");
         }
 
+        /** A command without a project. */
+        public DeleteImage(UUID uuid, String requestId, String repo, String tag, String imageId) {
+            this(uuid, requestId, repo, tag, imageId, null);
+        }
+
         @Override
         public Map<String, Object> arguments() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("repo", repo);
             m.put("tag", tag);
             m.put("image_id", imageId);
+            if (projectId != null) {
+                m.put("project_id", projectId);
+            }
             return m;
         }
     }
@@ -96,7 +106,8 @@ public sealed interface ImageCommand {
             if (repo == null) {
                 throw new IllegalArgumentException("command field repo must be a string");
             }
-            return new DeleteImage(uuid, req, repo, optional(f, "tag"), optional(f, "image_id"));
+            return new DeleteImage(uuid, req, repo, optional(f, "tag"), optional(f, "image_id"),
+                    optional(f, "project_id"));
         }
         throw new IllegalArgumentException("unknown image command type: " + type);
     }

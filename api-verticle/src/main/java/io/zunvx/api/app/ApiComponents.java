@@ -121,8 +121,8 @@ public final class ApiComponents implements AutoCloseable {
                 new ImageSearch(db, registryRows, storeImages, registryClient,
                         imageConfig.searchRegistry()),
                 policy, api.publicUrl(), api.maxLimit(), platform.clock());
-        this.glance = new GlanceApi(db, storeImages, BlobStore.of(imageConfig, platform.pool()),
-                imageConfig.maxUploadBytes(), api.publicUrl(), platform.clock());
+        this.glance = new GlanceApi(db, storeImages, BlobStore.of(imageConfig, platform.pool()), imageConfig,
+                api.publicUrl(), platform.clock());
         this.quotas = new QuotaApi(db, quotaService, policy);
         this.hosts = new HostApi(db, policy, api.publicUrl(), api.maxLimit(),
                 config.scheduler().serviceDownTime(), platform.clock());

@@ -17,6 +17,7 @@ import io.zunvx.api.http.RequestContext;
 import io.zunvx.api.http.PageQuery;
 import io.zunvx.model.StoreImage;
 import io.zunvx.platform.auth.Identity;
+import io.zunvx.platform.config.ZunvxConfig;
 import io.zunvx.platform.concurrent.Blocking;
 import io.zunvx.platform.db.Transactions;
 import io.zunvx.platform.image.BlobStore;
@@ -25,6 +26,10 @@ import io.zunvx.platform.image.ReadStreamInputStream;
 import io.zunvx.platform.image.StoreImageRepository;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -70,20 +75,27 @@ public final class GlanceApi implements AutoCloseable {
     private final StoreImageRepository images;
     private final BlobStore blobs;
     private final long maxUploadBytes;
+    private final Duration uploadIdleTimeout;
+    private final long projectQuotaBytes;
+    private final Path spoolDir;
     private final String publicUrl;
     private final Clock clock;
     private final Blocking blocking = new Blocking("image-store", 256);
 
     /**
-     * @param maxUploadBytes largest image data accepted, in bytes
-     * @param publicUrl      the API's public base URL (the version document's links)
+     * @param config    the store's limits: largest image, upload idle timeout, data per project; and its directory
+     *                  (uploads to a store that writes in a database transaction are spooled under it first)
+     * @param publicUrl the API's public base URL (the version document's links)
      */
-    public GlanceApi(Transactions db, StoreImageRepository images, BlobStore blobs, long maxUploadBytes,
+    public GlanceApi(Transactions db, StoreImageRepository images, BlobStore blobs, ZunvxConfig.Images config,
                      String publicUrl, Clock clock) {
         this.db = db;
         this.images = images;
         this.blobs = blobs;
-        this.maxUploadBytes = maxUploadBytes;
+        this.maxUploadBytes = config.maxUploadBytes();
+        this.uploadIdleTimeout = config.uploadIdleTimeout();
+        this.projectQuotaBytes = config.projectQuotaBytes();
+        this.spoolDir = config.storeDir().resolve("spool");
         this.publicUrl = publicUrl;
         this.clock = clock;
     }
@@ -304,6 +316,7 @@ public final class GlanceApi implements AutoCloseable {
             throw tooLarge();
         }
         Digests expected = Digests.of(req);
+        AtomicReference<Long> allowed = new AtomicReference<>(maxUploadBytes);
         db.read(sql -> images.find(sql, id))
                 .compose(found -> {
                     StoreImage image = found.filter(i -> GlanceViews.visible(i, who))
@@ -311,6 +324,17 @@ public final class GlanceApi implements AutoCloseable {
                     if (!GlanceViews.mutable(image, who)) {
                         throw GlanceException.forbidden("You are not permitted to upload data to image " + id + ".");
                     }
+                    return image.owner() == null ? Future.succeededFuture(image)
+                            : db.read(sql -> images.usedBytes(sql, image.owner(), id)).map(used -> {
+                                long left = projectQuotaBytes - used;
+                                if (left <= 0 || declared > left) {
+                                    throw overQuota(image.owner(), used);
+                                }
+                                allowed.set(Math.min(maxUploadBytes, left));
+                                return image;
+                            });
+                })
+                .compose(image -> {
                     if (image.containerFormat() == null || image.diskFormat() == null) {
                         throw GlanceException.badRequest("Properties container_format and disk_format must be set"
                                 + " prior to saving data.");
@@ -329,14 +353,14 @@ public final class GlanceApi implements AutoCloseable {
                     if ("100-continue".equalsIgnoreCase(req.getHeader(HttpHeaders.EXPECT))) {
                         ctx.response().writeContinue();
                     }
-                    ReadStreamInputStream in = new ReadStreamInputStream(req, declared);
+                    ReadStreamInputStream in = new ReadStreamInputStream(req, declared, uploadIdleTimeout);
                     // The lease: while this runs, the image's updated_at stays fresh, so that only an upload
                     // whose process died leaves an image that another upload may take over.
                     long lease = context.owner().setPeriodic(
                             StoreImageRepository.UPLOAD_LEASE_RENEWAL.toMillis(),
                             t -> db.read(sql -> images.touchSaving(sql, id)));
-                    return blocking.run(context, () -> store(image, in, declared, expected))
-                            .compose(stored -> record(context, id, stored))
+                    return blocking.run(context, () -> store(image, in, declared, expected, allowed.get()))
+                            .compose(stored -> record(context, image, stored))
                             .recover(err -> db.read(sql -> images.abortUpload(sql, id, StoreImage.QUEUED))
                                     .transform(x -> Future.failedFuture(uploadFailure(id, err))))
                             .onComplete(x -> context.owner().cancelTimer(lease));
@@ -346,14 +370,33 @@ public final class GlanceApi implements AutoCloseable {
     }
 
     /** On the virtual thread: stream the data into a new blob and check it; the blob is gone if anything fails. */
-    private Stored store(StoreImage image, ReadStreamInputStream in, long declared, Digests expected)
+    private Stored store(StoreImage image, ReadStreamInputStream in, long declared, Digests expected, long allowed)
             throws IOException, DockerArchive.InvalidArchive {
         BlobStore.Written w;
-        try {
-            w = blobs.write("image-" + image.id(), in, maxUploadBytes);
-        } finally {
-            // After a failure, drop whatever still arrives; the failure handler drains or closes the connection.
-            in.close();
+        if (blobs.writesInATransaction()) {
+            // The client sets the pace of `in`: spool it first, so that the store's transaction (and its pooled
+            // connection) lasts only as long as copying a local file.
+            Files.createDirectories(spoolDir);
+            Path spool = Files.createTempFile(spoolDir, "upload-", ".part");
+            try {
+                try (OutputStream out = Files.newOutputStream(spool)) {
+                    copyAtMost(in, out, allowed);
+                } finally {
+                    in.close();
+                }
+                try (InputStream local = Files.newInputStream(spool)) {
+                    w = blobs.write("image-" + image.id(), local, allowed);
+                }
+            } finally {
+                Files.deleteIfExists(spool);
+            }
+        } else {
+            try {
+                w = blobs.write("image-" + image.id(), in, allowed);
+            } finally {
+                // After a failure, drop whatever still arrives; the failure handler drains or closes the connection.
+                in.close();
+            }
         }
         try {
             if (declared >= 0 && w.size() != declared) {
@@ -374,12 +417,36 @@ public final class GlanceApi implements AutoCloseable {
         }
     }
 
-    /** Records the stored data; if the image vanished meanwhile (deleted during the upload), drops the blob. */
-    private Future<Void> record(Context context, UUID id, Stored s) {
+    /** Copies {@code in} to {@code out}, failing with {@link BlobStore.TooLarge} past {@code max} bytes. */
+    private static void copyAtMost(InputStream in, OutputStream out, long max) throws IOException {
+        byte[] buf = new byte[CHUNK];
+        long total = 0;
+        int n;
+        while ((n = in.read(buf)) >= 0) {
+            total += n;
+            if (total > max) {
+                throw new BlobStore.TooLarge(max);
+            }
+            out.write(buf, 0, n);
+        }
+    }
+
+    /**
+     * Records the stored data, while the owner's images, this one included, stay within the project's quota (checked
+     * under a lock per owner, so that concurrent uploads cannot both pass); if the image vanished meanwhile (deleted
+     * during the upload) or the quota is exceeded, drops the blob.
+     */
+    private Future<Void> record(Context context, StoreImage image, Stored s) {
+        UUID id = image.id();
         BlobStore.Written w = s.written();
-        return db.read(sql -> images.finishUpload(sql, id, w.location(), w.size(), w.md5Hex(), w.sha256Hex(),
-                        s.archive() == null ? null : s.archive().imageId(),
-                        s.archive() == null ? List.of() : s.archive().repoTags()))
+        return db.inTransaction(sql -> (image.owner() == null ? Future.<Void>succeededFuture()
+                        : images.lockOwner(sql, image.owner()).compose(v -> images.usedBytes(sql, image.owner(), id))
+                        .compose(used -> used + w.size() > projectQuotaBytes
+                                ? Future.<Void>failedFuture(overQuota(image.owner(), used))
+                                : Future.<Void>succeededFuture()))
+                        .compose(v -> images.finishUpload(sql, id, w.location(), w.size(), w.md5Hex(),
+                                w.sha256Hex(), s.archive() == null ? null : s.archive().imageId(),
+                                s.archive() == null ? List.of() : s.archive().repoTags())))
                 .transform(ar -> {
                     if (ar.succeeded() && ar.result().isPresent()) {
                         return Future.<Void>succeededFuture();
@@ -394,8 +461,13 @@ public final class GlanceApi implements AutoCloseable {
         if (err instanceof GlanceException g) {
             return g;
         }
-        if (err instanceof BlobStore.TooLarge) {
-            return tooLarge();
+        if (err instanceof ReadStreamInputStream.Idle idle) {
+            return new GlanceException(408, "The upload of image " + id + " stalled: " + idle.getMessage() + ".");
+        }
+        if (err instanceof BlobStore.TooLarge large) {
+            return large.maxBytes() < maxUploadBytes ? new GlanceException(413, "Image storage quota exceeded: "
+                    + "the data of image " + id + " is larger than the " + large.maxBytes() + " bytes its project "
+                    + "has left.") : tooLarge();
         }
         if (err instanceof DockerArchive.InvalidArchive bad) {
             return GlanceException.badRequest("The data of image " + id + " is not a complete docker save archive: "
@@ -411,6 +483,11 @@ public final class GlanceApi implements AutoCloseable {
         LOG.error("upload of image {} failed; correlation id {}", id, correlation, err);
         return new GlanceException(500, "The upload failed because of a problem in the server. Error correlation"
                 + " id: " + correlation);
+    }
+
+    private GlanceException overQuota(String owner, long used) {
+        return new GlanceException(413, "Image storage quota of project " + owner + " exceeded: " + used + " of "
+                + projectQuotaBytes + " bytes are used.");
     }
 
     private GlanceException tooLarge() {

@@ -164,7 +164,8 @@ public final class ImageApi {
                         return Future.succeededFuture();
                     }
                     return Outbox.add(tx, Envelopes.imageCommand(Topics.compute(i.host()),
-                            new ImageCommand.DeleteImage(i.uuid(), req, i.repo(), i.tag(), i.imageId())));
+                            new ImageCommand.DeleteImage(i.uuid(), req, i.repo(), i.tag(), i.imageId(),
+                                    i.projectId())));
                 }))
                 .onSuccess(v -> ApiRouter.json(ctx, 200, "null"))
                 .onFailure(ctx::fail);

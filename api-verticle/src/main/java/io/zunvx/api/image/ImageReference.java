@@ -38,6 +38,12 @@ public record ImageReference(String domain, String path, String tag, String dige
     }
 
     /**
+     * The repository prefix of the names the compute agents give each project's images on a host
+     * ({@code ProjectImages} in the compute module): no user reference may name it.
+     */
+    public static final String RESERVED_PREFIX = "zunvx-p-";
+
+    /**
      * Parses {@code text}.
      *
      * @throws ZunException 400 {@code invalid-value}: {@code Invalid image name 'x': <why>}
@@ -83,6 +89,11 @@ public record ImageReference(String domain, String path, String tag, String dige
                 throw invalid(text, "invalid reference format: repository name must be lowercase");
             }
             throw invalid(text, "invalid reference format");
+        }
+        if ((domain == null || domain.equals("docker.io") || domain.equals("index.docker.io"))
+                && path.startsWith(RESERVED_PREFIX)) {
+            throw invalid(text, "repository names starting with " + RESERVED_PREFIX
+                    + " are reserved for the platform's per-project image names");
         }
         return new ImageReference(domain, path, tag, digest);
     }

@@ -32,10 +32,20 @@ import java.util.Optional;
  *       contains the term, or the one whose id it is; a {@code :tag} suffix keeps those with that Glance tag. Items
  *       are Glance image objects.</li>
  * </ul>
+ *
+ * <p>Bounded: at most {@value #MAX_RESULTS} items (the first matches in name order), at most
+ * {@value #PARALLEL_TAG_REQUESTS} tag-list requests to the registry at a time, at most {@value #MAX_TAGS} tags per
+ * item; the catalog is read in at most {@link RegistryClient}'s page limit, each request with a 10 s timeout.
  */
 public final class ImageSearch {
     /** How many store images a substring search looks through. */
     private static final int STORE_SCAN = 1000;
+    /** The most items one search answers (the repositories matched first in name order), like Docker Hub's. */
+    static final int MAX_RESULTS = 25;
+    /** The most tag lists one docker search asks the registry for at the same time. */
+    static final int PARALLEL_TAG_REQUESTS = 4;
+    /** The most tags one docker search item lists. */
+    static final int MAX_TAGS = 100;
 
     private final Transactions db;
     private final RegistryRepository registries;
@@ -77,26 +87,40 @@ public final class ImageSearch {
                             .filter(r -> exact ? r.equals(path) || r.equals("library/" + path)
                                     : r.contains(path))
                             .sorted()
+                            .limit(MAX_RESULTS)
                             .toList();
-                    List<Future<JsonObject>> items = new ArrayList<>();
-                    for (String repo : matches) {
-                        items.add(client.tags(searchRegistry, repo, creds)
-                                .map(tags -> wantedTag == null || tags.contains(wantedTag)
-                                        ? dockerItem(domain + "/" + repo,
-                                        wantedTag == null ? tags : List.of(wantedTag))
-                                        : null));
-                    }
-                    return Future.all(items).map(all -> {
-                        JsonArray out = new JsonArray();
-                        for (int i = 0; i < all.size(); i++) {
-                            JsonObject item = all.resultAt(i);
-                            if (item != null) {
-                                out.add(item);
-                            }
-                        }
-                        return out;
-                    });
+                    return tagsOf(matches, 0, new JsonArray(), creds, domain, wantedTag);
                 }));
+    }
+
+    /**
+     * The items of {@code matches} from {@code from} on, {@value #PARALLEL_TAG_REQUESTS} tag lists at a time, so that
+     * one search never fans out into more than that many requests to the registry at once.
+     */
+    private Future<JsonArray> tagsOf(List<String> matches, int from, JsonArray out,
+                                     Optional<RegistryRepository.Credentials> creds, String domain,
+                                     String wantedTag) {
+        if (from >= matches.size()) {
+            return Future.succeededFuture(out);
+        }
+        List<String> batch = matches.subList(from, Math.min(matches.size(), from + PARALLEL_TAG_REQUESTS));
+        List<Future<JsonObject>> items = new ArrayList<>();
+        for (String repo : batch) {
+            items.add(client.tags(searchRegistry, repo, creds)
+                    .map(tags -> wantedTag == null || tags.contains(wantedTag)
+                            ? dockerItem(domain + "/" + repo, wantedTag == null
+                            ? tags.stream().limit(MAX_TAGS).toList() : List.of(wantedTag))
+                            : null));
+        }
+        return Future.all(items).compose(all -> {
+            for (int i = 0; i < all.size(); i++) {
+                JsonObject item = all.resultAt(i);
+                if (item != null) {
+                    out.add(item);
+                }
+            }
+            return tagsOf(matches, from + batch.size(), out, creds, domain, wantedTag);
+        });
     }
 
     /** The credentials of the caller's first registry for {@code domain}, if any. */
@@ -154,6 +178,9 @@ public final class ImageSearch {
                 boolean nameMatches = exact ? i.name().equals(wantedName) : i.name().contains(wantedName);
                 if (nameMatches && (wantedTag == null || i.tags().contains(wantedTag))) {
                     out.add(GlanceViews.image(i));
+                    if (out.size() == MAX_RESULTS) {
+                        break;
+                    }
                 }
             }
             return out;

@@ -62,7 +62,11 @@ class ImageRequestsTest {
                 "-busybox|invalid reference format",
                 "app@sha256:xyz|invalid reference format: invalid digest",
                 "reg_istry.io/app|invalid reference format: invalid registry 'reg_istry.io'",
-                "a//b|invalid reference format"})
+                "a//b|invalid reference format",
+                "zunvx-p-abc/busybox|repository names starting with zunvx-p- are reserved for the platform's "
+                        + "per-project image names",
+                "docker.io/zunvx-p-abc/busybox:1|repository names starting with zunvx-p- are reserved for the "
+                        + "platform's per-project image names"})
         void malformedReferencesAre400NamingThem(String text, String why) {
             invalidValue(() -> ImageReference.parse(text), "Invalid image name '" + text + "': " + why);
         }

@@ -6,6 +6,7 @@ import io.zunvx.compute.driver.ContainerDriver;
 import io.zunvx.compute.driver.VolumeMount;
 import io.zunvx.compute.driver.DriverException;
 import io.zunvx.compute.driver.ImageDriver;
+import io.zunvx.compute.driver.LocalImage;
 import io.zunvx.compute.driver.Observed;
 import io.zunvx.model.Container;
 import io.zunvx.model.ContainerCommand;
@@ -138,7 +139,7 @@ public final class ContainerManager {
             }
             return step(uuid, req, x -> x.toBuilder().taskState(TaskState.IMAGE_PULLING).build())
                     .compose(v -> sources.plan(c))
-                    .compose(plan -> io(() -> plan.fetch().run(images)).map(runtimeSpec(plan.container())))
+                    .compose(plan -> io(() -> runtimeSpec(plan.container(plan.fetch().run(sources.images())))))
                     .compose(spec -> step(uuid, req, x -> x.toBuilder().taskState(TaskState.CONTAINER_CREATING)
                             .build()).map(spec))
                     .compose(spec -> volumes.prepare(c).compose(ready -> io(() -> {
@@ -228,7 +229,7 @@ public final class ContainerManager {
                 return Future.succeededFuture();
             }
             return sources.plan(c).compose(plan -> volumes.prepare(c).compose(ready -> io(() -> {
-                        String id = recreate(containers, images, c, plan, host, networkMode(c), ready.mounts());
+                        String id = recreate(containers, sources.images(), c, plan, host, networkMode(c), ready.mounts());
                         volumes.inject(id, ready.files());
                         return id;
                     })))
@@ -251,26 +252,27 @@ public final class ContainerManager {
      * The runtime side of a rebuild; blocking. The image first: a pull that fails leaves the old container in place.
      * Then whatever holds the container's id or Docker name goes, and the container is created again.
      */
-    static String recreate(ContainerDriver containers, ImageDriver images, Container c, ImageSources.Plan plan,
+    static String recreate(ContainerDriver containers, ProjectImages images, Container c, ImageSources.Plan plan,
                            String host, String network) {
         return recreate(containers, images, c, plan, host, network, List.of());
     }
 
-    /** {@link #recreate(ContainerDriver, ImageDriver, Container, ImageSources.Plan, String, String)} with volumes. */
-    static String recreate(ContainerDriver containers, ImageDriver images, Container c, ImageSources.Plan plan,
+    /** {@link #recreate(ContainerDriver, ProjectImages, Container, ImageSources.Plan, String, String)} with volumes. */
+    static String recreate(ContainerDriver containers, ProjectImages images, Container c, ImageSources.Plan plan,
                            String host, String network, List<VolumeMount> mounts) {
-        plan.fetch().run(images);
+        LocalImage image = plan.fetch().run(images);
         if (c.containerId() != null) {
             containers.remove(c.containerId(), true);
         }
         containers.remove(c.dockerName(), true);
-        return containers.create(plan.container(), host, network, mounts);
+        return containers.create(plan.container(image), host, network, mounts);
     }
 
     // ---- commit ---------------------------------------------------------------------------------------------------
 
     /**
-     * Commits the container to the local image {@code repository:tag}, labelled with the image uuid the API answered
+     * Commits the container to the project's local name for {@code repository:tag} (see {@link ProjectImages}: no
+     * other project's reference changes), labelled with the image uuid the API answered
      * with, and stores it in the image store under that uuid (see {@link #store}). The image does not inherit the
      * container's platform labels (they are blanked), so a container started from it outside the platform is never
      * taken for one of ours. The container's row does not change.
@@ -290,11 +292,11 @@ public final class ContainerManager {
             labels.put(Container.LABEL_HOST, "");
             labels.put(IMAGE_UUID_LABEL, cmd.imageUuid().toString());
             labels.put(COMMITTED_FROM_LABEL, uuid.toString());
-            return io(() -> images.commit(id, cmd.repository(), cmd.tag(), labels))
+            return io(() -> sources.images().commit(c.projectId(), id, cmd.repository(), cmd.tag(), labels))
                     .compose(imageId -> {
-                        LOG.info("committed {} to {}:{} as image {} ({})", uuid, cmd.repository(), cmd.tag(),
-                                imageId, cmd.imageUuid());
-                        return store(cmd);
+                        LOG.info("committed {} to {}:{} of project {} as image {} ({})", uuid, cmd.repository(),
+                                cmd.tag(), c.projectId(), imageId, cmd.imageUuid());
+                        return store(cmd, imageId);
                     })
                     .compose(v -> actions.event(store.pool(), uuid, cmd.requestId(), event, started, clock.instant(),
                             "Success", null, true, null))
@@ -318,7 +320,7 @@ public final class ContainerManager {
      * retried). Without a record (an API that made none) the image stays on this host only; a record already
      * {@code active} was stored by an earlier delivery of the command.
      */
-    private Future<Void> store(CommitContainer cmd) {
+    private Future<Void> store(CommitContainer cmd, String imageId) {
         UUID imageUuid = cmd.imageUuid();
         StoreImageRepository records = sources.storeImages();
         return records.find(store.pool(), imageUuid).compose(found -> {
@@ -345,28 +347,47 @@ public final class ContainerManager {
                             "Image " + imageUuid + " is no longer queued in the image store"));
                 }
                 AtomicReference<String> written = new AtomicReference<>();
-                return upload(cmd, written).recover(err -> abandon(imageUuid, written.get(), err));
+                return upload(cmd, found.get().owner(), imageId, written)
+                        .recover(err -> abandon(imageUuid, written.get(), err));
             });
         });
     }
 
-    private Future<Void> upload(CommitContainer cmd, AtomicReference<String> written) {
+    /**
+     * Streams the committed image into the blob store and records it, within the largest archive allowed and what is
+     * left of the owner's image store quota (checked again under the owner's lock when recorded).
+     */
+    private Future<Void> upload(CommitContainer cmd, String owner, String imageId, AtomicReference<String> written) {
         UUID imageUuid = cmd.imageUuid();
         BlobStore blobs = sources.blobs();
-        return io(() -> {
-            BlobStore.Written w;
-            try (InputStream archive = images.saveImage(cmd.repository() + ":" + cmd.tag())) {
-                w = blobs.write("image-" + imageUuid, archive, sources.maxStoreBytes());
+        StoreImageRepository records = sources.storeImages();
+        Future<Long> used = owner == null ? Future.succeededFuture(0L)
+                : records.usedBytes(store.pool(), owner, imageUuid);
+        return used.compose(u -> {
+            long left = sources.projectQuotaBytes() - u;
+            if (left <= 0) {
+                return Future.failedFuture(overQuota(owner, u));
             }
-            written.set(w.location());
-            DockerArchive.Checked checked;
-            try (InputStream back = blobs.open(w.location())) {
-                checked = DockerArchive.check(back);
-            }
-            return new Stored(w, checked);
-        }).compose(s -> sources.storeImages().finishUpload(store.pool(), imageUuid, s.written().location(),
-                s.written().size(), s.written().md5Hex(), s.written().sha256Hex(), s.checked().imageId(),
-                s.checked().repoTags())).compose(done -> {
+            return io(() -> {
+                BlobStore.Written w;
+                // Saved by id: the stored archive carries no name, neither the project's nor a shared one.
+                try (InputStream archive = images.saveImage(imageId)) {
+                    w = blobs.write("image-" + imageUuid, archive, Math.min(sources.maxStoreBytes(), left));
+                }
+                written.set(w.location());
+                DockerArchive.Checked checked;
+                try (InputStream back = blobs.open(w.location())) {
+                    checked = DockerArchive.check(back);
+                }
+                return new Stored(w, checked);
+            });
+        }).compose(s -> store.pool().withTransaction(tx -> (owner == null ? Future.<Void>succeededFuture()
+                        : records.lockOwner(tx, owner).compose(v -> records.usedBytes(tx, owner, imageUuid))
+                        .compose(u -> u + s.written().size() > sources.projectQuotaBytes()
+                                ? Future.<Void>failedFuture(overQuota(owner, u)) : Future.<Void>succeededFuture()))
+                .compose(v -> records.finishUpload(tx, imageUuid, s.written().location(),
+                        s.written().size(), s.written().md5Hex(), s.written().sha256Hex(), s.checked().imageId(),
+                        s.checked().repoTags())))).compose(done -> {
                     if (done.isEmpty()) {
                         return Future.failedFuture(new DriverException(DriverException.Kind.CONFLICT,
                                 "Image " + imageUuid + " was deleted from the image store while it was stored"));
@@ -375,6 +396,11 @@ public final class ContainerManager {
                             done.get().dockerImageId());
                     return Future.<Void>succeededFuture();
                 });
+    }
+
+    private DriverException overQuota(String owner, long used) {
+        return new DriverException(DriverException.Kind.BAD_REQUEST, "Image storage quota of project " + owner
+                + " exceeded: " + used + " of " + sources.projectQuotaBytes() + " bytes are used");
     }
 
     /** Deletes what a failed upload wrote and gives the record up; fails with the cause, as a {@link DriverException}. */

@@ -4,7 +4,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.zunvx.compute.driver.DriverException;
-import io.zunvx.compute.driver.ImageDriver;
 import io.zunvx.compute.driver.LocalImage;
 import io.zunvx.model.HostImage;
 import io.zunvx.model.ImageCommand;
@@ -21,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * describes and records its Docker id and size or the registry's reason, and removes the Docker image of a deleted
  * row.
  *
- * <p>A pull goes through the driver, so it shares the engine's single pull with containers created from the same
- * image at the same time. A command delivered again finds the row no longer {@code pulling} and does nothing.
+ * <p>A pull goes through {@link ProjectImages} (the row's project's names) and the driver, so it shares the engine's
+ * single pull with containers created from the same image at the same time. A command delivered again finds the row
+ * no longer {@code pulling} and does nothing.
  */
 public final class ImageManager {
     private static final Logger LOG = LoggerFactory.getLogger(ImageManager.class);
@@ -30,17 +30,15 @@ public final class ImageManager {
     static final String DEFAULT_POLICY = "always";
 
     private final Context context;
-    private final ImageDriver driver;
     private final Blocking blocking;
     private final Pool pool;
     private final HostImageRepository images;
     private final ImageSources sources;
     private final String host;
 
-    public ImageManager(Context context, ImageDriver driver, Blocking blocking, Pool pool,
+    public ImageManager(Context context, Blocking blocking, Pool pool,
                         HostImageRepository images, ImageSources sources, String host) {
         this.context = context;
-        this.driver = driver;
         this.blocking = blocking;
         this.pool = pool;
         this.images = images;
@@ -73,7 +71,8 @@ public final class ImageManager {
             String reference = reference(image.repo(), image.tag());
             String policy = image.pullPolicy() == null ? DEFAULT_POLICY : image.pullPolicy();
             return sources.pull(reference, null, image.projectId())
-                    .compose(pull -> io(() -> driver.ensureImage(pull.reference(), policy, pull.auth())))
+                    .compose(pull -> io(() -> sources.images().ensure(image.projectId(), pull.reference(), policy,
+                            pull.auth())))
                     .compose(local -> recordReady(image, local))
                     .recover(err -> {
                         if (retried(err)) {
@@ -102,26 +101,27 @@ public final class ImageManager {
     }
 
     /**
-     * Removes the deleted row's image by its name, or by its id when the name is gone already. Not forced: an image a
-     * container still uses stays, which is only logged.
+     * Removes the project's name for the deleted row's image (see {@link ProjectImages}); names shared by every
+     * project stay, as does the image while another name or a container holds it. Not forced: a conflict is only
+     * logged. A command without a project (sent before images were named per project) removes nothing.
      */
     private Future<Void> delete(DeleteImage cmd) {
         return io(() -> {
-            removeLocal(driver, cmd, host);
+            removeLocal(sources.images(), cmd, host);
             return null;
         });
     }
 
     /** The runtime side of {@link #delete}; blocking. Fails only when the engine is away (to be retried). */
-    static void removeLocal(ImageDriver driver, DeleteImage cmd, String host) {
+    static void removeLocal(ProjectImages images, DeleteImage cmd, String host) {
         String reference = reference(cmd.repo(), cmd.tag());
+        if (cmd.projectId() == null) {
+            LOG.info("image {} ({}) names no project: nothing is removed from {}", cmd.uuid(), reference, host);
+            return;
+        }
         try {
-            if (driver.inspectImage(reference).isPresent() || cmd.imageId() == null) {
-                driver.removeImage(reference, false);
-            } else {
-                driver.removeImage(cmd.imageId(), false);
-            }
-            LOG.info("removed image {} ({}) from {}", cmd.uuid(), reference, host);
+            images.remove(cmd.projectId(), reference);
+            LOG.info("removed image {} ({}) of project {} from {}", cmd.uuid(), reference, cmd.projectId(), host);
         } catch (DriverException e) {
             if (e.retryable()) {
                 throw e;

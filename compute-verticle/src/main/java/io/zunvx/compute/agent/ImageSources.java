@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.zunvx.compute.driver.DriverException;
 import io.zunvx.compute.driver.DriverException.Kind;
-import io.zunvx.compute.driver.ImageDriver;
 import io.zunvx.compute.driver.ImageNames;
 import io.zunvx.compute.driver.LocalImage;
 import io.zunvx.compute.driver.RegistryAuth;
@@ -40,22 +39,33 @@ public final class ImageSources {
     private static final Pattern LOCAL_NAME = Pattern.compile(
             "[a-z0-9]+(?:[._-]+[a-z0-9]+)*(?:/[a-z0-9]+(?:[._-]+[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?");
 
+    private final ProjectImages images;
     private final Pool pool;
     private final RegistryRepository registries;
     private final StoreImageRepository storeImages;
     private final BlobStore blobs;
     private final long maxStoreBytes;
+    private final long projectQuotaBytes;
 
     /**
-     * @param maxStoreBytes the largest archive a commit may store
+     * @param images        the host's images, named per project
+     * @param maxStoreBytes     the largest archive a commit may store
+     * @param projectQuotaBytes the image store data one project's images may hold in all
      */
-    public ImageSources(Pool pool, RegistryRepository registries, StoreImageRepository storeImages, BlobStore blobs,
-                        long maxStoreBytes) {
+    public ImageSources(ProjectImages images, Pool pool, RegistryRepository registries,
+                        StoreImageRepository storeImages, BlobStore blobs, long maxStoreBytes,
+                        long projectQuotaBytes) {
+        this.projectQuotaBytes = projectQuotaBytes;
+        this.images = Objects.requireNonNull(images, "images");
         this.pool = Objects.requireNonNull(pool, "pool");
         this.registries = Objects.requireNonNull(registries, "registries");
         this.storeImages = Objects.requireNonNull(storeImages, "storeImages");
         this.blobs = Objects.requireNonNull(blobs, "blobs");
         this.maxStoreBytes = maxStoreBytes;
+    }
+
+    ProjectImages images() {
+        return images;
     }
 
     StoreImageRepository storeImages() {
@@ -70,20 +80,27 @@ public final class ImageSources {
         return maxStoreBytes;
     }
 
+    long projectQuotaBytes() {
+        return projectQuotaBytes;
+    }
+
     /**
      * How the container's image gets onto the host.
      *
-     * @param container the container as it is created: its image is the reference the runtime container is made from
-     *                  (with the registry's domain in front, or the name a store image was tagged with)
-     * @param fetch     the blocking work that makes that image present
+     * @param container the container as it is created, before its image is resolved
+     * @param fetch     the blocking work that makes that image present for the container's project
      */
     record Plan(Container container, Fetch fetch) {
+        /** The container as the runtime creates it: from the image id the fetch resolved, never from a name. */
+        Container container(LocalImage image) {
+            return container.toBuilder().image(image.id()).build();
+        }
     }
 
     /** Makes an image present on the host; blocking. */
     @FunctionalInterface
     interface Fetch {
-        LocalImage run(ImageDriver driver);
+        LocalImage run(ProjectImages images);
     }
 
     /** A pull: the reference with its registry, and the credentials for it ({@code null}: anonymous). */
@@ -97,7 +114,7 @@ public final class ImageSources {
         }
         return pull(c.image(), c.registryId(), c.projectId()).map(pull -> new Plan(
                 c.toBuilder().image(pull.reference()).build(),
-                driver -> driver.ensureImage(pull.reference(), c.imagePullPolicy(), pull.auth())));
+                images -> images.ensure(c.projectId(), pull.reference(), c.imagePullPolicy(), pull.auth())));
     }
 
     private Plan storePlan(Container c, StoreImage image) {
@@ -106,12 +123,12 @@ public final class ImageSources {
         String imageId = image.dockerImageId();
         String location = image.location();
         String policy = c.imagePullPolicy() == null ? "ifnotpresent" : c.imagePullPolicy().toLowerCase(Locale.ROOT);
-        return new Plan(c.toBuilder().image(name).build(), driver -> {
-            if ("never".equals(policy) && driver.inspectImage(imageId).isEmpty()) {
+        return new Plan(c.toBuilder().image(name).build(), images -> {
+            if ("never".equals(policy) && images.driver().inspectImage(imageId).isEmpty()) {
                 throw new DriverException(Kind.NOT_FOUND,
                         "Image " + c.image() + " not present with pull policy of Never");
             }
-            return driver.loadImage(imageId, name, "always".equals(policy), () -> blobs.open(location));
+            return images.load(c.projectId(), name, imageId, "always".equals(policy), () -> blobs.open(location));
         });
     }
 

@@ -13,6 +13,7 @@ import io.zunvx.platform.network.SecurityGroupRepository;
 import io.zunvx.compute.agent.HostReporter;
 import io.zunvx.compute.agent.ImageManager;
 import io.zunvx.compute.agent.ImageSources;
+import io.zunvx.compute.agent.ProjectImages;
 import io.zunvx.compute.agent.KeyedSerial;
 import io.zunvx.compute.agent.LiveResize;
 import io.zunvx.compute.agent.SyncLoop;
@@ -94,10 +95,10 @@ public final class ComputeComponents {
         ContainerActionRepository actions = new ContainerActionRepository();
         ComputeNodeRepository nodes = new ComputeNodeRepository();
         ZunvxConfig.Images imageConfig = platform.config().images();
-        ImageSources sources = new ImageSources(platform.pool(),
+        ImageSources sources = new ImageSources(new ProjectImages(driver), platform.pool(),
                 new RegistryRepository(CredentialCipher.fromConfig(platform.config()), platform.clock()),
                 new StoreImageRepository(platform.clock()), BlobStore.of(imageConfig, platform.pool()),
-                imageConfig.maxUploadBytes());
+                imageConfig.maxUploadBytes(), imageConfig.projectQuotaBytes());
         if (Runtimes.registry() != null) {
             driver.countImageTransfers(Runtimes.registry(), host);
         }
@@ -107,7 +108,7 @@ public final class ComputeComponents {
                 platform.clock());
         ContainerManager manager = new ContainerManager(context, driver, driver, blocking, store, actions, nodes,
                 host, config.network(), platform.clock(), sources, volumes, networks);
-        ImageManager images = new ImageManager(context, driver, blocking, platform.pool(),
+        ImageManager images = new ImageManager(context, blocking, platform.pool(),
                 new HostImageRepository(platform.clock()), sources, host);
         // The heartbeat's Docker calls have a pool of their own: tenant work filling `blocking` cannot delay them.
         HostReporter reporter = new HostReporter(vertx, context, driver, new Blocking("heartbeat-" + host, 2),

@@ -26,6 +26,7 @@ import com.github.dockerjava.api.model.Statistics;
 import io.zunvx.compute.driver.ContainerDriver;
 import io.zunvx.compute.driver.DockerEvent;
 import io.zunvx.compute.driver.DriverException;
+import io.zunvx.compute.driver.ImageRef;
 import io.zunvx.compute.driver.VolumeMount;
 import io.zunvx.compute.driver.DriverException.Kind;
 import io.zunvx.compute.driver.LogOptions;

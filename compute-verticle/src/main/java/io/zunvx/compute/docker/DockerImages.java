@@ -11,6 +11,7 @@ import com.github.dockerjava.api.model.PullResponseItem;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.zunvx.compute.driver.DriverException;
+import io.zunvx.compute.driver.ImageRef;
 import io.zunvx.compute.driver.DriverException.Kind;
 import io.zunvx.compute.driver.ImageDriver;
 import io.zunvx.compute.driver.ImageNames;
@@ -69,6 +70,16 @@ final class DockerImages implements ImageDriver {
         }
         return inspectImage(ref.canonical()).orElseThrow(() -> new DriverException(Kind.NOT_FOUND,
                 "Image " + reference + " is not present after it was pulled"));
+    }
+
+    @Override
+    public void tagImage(String imageId, String reference) {
+        Objects.requireNonNull(imageId, "imageId");
+        ImageRef name = ImageRef.parse(ImageNames.withDefaultTag(reference));
+        if (name.digest() != null) {
+            throw new DriverException(Kind.BAD_REQUEST, "an image is tagged with a tag, not a digest: " + reference);
+        }
+        call(() -> control.tagImageCmd(imageId, name.repository(), name.tag()).withForce(true).exec());
     }
 
     @Override
@@ -160,7 +171,7 @@ final class DockerImages implements ImageDriver {
         }
         LocalImage loaded = inspectImage(imageId).orElseThrow(() -> new DriverException(Kind.BAD_REQUEST,
                 "the archive of " + reference + " does not hold image " + imageId));
-        call(() -> control.tagImageCmd(imageId, name.repository(), name.tag()).withForce(true).exec());
+        tagImage(imageId, reference);
         return inspectImage(imageId).orElse(loaded);
     }
 
@@ -187,7 +198,7 @@ final class DockerImages implements ImageDriver {
         };
         ReadFailures in;
         try {
-            in = new ReadFailures(archive.open());
+            in = new ReadFailures(ArchiveNames.strip(archive.open()));
         } catch (IOException e) {
             throw unreadable(imageId, e);
         }

@@ -47,7 +47,8 @@ public interface ImageDriver {
     /**
      * Makes a stored image archive available locally under {@code reference}: unless {@code reload} is asked for and
      * while the runtime holds the image {@code imageId} already, nothing is read; otherwise the archive is streamed
-     * into the runtime. Then the image is tagged {@code reference} ({@code :latest} when it has no tag).
+     * into the runtime, without the names the archive itself carries (an archive must not rename the host's images).
+     * Then the image is tagged {@code reference} ({@code :latest} when it has no tag).
      *
      * <p>Concurrent loads of one image share a single load and its outcome.
      *
@@ -66,6 +67,14 @@ public interface ImageDriver {
     interface ArchiveSource {
         InputStream open() throws IOException;
     }
+
+    /**
+     * Gives the local image {@code imageId} the name {@code reference} ({@code :latest} when it has no tag), moving
+     * the name when another image had it.
+     *
+     * @throws DriverException {@link DriverException.Kind#NOT_FOUND} when there is no such image
+     */
+    void tagImage(String imageId, String reference);
 
     /** The local image a reference or id names, or empty when the runtime has none. */
     Optional<LocalImage> inspectImage(String referenceOrId);

@@ -142,6 +142,11 @@ public class RuntimePorts implements RuntimeDriver {
     }
 
     @Override
+    public void tagImage(String imageId, String reference) {
+        images.tagImage(imageId, reference);
+    }
+
+    @Override
     public Optional<LocalImage> inspectImage(String referenceOrId) {
         return images.inspectImage(referenceOrId);
     }

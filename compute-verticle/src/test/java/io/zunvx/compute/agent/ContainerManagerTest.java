@@ -39,7 +39,7 @@ class ContainerManagerTest {
 
     /** Makes the image present by pulling it under {@code policy}, as a plan of {@link ImageSources} does. */
     private static ImageSources.Plan pull(Container c, String policy) {
-        return new ImageSources.Plan(c, images -> images.ensureImage(c.image(), policy, null));
+        return new ImageSources.Plan(c, images -> images.driver().ensureImage(c.image(), policy, null));
     }
 
     private String created(Container c) {
@@ -123,7 +123,7 @@ class ContainerManagerTest {
         runtime.failNext("pull", new DriverException(Kind.NOT_FOUND, "manifest unknown"));
         // WHEN it is rebuilt with pull policy "always"
         DriverException e = assertThrows(DriverException.class,
-                () -> ContainerManager.recreate(runtime, runtime, row, pull(row, "always"), HOST, "none"));
+                () -> ContainerManager.recreate(runtime, new ProjectImages(runtime), row, pull(row, "always"), HOST, "none"));
         // THEN the pull's failure is the outcome and the old container is untouched
         assertEquals(Kind.NOT_FOUND, e.kind());
         assertEquals(Status.RUNNING, runtime.container(old).orElseThrow().status());
@@ -139,7 +139,7 @@ class ContainerManagerTest {
         String leftOver = runtime.create(c, HOST, "none");
         Container row = c.toBuilder().containerId(first).build();
         // WHEN the rebuild runs again
-        String id = ContainerManager.recreate(runtime, runtime, row, pull(row, "ifnotpresent"), HOST, "none");
+        String id = ContainerManager.recreate(runtime, new ProjectImages(runtime), row, pull(row, "ifnotpresent"), HOST, "none");
         // THEN exactly one runtime container holds the uuid, a new one
         assertNotEquals(leftOver, id);
         assertEquals(1, runtime.listManaged(HOST).stream().filter(o -> c.uuid().toString().equals(o.uuid())).count());

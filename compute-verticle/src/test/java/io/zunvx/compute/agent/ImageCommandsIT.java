@@ -27,6 +27,7 @@ import io.zunvx.model.Registry;
 import io.zunvx.model.Status;
 import io.zunvx.model.StoreImage;
 import io.zunvx.platform.concurrent.Blocking;
+import io.zunvx.platform.config.ZunvxConfig;
 import io.zunvx.platform.container.ContainerActionRepository;
 import io.zunvx.platform.container.ContainerRepository;
 import io.zunvx.platform.container.ContainerStore;
@@ -114,11 +115,12 @@ class ImageCommandsIT {
         storeImages = new StoreImageRepository();
         hostImages = new HostImageRepository();
         manager = managerWithLimit(1L << 30);
-        images = new ImageManager(context, driver, blocking, pool, hostImages, sources(1L << 30), HOST);
+        images = new ImageManager(context, blocking, pool, hostImages, sources(1L << 30), HOST);
     }
 
     private static ImageSources sources(long maxStoreBytes) {
-        return new ImageSources(pool, registries, storeImages, blobs, maxStoreBytes);
+        return new ImageSources(new ProjectImages(driver), pool, registries, storeImages, blobs, maxStoreBytes,
+                ZunvxConfig.Images.DEFAULT_PROJECT_QUOTA_BYTES);
     }
 
     private static ContainerManager managerWithLimit(long maxStoreBytes) {
@@ -155,6 +157,7 @@ class ImageCommandsIT {
                 // removed meanwhile
             }
         }
+        TestImages.untagProject(bench.docker(), project);
         bench.removeMade();
     }
 
@@ -174,8 +177,11 @@ class ImageCommandsIT {
         // THEN it is Created from the image in that registry
         Container after = row(c.uuid());
         assertEquals(Status.CREATED, after.status(), after.statusReason());
-        assertEquals(bench.registry().address() + "/" + REPOSITORY + ":" + tag,
-                bench.docker().inspectContainerCmd(after.containerId()).exec().getConfig().getImage());
+        assertEquals(bench.busyboxId(), bench.docker().inspectContainerCmd(after.containerId()).exec().getImageId());
+        assertTrue(driver.inspectImage(ProjectImages.scoped(project, bench.registry().address() + "/" + REPOSITORY
+                + ":" + tag)).isPresent(), "the pull with credentials is named for the project");
+        assertTrue(driver.inspectImage(bench.registry().address() + "/" + REPOSITORY + ":" + tag).isEmpty(),
+                "and leaves no name another project could use");
         assertEquals("zunvx/busybox:" + tag, after.image(), "the row keeps the image as the user gave it");
     }
 
@@ -259,8 +265,8 @@ class ImageCommandsIT {
         StoreImage image = await(storeImages.create(pool, StoreImage.queued(UUID.randomUUID(), name, "docker",
                 "raw", "private", project, List.of(), 0, 0, false, null)));
         activate(image.id(), s);
-        bench.made(name + ":latest");
-        bench.made(image.id() + ":latest");
+        bench.made(ProjectImages.scoped(project, name));
+        bench.made(ProjectImages.scoped(project, image.id().toString()));
         long loads = loads();
 
         // WHEN containers are created and started from it by name and by id
@@ -279,7 +285,8 @@ class ImageCommandsIT {
             assertEquals(s.marker() + "\n", awaitLogs(after.containerId()));
         }
         assertEquals(loads + 1, loads());
-        assertEquals(s.imageId(), bench.docker().inspectImageCmd(name + ":latest").exec().getId());
+        assertEquals(s.imageId(), bench.docker().inspectImageCmd(ProjectImages.scoped(project, name)).exec().getId());
+        assertTrue(driver.inspectImage(name).isEmpty(), "no shared name");
     }
 
     @Test
@@ -316,7 +323,8 @@ class ImageCommandsIT {
         awaitLogs(row(c.uuid()).containerId());
         UUID imageUuid = UUID.randomUUID();
         String repository = "zunvx-it/commit-" + UUID.randomUUID().toString().substring(0, 8);
-        bench.made(repository + ":v1");
+        String own = ProjectImages.scoped(project, repository + ":v1");
+        bench.made(own);
         await(storeImages.create(pool, StoreImage.queued(imageUuid, repository, "docker", "raw", "private", project,
                 List.of("v1"), 0, 0, false, null)));
         await(actions.start(pool, c.uuid(), "req-commit", "commit", project, null, java.time.Instant.now()));
@@ -327,9 +335,10 @@ class ImageCommandsIT {
         // THEN the record is active with the archive's size, digests and Docker id, and the action succeeded
         StoreImage stored = await(storeImages.find(pool, imageUuid)).orElseThrow();
         assertEquals(StoreImage.ACTIVE, stored.status());
-        String committedId = bench.docker().inspectImageCmd(repository + ":v1").exec().getId();
+        String committedId = bench.docker().inspectImageCmd(own).exec().getId();
         assertEquals(committedId, stored.dockerImageId());
-        assertEquals(List.of(repository + ":v1"), stored.repoTags());
+        assertTrue(driver.inspectImage(repository + ":v1").isEmpty(), "the commit is named for its project only");
+        assertEquals(List.of(), stored.repoTags(), "the stored archive carries no name");
         assertTrue(stored.size() > 0);
         assertEquals(32, stored.checksum().length());
         assertEquals(64, stored.osHashValue().length());
@@ -342,11 +351,11 @@ class ImageCommandsIT {
         }
 
         // AND once the local image is gone, a glance container from the stored image runs the committed filesystem
-        bench.docker().removeImageCmd(repository + ":v1").exec();
+        bench.docker().removeImageCmd(own).exec();
         assertTrue(driver.inspectImage(committedId).isEmpty());
         Container fromStore = insert(container(imageUuid.toString()).imageDriver("glance").run(true)
                 .command(List.of("cat", "/marker")));
-        bench.made(imageUuid + ":latest");
+        bench.made(ProjectImages.scoped(project, imageUuid.toString()));
         handle(new ContainerCommand.CreateContainer(fromStore.uuid(), "req-2"));
         Container after = row(fromStore.uuid());
         assertNotNull(after.containerId(), after.statusReason());
@@ -360,7 +369,7 @@ class ImageCommandsIT {
         handle(new ContainerCommand.CreateContainer(c.uuid(), "req-1"));
         UUID imageUuid = UUID.randomUUID();
         String repository = "zunvx-it/big-" + UUID.randomUUID().toString().substring(0, 8);
-        bench.made(repository + ":v1");
+        bench.made(ProjectImages.scoped(project, repository + ":v1"));
         await(storeImages.create(pool, StoreImage.queued(imageUuid, repository, "docker", "raw", "private", project,
                 List.of("v1"), 0, 0, false, null)));
         await(actions.start(pool, c.uuid(), "req-commit", "commit", project, null, java.time.Instant.now()));
@@ -420,7 +429,7 @@ class ImageCommandsIT {
         String repo = bench.registry().address() + "/" + REPOSITORY;
         HostImage free = await(hostImages.create(pool, hostImage(repo, tag)));
         onContext(() -> images.handle(new ImageCommand.PullImage(free.uuid(), "req-1")));
-        String ref = repo + ":" + tag;
+        String ref = ProjectImages.scoped(project, repo + ":" + tag);
         assertTrue(driver.inspectImage(ref).isPresent());
 
         Stored s = storedUnique();
@@ -430,10 +439,10 @@ class ImageCommandsIT {
 
         // WHEN both are deleted
         onContext(() -> images.handle(new ImageCommand.DeleteImage(UUID.randomUUID(), "req-3", repo, tag,
-                bench.busyboxId())));
+                bench.busyboxId(), project)));
         String[] parts = s.reference().split(":");
         onContext(() -> images.handle(new ImageCommand.DeleteImage(UUID.randomUUID(), "req-4", parts[0], parts[1],
-                s.imageId())));
+                s.imageId(), project)));
 
         // THEN the free one is gone, the used one stays (no failure), and busybox is untouched
         assertTrue(driver.inspectImage(ref).isEmpty());

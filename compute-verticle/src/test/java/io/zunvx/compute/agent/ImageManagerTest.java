@@ -49,28 +49,37 @@ class ImageManagerTest {
         assertTrue(ImageManager.retried(new IllegalStateException("database away")));
     }
 
-    private static DeleteImage delete(String repo, String tag, String imageId) {
-        return new DeleteImage(UUID.randomUUID(), "req-1", repo, tag, imageId);
+    private static final String PROJECT = "p1";
+
+    private static DeleteImage delete(String repo, String tag, String imageId, String projectId) {
+        return new DeleteImage(UUID.randomUUID(), "req-1", repo, tag, imageId, projectId);
     }
 
     @Test
-    void aDeletedRowsImageIsRemovedByNameOrElseById() {
-        LocalImage named = runtime.addImage("app:v1");
-        ImageManager.removeLocal(runtime, delete("app", "v1", named.id()), HOST);
-        assertTrue(runtime.inspectImage("app:v1").isEmpty());
-        assertEquals(1, runtime.count("removeImage app:v1"));
-        // the name gone already (retagged elsewhere): the id is what is left to remove
-        ImageManager.removeLocal(runtime, delete("app", "v2", "sha256:" + "c".repeat(64)), HOST);
-        assertEquals(1, runtime.count("removeImage sha256:" + "c".repeat(64)));
+    void aDeletedRowsImageLosesOnlyItsProjectsName() {
+        ProjectImages images = new ProjectImages(runtime);
+        LocalImage shared = runtime.addImage("app:v1");
+        String own = ProjectImages.scoped(PROJECT, "app:v1");
+        runtime.tagImage(shared.id(), own);
+        ImageManager.removeLocal(images, delete("app", "v1", shared.id(), PROJECT), HOST);
+        assertTrue(runtime.inspectImage(own).isEmpty());
+        assertTrue(runtime.inspectImage("app:v1").isPresent(), "the shared name stays");
+        // a command from before per-project names removes nothing
+        ImageManager.removeLocal(images, delete("app", "v1", shared.id(), null), HOST);
+        assertTrue(runtime.inspectImage("app:v1").isPresent());
+        assertEquals(0, runtime.count("removeImage app:v1"));
     }
 
     @Test
     void anImageInUseStaysAndAnUnreachableEngineIsRetried() {
-        runtime.addImage("app:v1");
+        ProjectImages images = new ProjectImages(runtime);
+        String own = ProjectImages.scoped(PROJECT, "app:v1");
+        runtime.addImage(own);
         runtime.failNext("removeImage", new DriverException(Kind.CONFLICT, "image is being used"));
-        ImageManager.removeLocal(runtime, delete("app", "v1", null), HOST);
-        assertTrue(runtime.inspectImage("app:v1").isPresent());
+        ImageManager.removeLocal(images, delete("app", "v1", null, PROJECT), HOST);
+        assertTrue(runtime.inspectImage(own).isPresent());
         runtime.failNext("removeImage", new DriverException(Kind.UNAVAILABLE, "Docker engine unavailable"));
-        assertThrows(DriverException.class, () -> ImageManager.removeLocal(runtime, delete("app", "v1", null), HOST));
+        assertThrows(DriverException.class,
+                () -> ImageManager.removeLocal(images, delete("app", "v1", null, PROJECT), HOST));
     }
 }

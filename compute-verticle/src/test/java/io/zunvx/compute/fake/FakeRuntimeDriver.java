@@ -272,6 +272,15 @@ public final class FakeRuntimeDriver implements RuntimeDriver {
     }
 
     @Override
+    public synchronized void tagImage(String imageId, String reference) {
+        called("tagImage", imageId);
+        LocalImage image = images.values().stream().filter(i -> i.id().equals(imageId)).findFirst()
+                .orElseThrow(() -> new DriverException(Kind.NOT_FOUND, "no image " + imageId));
+        images.values().removeIf(i -> i.repoTags().contains(reference) && !i.id().equals(imageId));
+        images.put(reference, new LocalImage(imageId, image.size(), List.of(reference)));
+    }
+
+    @Override
     public synchronized Optional<LocalImage> inspectImage(String referenceOrId) {
         called("inspectImage", referenceOrId);
         return images.values().stream()

@@ -52,10 +52,21 @@ public record ZunvxConfig(
      * @param searchRegistry registry ({@code host[:port]}) searched by the docker image driver; {@code ""} = none
      */
     public record Images(String storeBackend, Path storeDir, long maxUploadBytes, String registryKey,
-                         String searchRegistry) {
+                         String searchRegistry, Duration uploadIdleTimeout, long projectQuotaBytes) {
         public static final String FILE = "file";
         public static final String POSTGRES = "postgres";
         public static final long DEFAULT_MAX_UPLOAD_BYTES = 8L << 30;
+        /** How long an upload may send nothing before it is refused (408). */
+        public static final Duration DEFAULT_UPLOAD_IDLE_TIMEOUT = Duration.ofSeconds(60);
+        /** The image store data one project may hold, in bytes. */
+        public static final long DEFAULT_PROJECT_QUOTA_BYTES = 32L << 30;
+
+        /** With the default upload idle timeout and project quota. */
+        public Images(String storeBackend, Path storeDir, long maxUploadBytes, String registryKey,
+                      String searchRegistry) {
+            this(storeBackend, storeDir, maxUploadBytes, registryKey, searchRegistry, DEFAULT_UPLOAD_IDLE_TIMEOUT,
+                    DEFAULT_PROJECT_QUOTA_BYTES);
+        }
 
         public Images {
             if (!FILE.equals(storeBackend) && !POSTGRES.equals(storeBackend)) {
@@ -78,6 +89,11 @@ public record ZunvxConfig(
                 }
             }
             searchRegistry = searchRegistry == null ? "" : searchRegistry.strip();
+            Objects.requireNonNull(uploadIdleTimeout, "uploadIdleTimeout");
+            if (projectQuotaBytes <= 0) {
+                throw new ConfigException("ZUNVX_IMAGE_STORE_PROJECT_QUOTA_BYTES must be positive, not "
+                        + projectQuotaBytes);
+            }
         }
 
         /** The defaults: file store under {@code <dataDir>/images}, 8 GiB uploads, key file, no search registry. */
@@ -93,18 +109,28 @@ public record ZunvxConfig(
             } catch (NumberFormatException e) {
                 throw new ConfigException("ZUNVX_IMAGE_STORE_MAX_BYTES must be a number of bytes, not '" + max + "'");
             }
+            String quota = env.string("ZUNVX_IMAGE_STORE_PROJECT_QUOTA_BYTES", null);
+            long quotaBytes;
+            try {
+                quotaBytes = quota == null ? DEFAULT_PROJECT_QUOTA_BYTES : Long.parseLong(quota);
+            } catch (NumberFormatException e) {
+                throw new ConfigException("ZUNVX_IMAGE_STORE_PROJECT_QUOTA_BYTES must be a number of bytes, not '"
+                        + quota + "'");
+            }
             return new Images(env.string("ZUNVX_IMAGE_STORE_BACKEND", FILE),
                     Path.of(env.string("ZUNVX_IMAGE_STORE_DIR", dataDir.resolve("images").toString()))
                             .toAbsolutePath(),
                     maxBytes, env.string("ZUNVX_REGISTRY_KEY", null),
-                    env.string("ZUNVX_IMAGE_SEARCH_REGISTRY", ""));
+                    env.string("ZUNVX_IMAGE_SEARCH_REGISTRY", ""),
+                    env.duration("ZUNVX_IMAGE_STORE_UPLOAD_IDLE_TIMEOUT", DEFAULT_UPLOAD_IDLE_TIMEOUT), quotaBytes);
         }
 
         @Override
         public String toString() {
             return "Images[storeBackend=" + storeBackend + ", storeDir=" + storeDir + ", maxUploadBytes="
                     + maxUploadBytes + ", registryKey=" + (registryKey == null ? "(key file)" : "***")
-                    + ", searchRegistry=" + searchRegistry + "]";
+                    + ", searchRegistry=" + searchRegistry + ", uploadIdleTimeout=" + uploadIdleTimeout
+                    + ", projectQuotaBytes=" + projectQuotaBytes + "]";
         }
     }
 

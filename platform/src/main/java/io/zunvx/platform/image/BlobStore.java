@@ -20,6 +20,14 @@ public interface BlobStore {
      */
     Written write(String key, InputStream in, long maxBytes) throws IOException;
 
+    /**
+     * Whether {@link #write} holds a database transaction (and a pooled connection) while it reads its input: a
+     * caller whose input arrives at a client's pace spools it first.
+     */
+    default boolean writesInATransaction() {
+        return false;
+    }
+
     /** The blob's data; the caller closes the stream. */
     InputStream open(String location) throws IOException;
 

@@ -31,6 +31,11 @@ public final class LargeObjectBlobStore implements BlobStore {
     }
 
     @Override
+    public boolean writesInATransaction() {
+        return true;
+    }
+
+    @Override
     public Written write(String key, InputStream in, long maxBytes) throws IOException {
         Digests digests = new Digests(maxBytes);
         SqlConnection conn = await(pool.getConnection());

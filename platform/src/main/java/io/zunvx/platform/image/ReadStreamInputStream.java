@@ -7,6 +7,7 @@ import io.vertx.core.streams.ReadStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.concurrent.locks.Condition;
@@ -29,6 +30,7 @@ public final class ReadStreamInputStream extends InputStream {
     private final ReadStream<Buffer> stream;
     private final Context context;
     private final long expectedLength;
+    private final long idleNanos;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<Buffer> queue = new ArrayDeque<>();
@@ -49,9 +51,19 @@ public final class ReadStreamInputStream extends InputStream {
 
     /** @param expectedLength bytes the stream must deliver (e.g. Content-Length), or -1 if unknown */
     public ReadStreamInputStream(ReadStream<Buffer> stream, long expectedLength) {
+        this(stream, expectedLength, null);
+    }
+
+    /**
+     * @param expectedLength bytes the stream must deliver (e.g. Content-Length), or -1 if unknown
+     * @param idleTimeout    how long a read waits for the stream to send anything before it fails with {@link Idle}
+     *                       ({@code null}: as long as it takes); time the reader itself spends elsewhere never counts
+     */
+    public ReadStreamInputStream(ReadStream<Buffer> stream, long expectedLength, Duration idleTimeout) {
         this.stream = stream;
         this.context = Vertx.currentContext();
         this.expectedLength = expectedLength;
+        this.idleNanos = idleTimeout == null ? 0 : idleTimeout.toNanos();
         stream.exceptionHandler(this::failed);
         stream.endHandler(v -> ended());
         stream.handler(this::arrived);
@@ -161,7 +173,13 @@ public final class ReadStreamInputStream extends InputStream {
                     return -1;
                 }
                 try {
-                    changed.await();
+                    if (idleNanos <= 0) {
+                        changed.await();
+                    } else if (changed.awaitNanos(idleNanos) <= 0 && queue.isEmpty() && !ended
+                            && failure == null && !closed) {
+                        throw new Idle("no upload data arrived for " + Duration.ofNanos(idleNanos).toSeconds()
+                                + " s after " + delivered + " bytes");
+                    }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new InterruptedIOException("interrupted while waiting for upload data");
@@ -233,5 +251,12 @@ public final class ReadStreamInputStream extends InputStream {
 
     private static String message(Throwable t) {
         return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+    }
+
+    /** The stream sent nothing for longer than the idle timeout. */
+    public static final class Idle extends IOException {
+        public Idle(String message) {
+            super(message);
+        }
     }
 }

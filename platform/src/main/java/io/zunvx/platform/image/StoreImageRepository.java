@@ -175,6 +175,21 @@ public final class StoreImageRepository {
     }
 
     /**
+     * The image store data {@code owner}'s images hold (their recorded sizes), leaving out the image {@code except}.
+     */
+    public Future<Long> usedBytes(SqlClient db, String owner, UUID except) {
+        return db.preparedQuery("SELECT coalesce(sum(size), 0)::bigint FROM store_images WHERE owner = $1 AND id <> $2")
+                .execute(Tuple.of(owner, except))
+                .map(rs -> rs.iterator().next().getLong(0));
+    }
+
+    /** Serialises, until the transaction ends, the quota checks of {@code owner}'s images. */
+    public Future<Void> lockOwner(SqlClient tx, String owner) {
+        return tx.preparedQuery("SELECT pg_advisory_xact_lock(hashtextextended('store-images:' || $1, 0))")
+                .execute(Tuple.of(owner)).mapEmpty();
+    }
+
+    /**
      * {@code saving → active} with the data's location, size and digests; empty if the image is missing or not
      * {@code saving} (deleted meanwhile), in which case the caller deletes the blob.
      */

@@ -1,6 +1,5 @@
-package io.zunvx.compute.docker;
+package io.zunvx.compute.driver;
 
-import io.zunvx.compute.driver.DriverException;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

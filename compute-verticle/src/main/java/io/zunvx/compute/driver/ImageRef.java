@@ -1,6 +1,4 @@
-package io.zunvx.compute.docker;
-
-import io.zunvx.compute.driver.DriverException;
+package io.zunvx.compute.driver;
 
 /**
  * An image reference split the way Docker's pull call wants it: {@code fromImage} and {@code tag}, where the tag may be
@@ -10,10 +8,17 @@ import io.zunvx.compute.driver.DriverException;
  * @param tag        the tag, {@code latest} when none was given
  * @param digest     the digest such as {@code sha256:...}, or {@code null}
  */
-record ImageRef(String repository, String tag, String digest) {
+public record ImageRef(String repository, String tag, String digest) {
 
-    static ImageRef parse(String reference) {
-        if (reference == null || reference.isBlank() || reference.chars().anyMatch(Character::isWhitespace)) {
+    /**
+     * Splits a reference.
+     *
+     * @throws DriverException {@link DriverException.Kind#BAD_REQUEST} when it is empty or holds blanks or control
+     *                         characters
+     */
+    public static ImageRef parse(String reference) {
+        if (reference == null || reference.isBlank()
+                || reference.chars().anyMatch(ch -> ch <= ' ' || Character.isWhitespace(ch))) {
             throw new DriverException(DriverException.Kind.BAD_REQUEST, "invalid image reference: '" + reference + "'");
         }
         String digest = null;
@@ -37,12 +42,12 @@ record ImageRef(String repository, String tag, String digest) {
     }
 
     /** The reference Docker resolves locally: {@code repo@digest} when pinned, else {@code repo:tag}. */
-    String canonical() {
+    public String canonical() {
         return digest != null ? repository + "@" + digest : repository + ":" + tag;
     }
 
     /** The {@code tag} query parameter of a pull: Docker accepts a digest there too. */
-    String pullTag() {
+    public String pullTag() {
         return digest != null ? digest : tag;
     }
 }
