@@ -283,6 +283,11 @@ abstract class ActionsBaseIT {
     }
 
     private static void tarEntry(ByteArrayOutputStream out, String name, byte[] content) {
+        tarEntry(out, name, '0', "", content);
+    }
+
+    /** One ustar member: {@code type} {@code '0'} a file, {@code '2'} a symbolic link to {@code link}. */
+    static void tarEntry(ByteArrayOutputStream out, String name, char type, String link, byte[] content) {
         byte[] header = new byte[512];
         put(header, 0, name, 100);
         put(header, 100, "0000644", 8);
@@ -291,7 +296,8 @@ abstract class ActionsBaseIT {
         put(header, 124, String.format("%011o", content.length), 12);
         put(header, 136, String.format("%011o", 1_700_000_000L), 12);
         java.util.Arrays.fill(header, 148, 156, (byte) ' ');
-        header[156] = '0';
+        header[156] = (byte) type;
+        put(header, 157, link, 100);
         put(header, 257, "ustar", 6);
         put(header, 263, "00", 2);
         long sum = 0;

@@ -11,7 +11,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.sqlclient.Pool;
 import io.zunvx.platform.app.Platform;
 import io.zunvx.platform.auth.Identity;
@@ -44,7 +43,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class IdentityApi {
     private static final Logger LOG = LoggerFactory.getLogger(IdentityApi.class);
-    private static final long MAX_BODY = 64 * 1024;
     private static final int MAX_PASSWORD = 4096;
     private static final String V3 = "/identity/v3";
 
@@ -86,7 +84,6 @@ public final class IdentityApi {
     }
 
     public void mount(Router r) {
-        r.route("/identity*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
         r.get("/identity").handler(ctx -> send(ctx, new Reply(300, views.versions())));
         r.get("/identity/").handler(ctx -> send(ctx, new Reply(300, views.versions())));
         r.get(V3).handler(ctx -> send(ctx, Reply.ok(views.version())));
@@ -290,6 +287,12 @@ public final class IdentityApi {
         domain(p);
         if (Boolean.TRUE.equals(p.getValue("is_domain"))) {
             throw KeystoneError.badRequest("Projects acting as domains are not supported.");
+        }
+        Object parent = p.getValue("parent_id");
+        if (parent != null && !IdentityStore.DEFAULT_DOMAIN.equals(parent)) {
+            // Projects are flat: their parent is always their domain.
+            throw KeystoneError.badRequest("Invalid parent_id: project hierarchies are not supported; a project's "
+                    + "parent is its domain, '" + IdentityStore.DEFAULT_DOMAIN + "'.");
         }
         return admin(ctx, "create_project")
                 .compose(who -> store.insertProject(pool, new IdentityStore.Project(newId(), name,
