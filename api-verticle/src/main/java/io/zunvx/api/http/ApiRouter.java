@@ -127,7 +127,7 @@ public final class ApiRouter {
             return;
         }
         if (ctx.normalizedPath().startsWith("/network")) {
-            json(ctx, status, io.zunvx.api.network.NeutronFailureHandler.body(status == 404 ? "HTTPNotFound"
+            json(ctx, status, NeutronFailureHandler.body(status == 404 ? "HTTPNotFound"
                     : status == 405 ? "HTTPMethodNotAllowed" : status == 415 ? "HTTPUnsupportedMediaType"
                     : "HTTPBadRequest", detail).encode());
             return;

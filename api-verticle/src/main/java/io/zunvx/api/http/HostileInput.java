@@ -4,6 +4,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 import io.zunvx.api.container.ContainerActionsApi;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
@@ -15,6 +16,8 @@ import java.util.Locale;
  *   <li>a request body with a NUL character ({@code \u0000} escape or raw byte) or a lone UTF-16 surrogate
  *       ({@code \ud800} without its pair): 400; except a put_archive's, whose raw (before 1.25) tar is a JSON string
  *       full of escaped NULs;</li>
+ *   <li>a form ({@code multipart/*} or {@code application/x-www-form-urlencoded}) {@code Content-Type}, on any
+ *       method: 415;</li>
  *   <li>a non-empty body on POST, PUT or PATCH whose {@code Content-Type} is not JSON: 415. JSON is
  *       {@code application/json}, any {@code application/*+json}, and Glance's
  *       {@code application/openstack-images-v2.1-json-patch}. Image uploads never reach this check: their body is
@@ -22,16 +25,27 @@ import java.util.Locale;
  * </ul>
  */
 public final class HostileInput {
+    private static final String UNSUPPORTED = "The server could not comply with the request since it is either "
+            + "malformed or otherwise incorrect. The request body must be JSON (Content-Type: application/json).";
     private HostileInput() {
     }
 
-    /** Refuses NUL in the path or the query; call first, before authentication. */
+    /** Refuses NUL in the path or the query, and form content types; call first, before authentication. */
     public static void target(RoutingContext ctx) {
         String uri = ctx.request().uri();
         if (uri.toLowerCase(Locale.ROOT).contains("%00") || uri.indexOf('\0') >= 0
                 || ctx.normalizedPath().indexOf('\0') >= 0) {
             ApiRouter.framework(ctx, 400, "Bad Request", "The request URL contains a NUL character.");
             return;
+        }
+        String type = ctx.request().getHeader("Content-Type");
+        if (type != null) {
+            String t = type.strip().toLowerCase(Locale.ROOT);
+            if (t.startsWith("multipart/") || t.startsWith("application/x-www-form-urlencoded")) {
+                // No service here takes forms; the body handler would try to decode one, whatever the method.
+                ApiRouter.framework(ctx, 415, "Unsupported Media Type", UNSUPPORTED);
+                return;
+            }
         }
         ctx.next();
     }
@@ -47,15 +61,13 @@ public final class HostileInput {
         HttpMethod m = ctx.request().method();
         if ((m == HttpMethod.POST || m == HttpMethod.PUT || m == HttpMethod.PATCH)
                 && !isJson(ctx.request().getHeader("Content-Type"))) {
-            ApiRouter.framework(ctx, 415, "Unsupported Media Type",
-                    "The server could not comply with the request since it is either malformed or otherwise incorrect."
-                            + " The request body must be JSON (Content-Type: application/json).");
+            ApiRouter.framework(ctx, 415, "Unsupported Media Type", UNSUPPORTED);
             return;
         }
         // A put_archive before 1.25 carries the raw tar as a JSON string, NULs escaped; its archive is checked as a
         // tar by its handler.
         String problem = ContainerActionsApi.isArchiveUpload(ctx) ? null
-                : problem(buf.toString(java.nio.charset.StandardCharsets.UTF_8));
+                : problem(buf.toString(StandardCharsets.UTF_8));
         if (problem != null) {
             ApiRouter.framework(ctx, 400, "Bad Request", problem);
             return;
