@@ -238,6 +238,11 @@ abstract class ActionsBaseIT {
             consumer.assignment().forEach(consumer::position);
         }
 
+        /** Every event data read so far, of the containers {@link #until} was asked about. */
+        List<JsonObject> events() {
+            return List.copyOf(seen);
+        }
+
         /** The {@code status/task_state} steps of the container, de-duplicated, once {@code done} holds. */
         List<String> until(String uuid, java.util.function.Predicate<List<String>> done) {
             return Poll.until(WAIT, () -> {
