@@ -180,6 +180,19 @@ class HostileInputIT extends ActionsBaseIT {
         assertTrue(cat.getInteger("exit_code") != 0, cat.encode());
     }
 
+    // ---- bounded containers ----------------------------------------------------------------------------------------
+
+    @Test
+    void containersGetAPidsLimitAndRotatedLogs() {
+        String uuid = create(api, "", false);
+        awaitStatus(uuid, "Created");
+        var host = dockerContainer(uuid).getHostConfig();
+        assertEquals(1024L, host.getPidsLimit());
+        assertEquals("json-file", host.getLogConfig().getType().getType());
+        assertEquals("10m", host.getLogConfig().getConfig().get("max-size"));
+        assertEquals("3", host.getLogConfig().getConfig().get("max-file"));
+    }
+
     // ---- content types -------------------------------------------------------------------------------------------
 
     @Test
