@@ -238,6 +238,11 @@ abstract class ActionsBaseIT {
             consumer.assignment().forEach(consumer::position);
         }
 
+        /** Every event data read so far, of the containers {@link #until} was asked about. */
+        List<JsonObject> events() {
+            return List.copyOf(seen);
+        }
+
         /** The {@code status/task_state} steps of the container, de-duplicated, once {@code done} holds. */
         List<String> until(String uuid, java.util.function.Predicate<List<String>> done) {
             return Poll.until(WAIT, () -> {
@@ -283,6 +288,11 @@ abstract class ActionsBaseIT {
     }
 
     private static void tarEntry(ByteArrayOutputStream out, String name, byte[] content) {
+        tarEntry(out, name, '0', "", content);
+    }
+
+    /** One ustar member: {@code type} {@code '0'} a file, {@code '2'} a symbolic link to {@code link}. */
+    static void tarEntry(ByteArrayOutputStream out, String name, char type, String link, byte[] content) {
         byte[] header = new byte[512];
         put(header, 0, name, 100);
         put(header, 100, "0000644", 8);
@@ -291,7 +301,8 @@ abstract class ActionsBaseIT {
         put(header, 124, String.format("%011o", content.length), 12);
         put(header, 136, String.format("%011o", 1_700_000_000L), 12);
         java.util.Arrays.fill(header, 148, 156, (byte) ' ');
-        header[156] = '0';
+        header[156] = (byte) type;
+        put(header, 157, link, 100);
         put(header, 257, "ustar", 6);
         put(header, 263, "00", 2);
         long sum = 0;

@@ -92,6 +92,7 @@ class ActionsUpdateIT extends ActionsBaseIT {
     void patchBeyondTheProjectQuotaIsRefusedAndChangesNothing() {
         // GIVEN a project allowed 100 MiB, with a 32 MiB container
         String project = "p-" + UUID.randomUUID().toString().substring(0, 8);
+        Platforms.project(platform, project);
         String token = Platforms.token(platform, "u-" + project, project, List.of("member"));
         ZunHttp.Response quota = send("PUT", "/v1/quotas/" + project, "{\"memory\": 100}", platform.adminToken(),
                 "1.40");

@@ -515,35 +515,30 @@ class IdentityIT {
     }
 
     @Test
-    void bootstrapAdminIsIdempotentAndFollowsAPasswordChange() {
+    void bootstrapAdminIsCreatedOnceAndNeverReset() {
         AdminBootstrap.Admin admin = new AdminBootstrap.Admin(platform.bootstrap().userId(), "admin",
                 platform.bootstrap().projectId(), "admin", ADMIN_PASSWORD);
-        try {
-            // WHEN the bootstrap runs again with the same settings
-            AdminBootstrap.ensure(platform.vertx(), platform.platform().pool(), admin).await();
+        // WHEN the bootstrap runs again with the same settings
+        AdminBootstrap.ensure(platform.vertx(), platform.platform().pool(), admin).await();
 
-            // THEN nothing changed: one admin user, one admin grant, same ids, same password
-            List<Row> users = rows("SELECT id FROM users WHERE name = 'admin'");
-            assertEquals(List.of(platform.bootstrap().userId()), users.stream().map(r -> r.getString("id")).toList());
-            assertEquals(1, rows("SELECT 1 FROM role_assignments a JOIN roles r ON r.id = a.role_id "
-                    + "WHERE a.user_id = '" + platform.bootstrap().userId() + "' AND r.name = 'admin'").size());
-            assertEquals(201, keystone.auth(Keystone.password("admin", ADMIN_PASSWORD, "admin")).status());
+        // THEN nothing changed: one admin user, one admin grant, same ids, same password
+        List<Row> users = rows("SELECT id FROM users WHERE name = 'admin'");
+        assertEquals(List.of(platform.bootstrap().userId()), users.stream().map(r -> r.getString("id")).toList());
+        assertEquals(1, rows("SELECT 1 FROM role_assignments a JOIN roles r ON r.id = a.role_id "
+                + "WHERE a.user_id = '" + platform.bootstrap().userId() + "' AND r.name = 'admin'").size());
+        assertEquals(201, keystone.auth(Keystone.password("admin", ADMIN_PASSWORD, "admin")).status());
 
-            // WHEN it runs with another password
-            AdminBootstrap.ensure(platform.vertx(), platform.platform().pool(),
-                    new AdminBootstrap.Admin(admin.userId(), admin.userName(), admin.projectId(), admin.projectName(),
-                            "rotated-" + ADMIN_PASSWORD)).await();
+        // WHEN it runs with another password (a restart or a migrate with a changed ZUNVX_ADMIN_PASSWORD)
+        AdminBootstrap.ensure(platform.vertx(), platform.platform().pool(),
+                new AdminBootstrap.Admin(admin.userId(), admin.userName(), admin.projectId(), admin.projectName(),
+                        "rotated-" + ADMIN_PASSWORD)).await();
 
-            // THEN the new password works and the old one does not; tokens minted for its ids keep working
-            assertEquals(201, keystone.auth(Keystone.password("admin", "rotated-" + ADMIN_PASSWORD, "admin"))
-                    .status());
-            assertEquals(401, keystone.auth(Keystone.password("admin", ADMIN_PASSWORD, "admin")).status());
-            assertEquals(200, new ZunHttp("http://127.0.0.1:" + platform.apiPort(), platform.adminToken(), "1.40")
-                    .get("/v1/containers").status());
-        } finally {
-            AdminBootstrap.ensure(platform.vertx(), platform.platform().pool(), admin).await();
-            keystone.auth(Keystone.password("admin", ADMIN_PASSWORD, "admin"));
-        }
+        // THEN the stored password is kept: the admin is never silently reset
+        assertEquals(201, keystone.auth(Keystone.password("admin", ADMIN_PASSWORD, "admin")).status());
+        assertEquals(401, keystone.auth(Keystone.password("admin", "rotated-" + ADMIN_PASSWORD, "admin"))
+                .status());
+        assertEquals(200, new ZunHttp("http://127.0.0.1:" + platform.apiPort(), platform.adminToken(), "1.40")
+                .get("/v1/containers").status());
     }
 
     // ---- forged and stale tokens on /v1 ---------------------------------------------------------------------------

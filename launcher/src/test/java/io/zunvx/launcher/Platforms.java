@@ -8,6 +8,7 @@ import io.zunvx.platform.app.TestVertx;
 import io.zunvx.platform.auth.Identity;
 import io.zunvx.platform.config.ZunvxConfig;
 import io.zunvx.scheduler.app.SchedulerComponents;
+import io.vertx.sqlclient.Tuple;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.BindException;
@@ -248,5 +249,11 @@ final class Platforms {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Registers {@code projectId} in the identity tables (as its name), so that quotas may be set for it. */
+    static void project(AllInOne aio, String projectId) {
+        aio.platform().pool().preparedQuery("INSERT INTO projects (id, name) VALUES ($1, $1) ON CONFLICT DO NOTHING")
+                .execute(Tuple.of(projectId)).await();
     }
 }

@@ -51,6 +51,7 @@ class QuotaIT {
     @Test
     void defaultsAndOverridesAreReportedInZunsShapes() {
         String project = "qp-" + UUID.randomUUID().toString().substring(0, 8);
+        Platforms.project(platform, project);
         JsonObject q = admin.get("/v1/quotas/" + project).json();
         assertEquals(new JsonObject().put("containers", 40).put("cpu", 20).put("memory", 51200).put("disk", 100), q);
         assertEquals(q, admin.get("/v1/quotas/" + project + "/defaults").json());
@@ -72,6 +73,7 @@ class QuotaIT {
     @Test
     void onlyAdminsChangeQuotasAndMembersSeeOnlyTheirOwn() {
         String project = "qm-" + UUID.randomUUID().toString().substring(0, 8);
+        Platforms.project(platform, project);
         ZunHttp m = member(project);
         ZunHttp.Response denied = put(m, "/v1/quotas/" + project, "{\"containers\": 100}");
         assertEquals(403, denied.status());
@@ -102,6 +104,7 @@ class QuotaIT {
     void fiftyParallelCreatesAgainstAQuotaOfTenCreateExactlyTen() throws Exception {
         // GIVEN a project limited to 10 containers
         String project = "qc-" + UUID.randomUUID().toString().substring(0, 8);
+        Platforms.project(platform, project);
         assertEquals(200, put(admin, "/v1/quotas/" + project, "{\"containers\": 10}").status());
         ZunHttp m = member(project);
 
@@ -141,6 +144,7 @@ class QuotaIT {
     @Test
     void cpuAndMemoryAreCountedToo() {
         String project = "qr-" + UUID.randomUUID().toString().substring(0, 8);
+        Platforms.project(platform, project);
         assertEquals(200, put(admin, "/v1/quotas/" + project, "{\"memory\": 100}").status());
         ZunHttp m = member(project);
         assertEquals(202, m.post("/v1/containers", "{\"image\": \"busybox\", \"cpu\": 0.1, \"memory\": 64}")

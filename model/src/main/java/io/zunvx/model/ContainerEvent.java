@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /** Facts about containers, published on {@link Topics#CONTAINER_EVENTS} keyed by uuid. */
@@ -37,9 +38,19 @@ public sealed interface ContainerEvent {
                     new LinkedHashMap<>(Objects.requireNonNull(container, "container")));
         }
 
+        /** What stands for every environment value in an event. */
+        public static final String HIDDEN = "***";
+
+        /**
+         * The event of {@code c}'s current row: the admin view, but the environment's values (often secrets) are
+         * {@value #HIDDEN}; only the variable names travel on the topic and the dead-letter topic.
+         */
         public static StateChanged of(Container c, Instant time, String requestId) {
-            return new StateChanged(c.uuid(), c.eventSequence(), time, requestId,
-                    ContainerView.render(c, null, true));
+            Map<String, Object> view = ContainerView.render(c, null, true);
+            Map<String, String> names = new TreeMap<>();
+            c.environment().keySet().forEach(k -> names.put(k, HIDDEN));
+            view.put("environment", names);
+            return new StateChanged(c.uuid(), c.eventSequence(), time, requestId, view);
         }
 
         @Override

@@ -28,6 +28,17 @@ class ContainerViewTest {
     }
 
     @Test
+    void anEventCarriesTheEnvironmentsNamesNotItsValues() {
+        Container c = Container.builder().uuid(ID).name("test").projectId("p1").userId("u1").image("busybox")
+                .status(Status.RUNNING).cpu(1.0).environment(Map.of("DB_PASSWORD", "hunter2", "MODE", "prod"))
+                .createdAt(Instant.parse("2018-01-10T09:01:02Z")).build();
+        var e = ContainerEvent.StateChanged.of(c, Instant.parse("2018-01-10T09:01:03Z"), null);
+        assertEquals(Map.of("DB_PASSWORD", "***", "MODE", "***"), e.container().get("environment"));
+        assertFalse(e.container().toString().contains("hunter2"));
+        assertFalse(e.container().toString().contains("prod"));
+    }
+
+    @Test
     void adminViewHasZunsKeysAndFormats() {
         Map<String, Object> m = ContainerView.render(sample(), "http://h:9517", true);
         assertEquals(List.of("uuid", "links", "name", "project_id", "user_id", "image", "image_driver",

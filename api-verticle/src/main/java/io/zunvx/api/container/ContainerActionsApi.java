@@ -438,13 +438,14 @@ public final class ContainerActionsApi {
 
     /**
      * Body {@code {"data": <tar>}}, Base64 from 1.25 (raw before, as get_archive gives it); answers 200 null. The body
-     * (up to {@link #PUT_ARCHIVE_MAX_BODY}) is read off the event loop.
+     * (up to {@link #PUT_ARCHIVE_MAX_BODY}) is read off the event loop, and the archive checked there
+     * ({@link ArchiveCheck}: a readable tar whose members go through no link).
      */
     private void putArchive(RoutingContext ctx) {
         ApiVersion v = RequestContext.version(ctx);
         ArchivePathQuery q = ArchivePathQuery.parse(ctx.queryParams());
         Buffer body = ctx.body() == null ? null : ctx.body().buffer();
-        ctx.vertx().executeBlocking(() -> archiveData(body, v.atLeast(25)), false)
+        ctx.vertx().executeBlocking(() -> ArchiveCheck.check(archiveData(body, v.atLeast(25))), false)
                 .onFailure(ctx::fail)
                 .onSuccess(tar -> sync(ctx, Operation.PUT_ARCHIVE, c -> compute.putBytes(c.host(),
                         containerPath(c, "/archive"), Map.of("path", q.path()), tar, "application/x-tar")

@@ -16,8 +16,8 @@ import java.util.regex.Pattern;
 
 /**
  * The query of {@code GET .../logs}: {@code stdout}, {@code stderr}, {@code timestamps} (extended booleans, default
- * true, true, false), {@code tail} (a line count up to {@value #MAX_TAIL}; anything that is not an integer, or a
- * negative one, means all) and {@code since} (epoch seconds up to {@value #MAX_SINCE}, the end of the year 9999, or
+ * true, true, false), {@code tail} ({@code all}, or a line count from 0 to {@value #MAX_TAIL}; anything else is
+ * 400) and {@code since} (epoch seconds up to {@value #MAX_SINCE}, the end of the year 9999, or
  * {@code YYYY-MM-DD HH:MM:SS,fff} read as UTC); no other parameter is allowed.
  *
  * @param stdout     include standard output
@@ -79,9 +79,16 @@ public record LogsQuery(boolean stdout, boolean stderr, boolean timestamps, Inte
     }
 
     private static Integer tail(String v) {
-        BigInteger n = Py.parseInt(v);
-        if (n == null || n.signum() < 0) {
+        if (v == null || "all".equalsIgnoreCase(v.strip())) {
             return null;
+        }
+        BigInteger n = Py.parseInt(v);
+        String prefix = "Invalid input for query parameters 'tail'. Value: " + Py.reprString(v) + ". ";
+        if (n == null) {
+            throw ZunException.schema(prefix + Py.reprString(v) + " is not 'all' or an integer");
+        }
+        if (n.signum() < 0) {
+            throw ZunException.schema(prefix + n + " is less than the minimum of 0");
         }
         Schema.maximum(Schema.QUERY, "tail", v, MAX_TAIL);
         return n.intValueExact();

@@ -37,6 +37,8 @@ public final class ApiRouter {
     public static final String REQUEST_ID_HEADER = "x-openstack-request-id";
     /** The limit of every request body but put_archive's and image uploads'. */
     public static final long MAX_BODY = 1024 * 1024;
+    /** The limit of identity request bodies (credentials and small records). */
+    public static final long IDENTITY_MAX_BODY = 64 * 1024;
     private static final Set<String> UNVERSIONED = Set.of("", "v1", "identity", "image", "volume", "network",
             "healthz", "readyz", "metrics", "ui");
 
@@ -48,6 +50,7 @@ public final class ApiRouter {
         Router router = Router.router(vertx);
         router.allowForward(io.vertx.ext.web.AllowForwardHeaders.NONE);
         router.route().handler(ApiRouter::requestId);
+        router.route().handler(HostileInput::target);
         // Zun routes any first path segment that is not v1 as if it were under /v1.
         router.route().handler(ctx -> {
             String path = ctx.normalizedPath();
@@ -75,6 +78,7 @@ public final class ApiRouter {
                 bodies.handle(ctx);
             }
         });
+        router.route("/v1/*").handler(HostileInput::body);
         router.route("/image/v2/*").handler(ctx -> authenticate(ctx, tokens, accounts));
         BodyHandler imageBodies = BodyHandler.create(false).setBodyLimit(MAX_BODY);
         router.route("/image/v2/*").handler(ctx -> {
@@ -84,13 +88,19 @@ public final class ApiRouter {
                 imageBodies.handle(ctx);
             }
         });
+        router.route("/image/v2/*").handler(HostileInput::body);
         router.route("/network/v2.0/*").handler(ctx -> authenticate(ctx, tokens, accounts));
         router.route("/network/v2.0/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
+        router.route("/network/v2.0/*").handler(HostileInput::body);
         router.route("/network*").failureHandler(new NeutronFailureHandler());
         router.route("/image/*").failureHandler(new GlanceFailureHandler());
         router.route("/image").failureHandler(new GlanceFailureHandler());
         router.route("/volume/v3/*").handler(ctx -> authenticate(ctx, tokens, accounts));
         router.route("/volume/v3/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
+        router.route("/volume/v3/*").handler(HostileInput::body);
+        // The identity service authenticates in its handlers (token issue needs none).
+        router.route("/identity*").handler(BodyHandler.create(false).setBodyLimit(IDENTITY_MAX_BODY));
+        router.route("/identity*").handler(HostileInput::body);
         router.route("/volume*").failureHandler(new CinderFailureHandler());
         router.route().failureHandler(new FailureHandler());
         return router;
@@ -106,7 +116,7 @@ public final class ApiRouter {
                 "The method " + ctx.request().method() + " is not allowed for this resource."));
     }
 
-    private static void framework(RoutingContext ctx, int status, String title, String detail) {
+    static void framework(RoutingContext ctx, int status, String title, String detail) {
         if (ctx.response().headWritten()) {
             return;
         }
@@ -114,6 +124,12 @@ public final class ApiRouter {
             GlanceFailureHandler.end(ctx.request(), ctx.response().setStatusCode(status),
                     new io.vertx.core.json.JsonObject().put("message", detail)
                             .put("code", status + " " + title).put("title", title));
+            return;
+        }
+        if (ctx.normalizedPath().startsWith("/network")) {
+            json(ctx, status, NeutronFailureHandler.body(status == 404 ? "HTTPNotFound"
+                    : status == 405 ? "HTTPMethodNotAllowed" : status == 415 ? "HTTPUnsupportedMediaType"
+                    : "HTTPBadRequest", detail).encode());
             return;
         }
         if (ctx.normalizedPath().startsWith("/volume")) {

@@ -10,7 +10,10 @@ import io.vertx.sqlclient.Pool;
 import io.zunvx.platform.auth.Identity;
 import io.zunvx.platform.auth.TokenService;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
@@ -18,7 +21,8 @@ import java.util.function.LongSupplier;
  * Holds a token of the identity service to what the identity tables say now, as Keystone does when it validates a
  * token: the token is refused (401) once its user is disabled or deleted, its project is disabled or deleted, or the
  * user holds no role on the project any more; otherwise the caller gets the roles assigned now (and those they imply)
- * in place of those in the token, and the current user and project names. Only tokens marked by
+ * in place of those in the token, and the current user and project names. A token revoked by
+ * {@code DELETE /identity/v3/auth/tokens} is refused too. Only tokens marked by
  * {@link TokenService#issueForAccount} are checked; the platform's service tokens and an external issuer's tokens
  * are not in the tables and pass unchanged.
  *
@@ -40,6 +44,7 @@ public final class AccountCheck implements Shareable {
     private final long ttlNanos;
     private final LongSupplier nanoTime;
     private final ConcurrentHashMap<Key, Entry> entries = new ConcurrentHashMap<>();
+    private final AtomicReference<Revoked> revoked = new AtomicReference<>();
 
     private record Key(String userId, String projectId) {
     }
@@ -85,15 +90,44 @@ public final class AccountCheck implements Shareable {
         if (!verified.local() || !verified.account()) {
             return Future.succeededFuture(who);
         }
-        return access(who.userId(), who.projectId()).compose(a -> a.allowed()
+        return revoked().compose(ids -> verified.tokenId() != null && ids.contains(verified.tokenId())
+                ? Future.failedFuture(TokenService.unauthorized())
+                : access(who.userId(), who.projectId())).compose(a -> a.allowed()
                 ? Future.succeededFuture(new Identity(who.userId(), a.userName(), who.projectId(), a.projectName(),
                 a.roles(), who.expiresAt()))
                 : Future.failedFuture(TokenService.unauthorized()));
     }
 
-    /** Forgets every cached answer; call after any change to users, projects, roles or assignments. */
+    /**
+     * Forgets every cached answer and the revoked token ids; call after any change to users, projects, roles or
+     * assignments, and after a revocation.
+     */
     public void invalidate() {
         entries.clear();
+        revoked.set(null);
+    }
+
+    /**
+     * The ids of revoked tokens, read at most every {@link #TTL} (the same window as an account change; concurrent
+     * readers share one query).
+     */
+    private Future<Set<String>> revoked() {
+        long now = nanoTime.getAsLong();
+        Revoked cached = revoked.get();
+        if (cached != null && now - cached.startedAt() < ttlNanos && !cached.ids().failed()) {
+            return onCallersContext(cached.ids());
+        }
+        Promise<Set<String>> promise = Promise.promise();
+        Revoked mine = new Revoked(promise.future(), now);
+        if (!revoked.compareAndSet(cached, mine)) {
+            Revoked other = revoked.get();
+            return other == null ? revoked() : onCallersContext(other.ids());
+        }
+        store.revokedTokens(pool, Instant.now()).onComplete(promise);
+        return promise.future();
+    }
+
+    private record Revoked(Future<Set<String>> ids, long startedAt) {
     }
 
     /** How many pairs are cached (for tests). */

@@ -4,14 +4,13 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.sqlclient.Pool;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The bootstrap admin in the identity tables: its project, its user (with the given password) and the role
- * {@code admin} on that project. Idempotent, and keeps the given ids, so tokens issued for them stay valid; run at
- * every start. A changed name or password is written over the stored one.
+ * {@code admin} on that project, created once with the given ids; run at every start, it never changes an admin that
+ * exists.
  */
 public final class AdminBootstrap {
     private static final Logger LOG = LoggerFactory.getLogger(AdminBootstrap.class);
@@ -28,38 +27,44 @@ public final class AdminBootstrap {
     private AdminBootstrap() {
     }
 
-    /** Creates or updates {@code admin}; completes once it can log in with its password. */
+    /**
+     * Creates {@code admin} (its project, its user with the password, the {@code admin} grant) when its user does not
+     * exist yet; an existing admin is left exactly as it is, whatever its password, name or roles have become, so a
+     * restart or a {@code migrate} never resets what was changed through the identity API. A password given that no
+     * longer matches is reported (without the password) and not applied.
+     */
     public static Future<Void> ensure(Vertx vertx, Pool pool, Admin admin) {
         WorkerExecutor workers = vertx.createSharedWorkerExecutor(Passwords.POOL, Passwords.poolSize());
         Passwords passwords = new Passwords(new PasswordHasher(), workers);
         IdentityStore store = new IdentityStore();
+        return store.user(pool, admin.userId())
+                .compose(existing -> existing.isPresent() ? leave(passwords, admin, existing.get())
+                        : create(store, passwords, pool, admin))
+                .eventually(() -> workers.close());
+    }
+
+    private static Future<Void> create(IdentityStore store, Passwords passwords, Pool pool, Admin admin) {
         return store.upsertProject(pool, new IdentityStore.Project(admin.projectId(), admin.projectName(),
                         IdentityStore.DEFAULT_DOMAIN, "Bootstrap administrator's project", true))
-                .compose(project -> store.user(pool, admin.userId()))
-                .compose(existing -> user(store, passwords, pool, admin, existing))
+                .compose(project -> passwords.hash(admin.password()))
+                .compose(hash -> store.insertUser(pool, new IdentityStore.User(admin.userId(), admin.userName(),
+                        IdentityStore.DEFAULT_DOMAIN, hash, true, admin.projectId(), "Bootstrap administrator")))
                 .compose(v -> store.role(pool, "admin"))
                 .compose(role -> store.assign(pool, admin.userId(), admin.projectId(),
                         role.orElseThrow(() -> new IllegalStateException("the admin role is missing")).id()))
                 .onSuccess(v -> LOG.info("bootstrap admin {} ready in project {}", admin.userName(),
-                        admin.projectName()))
-                .eventually(() -> workers.close());
+                        admin.projectName()));
     }
 
-    private static Future<Void> user(IdentityStore store, Passwords passwords, Pool pool, Admin admin,
-                                     Optional<IdentityStore.User> existing) {
-        if (existing.isEmpty()) {
-            return passwords.hash(admin.password()).compose(hash -> store.insertUser(pool, new IdentityStore.User(
-                    admin.userId(), admin.userName(), IdentityStore.DEFAULT_DOMAIN, hash, true, admin.projectId(),
-                    "Bootstrap administrator"))).mapEmpty();
-        }
-        IdentityStore.User u = existing.get();
-        return passwords.verify(admin.password(), u.passwordHash())
-                .compose(same -> same && !passwords.needsRehash(u.passwordHash())
-                        ? Future.succeededFuture((String) null) : passwords.hash(admin.password()))
-                .compose(hash -> hash == null && u.name().equals(admin.userName()) && u.enabled()
-                        && admin.projectId().equals(u.defaultProjectId())
-                        ? Future.succeededFuture()
-                        : store.updateUser(pool, u.id(), admin.userName(), hash, true, admin.projectId(), false,
-                        null).mapEmpty());
+    private static Future<Void> leave(Passwords passwords, Admin admin, IdentityStore.User u) {
+        return passwords.verify(admin.password(), u.passwordHash()).map(same -> {
+            if (same) {
+                LOG.info("bootstrap admin {} exists; left as it is", u.name());
+            } else {
+                LOG.warn("bootstrap admin {} exists and its password differs from the one configured; the stored "
+                        + "one is kept (change it through the identity API)", u.name());
+            }
+            return null;
+        });
     }
 }

@@ -1,6 +1,7 @@
 package io.zunvx.api.identity;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -11,7 +12,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.sqlclient.Pool;
 import io.zunvx.platform.app.Platform;
 import io.zunvx.platform.auth.Identity;
@@ -44,7 +44,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class IdentityApi {
     private static final Logger LOG = LoggerFactory.getLogger(IdentityApi.class);
-    private static final long MAX_BODY = 64 * 1024;
     private static final int MAX_PASSWORD = 4096;
     private static final String V3 = "/identity/v3";
 
@@ -86,7 +85,6 @@ public final class IdentityApi {
     }
 
     public void mount(Router r) {
-        r.route("/identity*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
         r.get("/identity").handler(ctx -> send(ctx, new Reply(300, views.versions())));
         r.get("/identity/").handler(ctx -> send(ctx, new Reply(300, views.versions())));
         r.get(V3).handler(ctx -> send(ctx, Reply.ok(views.version())));
@@ -95,6 +93,7 @@ public final class IdentityApi {
         r.post(V3 + "/auth/tokens").handler(handle(this::issue));
         r.get(V3 + "/auth/tokens").handler(handle(this::validate));
         r.head(V3 + "/auth/tokens").handler(handle(this::validate));
+        r.delete(V3 + "/auth/tokens").handler(handle(this::revokeToken));
         r.get(V3 + "/auth/jwks").handler(ctx -> send(ctx, Reply.ok(tokens.jwks())));
         r.get(V3 + "/auth/projects").handler(handle(this::ownProjects));
         r.get(V3 + "/auth/catalog").handler(handle(ctx -> caller(ctx).map(who -> Reply.ok(new JsonObject()
@@ -126,7 +125,8 @@ public final class IdentityApi {
 
         long every = Math.max(1_000, Math.min(window.toMillis(), Duration.ofMinutes(1).toMillis()));
         vertx.setPeriodic(every, id -> store.purgeAttempts(pool, clock.instant().minus(window))
-                .onFailure(e -> LOG.warn("cannot purge old login attempts: {}", e.getMessage())));
+                .compose(n -> store.purgeRevokedTokens(pool, clock.instant()))
+                .onFailure(e -> LOG.warn("cannot purge old login attempts or revocations: {}", e.getMessage())));
     }
 
     // ---- tokens ---------------------------------------------------------------------------------------------------
@@ -134,15 +134,20 @@ public final class IdentityApi {
     private Future<Reply> issue(RoutingContext ctx) {
         AuthRequest req = AuthRequest.parse(requireBody(ctx));
         boolean withCatalog = !ctx.queryParams().contains("nocatalog");
+        // A token made from a token keeps the first one's expiry, as Keystone's do: renewing never extends a session.
+        Promise<Instant> renewedExpiry = Promise.promise();
         Future<IdentityStore.User> user = switch (req) {
-            case AuthRequest.ByPassword p -> checkPassword(p, source(ctx));
-            case AuthRequest.ByToken t -> checkToken(t);
+            case AuthRequest.ByPassword p -> {
+                renewedExpiry.complete(null);
+                yield checkPassword(p, source(ctx));
+            }
+            case AuthRequest.ByToken t -> checkToken(t, renewedExpiry);
         };
         List<String> methods = List.of(req instanceof AuthRequest.ByPassword ? "password" : "token");
         return user.compose(u -> scope(u, req.scope()).map(s -> {
             List<String> roleNames = s.roles().stream().map(IdentityStore.Role::name).toList();
             TokenService.Token t = tokens.issueForAccount(new Identity(u.id(), u.name(), s.project().id(),
-                    s.project().name(), roleNames, null));
+                    s.project().name(), roleNames, null), renewedExpiry.future().result());
             JsonObject body = views.token(new KeystoneViews.TokenSubject(u.id(), u.name(), s.project().id(),
                             s.project().name(), s.roles()), methods, seconds(t.issuedAt()), seconds(t.expiresAt()),
                     auditId(t.value()), withCatalog);
@@ -186,11 +191,15 @@ public final class IdentityApi {
 
     /**
      * The token method: one of our tokens, still valid (its user, project and role there, when the identity service
-     * issued it), for a user that still exists and is enabled.
+     * issued it; not revoked), for a user that still exists and is enabled. {@code expiry} gets the token's expiry,
+     * which the new token keeps.
      */
-    private Future<IdentityStore.User> checkToken(AuthRequest.ByToken t) {
+    private Future<IdentityStore.User> checkToken(AuthRequest.ByToken t, Promise<Instant> expiry) {
         return tokens.inspect(t.token())
-                .compose(v -> v.local() ? accounts.check(v).compose(who -> store.user(pool, who.userId()))
+                .compose(v -> v.local() ? accounts.check(v).compose(who -> {
+                            expiry.tryComplete(v.identity().expiresAt());
+                            return store.user(pool, who.userId());
+                        })
                         : Future.failedFuture(KeystoneError.unauthorized()))
                 .compose(u -> u.filter(IdentityStore.User::enabled).map(Future::succeededFuture)
                         .orElseGet(() -> Future.failedFuture(KeystoneError.unauthorized())));
@@ -262,6 +271,29 @@ public final class IdentityApi {
      * tables back it ({@link AccountCheck}); another of the platform's tokens while its user exists and is enabled;
      * an external issuer's token as it is.
      */
+    /**
+     * {@code DELETE /auth/tokens}: revokes the {@code X-Subject-Token} (a user may revoke their own tokens, an admin
+     * anyone's); 204. The token then fails everywhere within {@link AccountCheck#TTL}, at once on this process. A
+     * token that does not verify, or is no identity service token, is 404 as Keystone's.
+     */
+    private Future<Reply> revokeToken(RoutingContext ctx) {
+        String subject = ctx.request().getHeader("X-Subject-Token");
+        return caller(ctx).compose(who -> tokens.inspect(subject)
+                .recover(e -> Future.failedFuture(tokenNotFound()))
+                .compose(v -> {
+                    if (!v.local() || !v.account() || v.tokenId() == null) {
+                        return Future.failedFuture(tokenNotFound());
+                    }
+                    if (!who.isAdmin() && !who.userId().equals(v.identity().userId())) {
+                        return Future.failedFuture(KeystoneError.forbidden("revoke_token"));
+                    }
+                    return store.revokeToken(pool, v.tokenId(), v.identity().expiresAt()).map(x -> {
+                        accounts.invalidate();
+                        return new Reply(204, null);
+                    });
+                }));
+    }
+
     private Future<Identity> stillValid(TokenService.Verified v) {
         if (v.local() && !v.account()) {
             return store.user(pool, v.identity().userId()).compose(u -> u.isPresent() && u.get().enabled()
@@ -290,6 +322,12 @@ public final class IdentityApi {
         domain(p);
         if (Boolean.TRUE.equals(p.getValue("is_domain"))) {
             throw KeystoneError.badRequest("Projects acting as domains are not supported.");
+        }
+        Object parent = p.getValue("parent_id");
+        if (parent != null && !IdentityStore.DEFAULT_DOMAIN.equals(parent)) {
+            // Projects are flat: their parent is always their domain.
+            throw KeystoneError.badRequest("Invalid parent_id: project hierarchies are not supported; a project's "
+                    + "parent is its domain, '" + IdentityStore.DEFAULT_DOMAIN + "'.");
         }
         return admin(ctx, "create_project")
                 .compose(who -> store.insertProject(pool, new IdentityStore.Project(newId(), name,

@@ -9,11 +9,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 import java.util.function.Function;
 
-/** Projects, users, roles, role assignments and login attempts in PostgreSQL (tables of {@code V5__identity}). */
+/**
+ * Projects, users, roles, role assignments and login attempts in PostgreSQL (tables of {@code V5__identity}), and
+ * revoked tokens ({@code V16__revoked_tokens}).
+ */
 final class IdentityStore {
     static final String DEFAULT_DOMAIN = "default";
 
@@ -259,6 +264,32 @@ final class IdentityStore {
     }
 
     /** Forgets windows that ended before {@code before}. */
+    // ---- revoked tokens -------------------------------------------------------------------------------------------
+
+    /** Records a token id as revoked until {@code expiresAt}, when the token would have stopped working anyway. */
+    Future<Void> revokeToken(SqlClient db, String tokenId, Instant expiresAt) {
+        return db.preparedQuery("INSERT INTO revoked_tokens (token_id, expires_at) VALUES ($1, $2) "
+                        + "ON CONFLICT (token_id) DO NOTHING")
+                .execute(Tuple.of(tokenId, expiresAt.atOffset(ZoneOffset.UTC))).mapEmpty();
+    }
+
+    /** The ids of the revoked tokens that have not expired yet. */
+    Future<Set<String>> revokedTokens(SqlClient db, Instant now) {
+        return db.preparedQuery("SELECT token_id FROM revoked_tokens WHERE expires_at > $1")
+                .execute(Tuple.of(now.atOffset(ZoneOffset.UTC)))
+                .map(rows -> {
+                    Set<String> ids = new HashSet<>();
+                    rows.forEach(r -> ids.add(r.getString(0)));
+                    return Set.copyOf(ids);
+                });
+    }
+
+    /** Forgets revocations of tokens that have expired. */
+    Future<Integer> purgeRevokedTokens(SqlClient db, Instant now) {
+        return db.preparedQuery("DELETE FROM revoked_tokens WHERE expires_at <= $1")
+                .execute(Tuple.of(now.atOffset(ZoneOffset.UTC))).map(RowSet::rowCount);
+    }
+
     Future<Integer> purgeAttempts(SqlClient db, Instant before) {
         return db.preparedQuery("DELETE FROM login_failures WHERE window_start < $1")
                 .execute(Tuple.of(before.atOffset(ZoneOffset.UTC))).map(RowSet::rowCount);

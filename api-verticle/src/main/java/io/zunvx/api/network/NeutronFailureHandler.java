@@ -56,7 +56,7 @@ public final class NeutronFailureHandler implements Handler<RoutingContext> {
         ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
     }
 
-    static JsonObject body(String type, String message) {
+    public static JsonObject body(String type, String message) {
         return new JsonObject().put("NeutronError", new JsonObject().put("type", type).put("message", message)
                 .put("detail", ""));
     }

@@ -1,6 +1,7 @@
 package io.zunvx.api.quota;
 
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.zunvx.api.http.ApiRouter;
@@ -68,11 +69,20 @@ public final class QuotaApi {
                 .onFailure(ctx::fail);
     }
 
+    /**
+     * Sets a project's quotas: the project must exist in the identity service, or be the caller's own (a project
+     * of an external issuer exists only in its tokens); any other is 404, so a typo cannot make orphan quotas.
+     */
     private void update(RoutingContext ctx) {
         String project = ctx.pathParam("project");
         begin(ctx, "quota:update", project);
         Map<String, Long> values = values(ctx);
-        db.read(sql -> quotas.set(sql, false, project, values))
+        db.read(sql -> quotas.projectExists(sql, project))
+                .compose(exists -> !exists && !project.equals(RequestContext.identity(ctx).projectId())
+                        ? Future.failedFuture(ZunException.notFound("not-found", "Project " + project
+                                + " could not be found."))
+                        : Future.succeededFuture())
+                .compose(v -> db.read(sql -> quotas.set(sql, false, project, values)))
                 .compose(v -> db.read(sql -> quotas.limits(sql, project)))
                 .onSuccess(m -> ApiRouter.json(ctx, 200, flat(m).encode()))
                 .onFailure(ctx::fail);

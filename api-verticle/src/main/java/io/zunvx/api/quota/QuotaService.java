@@ -86,6 +86,12 @@ public final class QuotaService implements QuotaGuard {
     }
 
     /** Sets (upserts) overrides of a project or a class. */
+    /** Whether the identity service has a project with this id. */
+    public Future<Boolean> projectExists(SqlClient db, String id) {
+        return db.preparedQuery("SELECT 1 FROM projects WHERE id = $1").execute(Tuple.of(id))
+                .map(rows -> rows.size() > 0);
+    }
+
     public Future<Void> set(SqlClient db, boolean forClass, String owner, Map<String, Long> values) {
         String table = forClass ? "quota_classes" : "quotas";
         String key = forClass ? "class_name" : "project_id";

@@ -138,6 +138,11 @@ public final class RegistryApi {
                     if (req.isEmpty()) {
                         return Future.succeededFuture(reg);
                     }
+                    if (req.domain() != null && !req.domain().equals(reg.domain()) && req.password() == null) {
+                        // The stored password was given for the old host; never send it to a new one unasked.
+                        return Future.failedFuture(ZunException.invalid("Changing the domain of registry "
+                                + reg.uuid() + " requires its password again."));
+                    }
                     return nameFree(req.name(), reg.projectId(), reg.uuid())
                             .compose(v -> db.read(sql -> registries.update(sql, reg.uuid(), req.name(), req.domain(),
                                     req.username(), req.password())))

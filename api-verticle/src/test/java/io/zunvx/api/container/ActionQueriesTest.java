@@ -150,9 +150,20 @@ class ActionQueriesTest {
         }
 
         @ParameterizedTest
-        @CsvSource({"all,", "10,10", "0,0", "-1,", "abc,", "' 5',5"})
+        @CsvSource({"all,", "ALL,", "10,10", "0,0", "' 5',5"})
         void tail(String tail, Integer expected) {
             assertEquals(expected, LogsQuery.parse(query("tail=" + enc(tail))).tail());
+        }
+
+        @Test
+        void tailNegativeOrNotANumberIsRefused() {
+            schemaError(() -> LogsQuery.parse(query("tail=-1")),
+                    "Invalid input for query parameters 'tail'. Value: '-1'. -1 is less than the minimum of 0");
+            schemaError(() -> LogsQuery.parse(query("tail=abc")),
+                    "Invalid input for query parameters 'tail'. Value: 'abc'. 'abc' is not 'all' or an integer");
+            schemaError(() -> LogsQuery.parse(query("tail=99999999999999999999999")),
+                    "Invalid input for query parameters 'tail'. Value: '99999999999999999999999'."
+                            + " 99999999999999999999999 is greater than the maximum of 1000000");
         }
 
         @Test

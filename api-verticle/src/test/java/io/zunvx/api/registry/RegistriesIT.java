@@ -119,6 +119,18 @@ class RegistriesIT {
         assertFalse(java.util.Arrays.equals(raw, raw2));
         assertFalse(new String(raw2, StandardCharsets.ISO_8859_1).contains("other-pass"));
 
+        // WHEN the domain changes without the password THEN 400: the stored one is never sent to another host
+        assertZunError(api.call("PATCH", "/v1/registries/myreg", token, new JsonObject().put("registry",
+                new JsonObject().put("domain", "elsewhere.example:5000"))), 400, "container.invalid-value",
+                "Changing the domain of registry " + uuid + " requires its password again.");
+        assertEquals("127.0.0.1:5000", api.call("GET", "/v1/registries/myreg", token, null).json()
+                .getJsonObject("registry").getString("domain"));
+        // AND with the password given again it changes
+        Resp moved = api.call("PATCH", "/v1/registries/myreg", token, new JsonObject().put("registry",
+                new JsonObject().put("domain", "elsewhere.example:5000").put("password", "other-pass")));
+        assertEquals(200, moved.status(), moved.toString());
+        assertEquals("elsewhere.example:5000", moved.json().getJsonObject("registry").getString("domain"));
+
         // WHEN it is deleted THEN 204 and it is gone
         Resp deleted = api.call("DELETE", "/v1/registries/" + uuid, token, null);
         assertEquals(204, deleted.status(), deleted.toString());

@@ -64,7 +64,8 @@ public final class ComputeComponents {
     /** The agent for the Docker engine at {@code ZUNVX_DOCKER_HOST}, its driver wrapped by {@code seam}. */
     public static ComputeComponents docker(Vertx vertx, Context context, Platform platform, DriverSeam seam) {
         DockerContainerDriver docker = new DockerContainerDriver(platform.config().compute().dockerHost(),
-                platform.config().dataDir().resolve("volumes").toAbsolutePath());
+                platform.config().dataDir().resolve("volumes").toAbsolutePath(),
+                platform.config().compute().containerDefaults());
         try {
             return of(vertx, context, platform, seam.wrap(docker),
                     new DockerNetworkDriver(platform.config().compute().dockerHost()));

@@ -2,6 +2,7 @@ package io.zunvx.compute.docker;
 
 import io.zunvx.compute.driver.RuntimePorts;
 
+import io.zunvx.platform.config.ZunvxConfig.ContainerDefaults;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -50,7 +51,8 @@ public final class DockerContainerDriver extends RuntimePorts {
      * usual {@code DOCKER_TLS_VERIFY} and {@code DOCKER_CERT_PATH} settings.
      */
     public DockerContainerDriver(String dockerHost, Timeouts timeouts) {
-        this(new DockerClients(dockerHost, timeouts), DockerVolumeDriver.open(dockerHost, null));
+        this(new DockerClients(dockerHost, timeouts), DockerVolumeDriver.open(dockerHost, null),
+                ContainerDefaults.DEFAULT);
     }
 
     /**
@@ -58,11 +60,17 @@ public final class DockerContainerDriver extends RuntimePorts {
      * {@link DockerVolumeDriver}), Docker local volumes otherwise.
      */
     public DockerContainerDriver(String dockerHost, Path volumeDir) {
-        this(new DockerClients(dockerHost, Timeouts.DEFAULT), DockerVolumeDriver.open(dockerHost, volumeDir));
+        this(dockerHost, volumeDir, ContainerDefaults.DEFAULT);
     }
 
-    private DockerContainerDriver(DockerClients clients, DockerVolumeDriver volumes) {
-        super(new DockerContainers(clients), new DockerImages(clients), new DockerExec(clients),
+    /** As {@link #DockerContainerDriver(String, Path)}, giving every container {@code defaults}. */
+    public DockerContainerDriver(String dockerHost, Path volumeDir, ContainerDefaults defaults) {
+        this(new DockerClients(dockerHost, Timeouts.DEFAULT), DockerVolumeDriver.open(dockerHost, volumeDir),
+                defaults);
+    }
+
+    private DockerContainerDriver(DockerClients clients, DockerVolumeDriver volumes, ContainerDefaults defaults) {
+        super(new DockerContainers(clients, defaults), new DockerImages(clients), new DockerExec(clients),
                 new DockerHost(clients), new DockerNetworks(clients), volumes, () -> {
                     volumes.close();
                     clients.close();

@@ -19,6 +19,7 @@ import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HealthCheck;
 import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.LogConfig;
 import com.github.dockerjava.api.model.Mount;
 import com.github.dockerjava.api.model.MountType;
 import com.github.dockerjava.api.model.RestartPolicy;
@@ -39,6 +40,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import io.zunvx.platform.config.ZunvxConfig.ContainerDefaults;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,8 +68,10 @@ final class DockerContainers implements ContainerDriver {
     private final DockerClient lengthy;
     private final DockerClient streaming;
     private final Clock clock;
+    private final ContainerDefaults defaults;
 
-    DockerContainers(DockerClients clients) {
+    DockerContainers(DockerClients clients, ContainerDefaults defaults) {
+        this.defaults = defaults;
         this.connectTimeout = clients.connectTimeout();
         this.control = clients.control();
         this.lengthy = clients.lengthy();
@@ -112,7 +116,13 @@ final class DockerContainers implements ContainerDriver {
 
         HostConfig hostConfig = HostConfig.newHostConfig()
                 .withAutoRemove(c.autoRemove())
-                .withPrivileged(c.privileged());
+                .withPrivileged(c.privileged())
+                // A bounded log (rotated by Docker) and process count for every container (docs/operations.md).
+                .withLogConfig(new LogConfig(LogConfig.LoggingType.JSON_FILE, Map.of(
+                        "max-size", defaults.logMaxSize(), "max-file", String.valueOf(defaults.logMaxFile()))));
+        if (defaults.pidsLimit() > 0) {
+            hostConfig.withPidsLimit(defaults.pidsLimit());
+        }
         if (c.memoryBytes() > 0) {
             hostConfig.withMemory(c.memoryBytes());
         }

@@ -154,12 +154,24 @@ public final class TokenService {
      * enabled and the user still holds a role there ({@link Verified#account()}).
      */
     public Token issueForAccount(Identity who) {
-        return issue(who, true);
+        return issue(who, true, null);
+    }
+
+    /**
+     * As {@link #issueForAccount(Identity)}, expiring at {@code notAfter} if that comes before the configured
+     * lifetime ends ({@code null}: the lifetime); a token renewed from another keeps the other's expiry.
+     */
+    public Token issueForAccount(Identity who, Instant notAfter) {
+        return issue(who, true, notAfter);
     }
 
     private Token issue(Identity who, boolean account) {
+        return issue(who, account, null);
+    }
+
+    private Token issue(Identity who, boolean account, Instant notAfter) {
         Instant now = clock.instant();
-        Instant exp = now.plus(ttl);
+        Instant exp = notAfter != null && notAfter.isBefore(now.plus(ttl)) ? notAfter : now.plus(ttl);
         JsonObject claims = new JsonObject()
                 .put("sub", who.userId())
                 .put("name", who.userName())

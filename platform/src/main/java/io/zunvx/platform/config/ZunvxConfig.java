@@ -203,7 +203,7 @@ public record ZunvxConfig(
     public record Compute(String hostName, String dockerHost, String network, int internalPort, String internalUrl,
                           String availabilityZone, Duration heartbeat, Duration syncInterval, Duration orphanGrace,
                           Duration staleTask, boolean cpuPinning, Map<String, String> labels,
-                          Duration executeTimeout) {
+                          Duration executeTimeout, ContainerDefaults containerDefaults) {
         /** Zun's default {@code execute_timeout}. */
         public static final Duration DEFAULT_EXECUTE_TIMEOUT = Duration.ofSeconds(5);
         /** The API waits this long for the agent's answer, so a command must end (or time out) well before. */
@@ -212,6 +212,15 @@ public record ZunvxConfig(
         public Compute {
             labels = labels == null ? Map.of() : Map.copyOf(labels);
             executeTimeout = executeTimeout == null ? DEFAULT_EXECUTE_TIMEOUT : executeTimeout;
+            containerDefaults = containerDefaults == null ? ContainerDefaults.DEFAULT : containerDefaults;
+        }
+
+        /** The same settings with the default container limits. */
+        public Compute(String hostName, String dockerHost, String network, int internalPort, String internalUrl,
+                       String availabilityZone, Duration heartbeat, Duration syncInterval, Duration orphanGrace,
+                       Duration staleTask, boolean cpuPinning, Map<String, String> labels, Duration executeTimeout) {
+            this(hostName, dockerHost, network, internalPort, internalUrl, availabilityZone, heartbeat, syncInterval,
+                    orphanGrace, staleTask, cpuPinning, labels, executeTimeout, ContainerDefaults.DEFAULT);
         }
 
         /** The same settings with the default execute timeout. */
@@ -237,8 +246,20 @@ public record ZunvxConfig(
         public Compute forEngine(String hostName, String dockerHost, int internalPort) {
             return new Compute(hostName, dockerHost, network, internalPort, "http://127.0.0.1:" + internalPort,
                     availabilityZone, heartbeat, syncInterval, orphanGrace, staleTask, cpuPinning, labels,
-                    executeTimeout);
+                    executeTimeout, containerDefaults);
         }
+    }
+
+    /**
+     * What every container of a compute host gets from Docker besides its own request: a process limit and the
+     * rotation of its log ({@code json-file} driver).
+     *
+     * @param pidsLimit  the most processes (and threads) a container may run; 0 for Docker's default (none)
+     * @param logMaxSize size of a log file before it is rotated, Docker's form ({@code 10m}, {@code 512k}, {@code 1g})
+     * @param logMaxFile log files kept per container, the current one included
+     */
+    public record ContainerDefaults(long pidsLimit, String logMaxSize, int logMaxFile) {
+        public static final ContainerDefaults DEFAULT = new ContainerDefaults(1024, "10m", 3);
     }
 
     /**
@@ -387,7 +408,11 @@ public record ZunvxConfig(
                         env.duration("ZUNVX_COMPUTE_STALE_TASK", Duration.ofMinutes(10)),
                         env.bool("ZUNVX_COMPUTE_CPU_PINNING", false),
                         labels(env.string("ZUNVX_COMPUTE_LABELS", "")),
-                        env.duration("ZUNVX_COMPUTE_EXECUTE_TIMEOUT", Compute.DEFAULT_EXECUTE_TIMEOUT)),
+                        env.duration("ZUNVX_COMPUTE_EXECUTE_TIMEOUT", Compute.DEFAULT_EXECUTE_TIMEOUT),
+                        new ContainerDefaults(
+                                env.integer("ZUNVX_COMPUTE_PIDS_LIMIT", (int) ContainerDefaults.DEFAULT.pidsLimit()),
+                                env.string("ZUNVX_COMPUTE_LOG_MAX_SIZE", ContainerDefaults.DEFAULT.logMaxSize()),
+                                env.integer("ZUNVX_COMPUTE_LOG_MAX_FILE", ContainerDefaults.DEFAULT.logMaxFile()))),
                 new Scheduler(env.duration("ZUNVX_SERVICE_DOWN_TIME", Duration.ofSeconds(180)),
                         env.string("ZUNVX_SCHEDULER_WEIGHER", "spread"),
                         env.number("ZUNVX_CPU_ALLOCATION_RATIO", 16.0),
@@ -419,6 +444,15 @@ public record ZunvxConfig(
         }
         if (!compute.hostName.matches("[A-Za-z0-9._-]+")) {
             throw new ConfigException("ZUNVX_COMPUTE_HOST may hold only letters, digits, '.', '_' and '-'");
+        }
+        if (compute.containerDefaults.pidsLimit() < 0) {
+            throw new ConfigException("ZUNVX_COMPUTE_PIDS_LIMIT must be 0 (no limit) or more");
+        }
+        if (!compute.containerDefaults.logMaxSize().matches("[1-9][0-9]*[kmg]?")) {
+            throw new ConfigException("ZUNVX_COMPUTE_LOG_MAX_SIZE must be a size such as 512k, 10m or 1g");
+        }
+        if (compute.containerDefaults.logMaxFile() < 1) {
+            throw new ConfigException("ZUNVX_COMPUTE_LOG_MAX_FILE must be 1 or more");
         }
         if (compute.executeTimeout.compareTo(Compute.MAX_EXECUTE_TIMEOUT) > 0) {
             throw new ConfigException("ZUNVX_COMPUTE_EXECUTE_TIMEOUT must be at most "

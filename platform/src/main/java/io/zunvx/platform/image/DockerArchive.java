@@ -235,7 +235,8 @@ public final class DockerArchive {
         return o.getValue(key) instanceof String s ? s : null;
     }
 
-    private static String normalize(String name) {
+    /** A member name without leading {@code ./} and {@code /}. */
+    public static String normalize(String name) {
         String n = name;
         while (n.startsWith("./")) {
             n = n.substring(2);
