@@ -210,7 +210,7 @@ public final class ContainerActionsApi {
                             Container next = plain.apply(c);
                             return next.equals(c) ? Future.succeededFuture(c) : tx.save(c, next, req);
                         })))
-                .onSuccess(saved -> ApiRouter.json(ctx, status, view(saved, who).encode()))
+                .onSuccess(saved -> ApiRouter.json(ctx, status, view(ctx, saved, who).encode()))
                 .onFailure(ctx::fail);
     }
 
@@ -237,7 +237,7 @@ public final class ContainerActionsApi {
                     }
                     return tx.save(c, c.toBuilder().name(q.name()).build(), req);
                 })))
-                .onSuccess(saved -> ApiRouter.json(ctx, 200, view(saved, who).encode()))
+                .onSuccess(saved -> ApiRouter.json(ctx, 200, view(ctx, saved, who).encode()))
                 .onFailure(ctx::fail);
     }
 
@@ -674,8 +674,8 @@ public final class ContainerActionsApi {
         return "/containers/" + c.uuid() + suffix;
     }
 
-    private JsonObject view(Container c, Identity who) {
-        return ContainerHttp.view(c, who, policy, publicUrl);
+    private JsonObject view(RoutingContext ctx, Container c, Identity who) {
+        return ContainerHttp.view(c, who, RequestContext.version(ctx), policy, publicUrl);
     }
 
 }

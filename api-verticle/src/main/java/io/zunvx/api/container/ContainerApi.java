@@ -182,7 +182,7 @@ public final class ContainerApi {
                                 new ContainerCommand.ScheduleContainer(saved.uuid(), req))).map(saved))))))
                 .onSuccess(saved -> {
                     ctx.response().putHeader("Location", publicUrl + "/v1/containers/" + saved.uuid());
-                    ApiRouter.json(ctx, 202, view(saved, who).encode());
+                    ApiRouter.json(ctx, 202, view(ctx, saved, who).encode());
                 })
                 .onFailure(ctx::fail);
     }
@@ -238,7 +238,7 @@ public final class ContainerApi {
                                 : Future.failedFuture(ZunException.containerNotFound(q.marker().toString())));
         marker.compose(v -> catalog.list(query)).onSuccess(rows -> {
             JsonArray items = new JsonArray();
-            rows.forEach(c -> items.add(view(c, who)));
+            rows.forEach(c -> items.add(view(ctx, c, who)));
             JsonObject out = new JsonObject().put("containers", items);
             if (rows.size() == q.limit()) {
                 out.put("next", publicUrl + "/v1/containers?sort_key=" + q.sortKey() + "&sort_dir=" + q.sortDir()
@@ -260,7 +260,7 @@ public final class ContainerApi {
                     policy.enforce("container:get_one", who, c.projectId());
                     return c;
                 })
-                .onSuccess(c -> ApiRouter.json(ctx, 200, view(c, who).encode()))
+                .onSuccess(c -> ApiRouter.json(ctx, 200, view(ctx, c, who).encode()))
                 .onFailure(ctx::fail);
     }
 
@@ -413,8 +413,8 @@ public final class ContainerApi {
 
     // ---- helpers --------------------------------------------------------------------------------------------------
 
-    private JsonObject view(Container c, Identity who) {
-        return ContainerHttp.view(c, who, policy, publicUrl);
+    private JsonObject view(RoutingContext ctx, Container c, Identity who) {
+        return ContainerHttp.view(c, who, RequestContext.version(ctx), policy, publicUrl);
     }
 
 }
