@@ -21,3 +21,4 @@ fi
 [ -d "$here/../console-test/node_modules/playwright-core" ] || (cd "$here/../console-test" && npm ci --no-audit --no-fund >/dev/null)
 "$here/start-docker.sh"
 docker image inspect busybox:latest >/dev/null 2>&1 || "$here/busybox-image.sh" busybox:latest
+"$here/tempest-images.sh"
