@@ -41,6 +41,7 @@ class ActionsUpdateIT extends ActionsBaseIT {
         assertEquals(dockerId, d.getId());
         assertEquals(64 * MIB, d.getHostConfig().getMemory());
         assertEquals(200_000_000L, d.getHostConfig().getNanoCPUs());
+        assertEquals(204, d.getHostConfig().getCpuShares(), "int(1024 x 0.2)");
         assertTrue(d.getState().getRunning());
 
         // AND the host's claim grew by the 32 MiB, and the update is on record

@@ -212,8 +212,13 @@ class ApiContractIT {
         // WHEN the version is not major.minor
         JsonObject e = assertZunError(raw("GET", "/v1/containers",
                 Map.of("X-Auth-Token", token, "OpenStack-API-Version", "container abc")), 406, "container.", null);
-        // THEN Zun's detail names the value as invalid
+        // THEN Zun's detail names the value as invalid, and the answer names the versions that may be asked for
         assertEquals("Invalid value for OpenStack-API-Version header", e.getString("detail"));
+        ZunHttp.Response malformed = raw("GET", "/v1/containers",
+                Map.of("X-Auth-Token", token, "OpenStack-API-Version", "container abc"));
+        assertEquals(MIN, malformed.header("OpenStack-API-Minimum-Version"), "minimum version header");
+        assertEquals(MAX, malformed.header("OpenStack-API-Maximum-Version"), "maximum version header");
+        assertNull(malformed.header("OpenStack-API-Version"), "nothing to echo");
         assertZunError(raw("GET", "/v1/containers",
                 Map.of("X-Auth-Token", token, "OpenStack-API-Version", "container 1.4.1")), 406, "container.", null);
 

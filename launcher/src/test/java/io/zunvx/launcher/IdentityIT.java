@@ -392,6 +392,49 @@ class IdentityIT {
     // ---- admin API ------------------------------------------------------------------------------------------------
 
     @Test
+    void theDefaultDomainIsListedByNameAndShownAsTempestsCredentialProviderAsksForIt() {
+        // WHEN the admin lists the domains named Default, as tempest's dynamic credentials do
+        ZunHttp.Response named = keystone.send("GET", "/identity/v3/domains?name=Default", adminToken, Map.of(),
+                null);
+        // THEN the one domain comes back in Keystone's shape
+        assertEquals(200, named.status(), named.body());
+        JsonArray domains = named.json().getJsonArray("domains");
+        assertEquals(1, domains.size(), named.body());
+        JsonObject d = domains.getJsonObject(0);
+        assertEquals("default", d.getString("id"));
+        assertEquals("Default", d.getString("name"));
+        assertEquals(true, d.getBoolean("enabled"));
+        assertEquals(platform.apiUrl() + "/identity/v3/domains/default", d.getJsonObject("links").getString("self"));
+        assertEquals(platform.apiUrl() + "/identity/v3/domains",
+                named.json().getJsonObject("links").getString("self"));
+
+        // AND another name lists nothing, all of them the one
+        assertEquals(0, keystone.send("GET", "/identity/v3/domains?name=Other", adminToken, Map.of(), null).json()
+                .getJsonArray("domains").size());
+        assertEquals(1, keystone.send("GET", "/identity/v3/domains", adminToken, Map.of(), null).json()
+                .getJsonArray("domains").size());
+
+        // AND show answers the domain, and Keystone's 404 for any other id
+        ZunHttp.Response shown = keystone.send("GET", "/identity/v3/domains/default", adminToken, Map.of(), null);
+        assertEquals(200, shown.status(), shown.body());
+        assertEquals("Default", shown.json().getJsonObject("domain").getString("name"));
+        ZunHttp.Response missing = keystone.send("GET", "/identity/v3/domains/nope", adminToken, Map.of(), null);
+        assertEquals(404, missing.status(), missing.body());
+        assertEquals("Could not find domain: nope.", missing.json().getJsonObject("error").getString("message"));
+
+        // AND a project and a user made with domain_id default, as the provider makes them, are there
+        ZunHttp.Response project = keystone.send("POST", "/identity/v3/projects", adminToken, Map.of(),
+                new JsonObject().put("project", new JsonObject().put("name", "dyn-" + suffix())
+                        .put("description", "dyn").put("domain_id", "default")).encode());
+        assertEquals(201, project.status(), project.body());
+        ZunHttp.Response user = keystone.send("POST", "/identity/v3/users", adminToken, Map.of(),
+                new JsonObject().put("user", new JsonObject().put("name", "dyn-user-" + suffix())
+                        .put("password", "pw-" + suffix()).put("domain_id", "default")).encode());
+        assertEquals(201, user.status(), user.body());
+        assertEquals("default", user.json().getJsonObject("user").getString("domain_id"));
+    }
+
+    @Test
     void adminManagesProjectsUsersAndGrantsInKeystonesShapes() {
         // WHEN the admin creates a project, a user in it, and grants the user member there (role by name)
         String projectName = "crud-" + suffix();
@@ -491,6 +534,7 @@ class IdentityIT {
         calls.put("POST /identity/v3/users", "{\"user\": {\"name\": \"x-" + suffix() + "\", \"password\": \"p\"}}");
         calls.put("DELETE /identity/v3/users/" + platform.bootstrap().userId(), null);
         calls.put("GET /identity/v3/roles", null);
+        calls.put("GET /identity/v3/domains", null);
         calls.put("GET /identity/v3/role_assignments", null);
         calls.put("PUT /identity/v3/projects/" + platform.bootstrap().projectId() + "/users/" + tenant.userId
                 + "/roles/admin", null);

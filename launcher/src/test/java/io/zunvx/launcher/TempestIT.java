@@ -58,8 +58,14 @@ class TempestIT extends ActionsBaseIT {
         assertEquals("hello from exec\n", exec.json().getString("output"));
         assertEquals(0, exec.json().getInteger("exit_code"));
 
-        // stop
-        ZunHttp.Response stop = client.post("/v1/containers/" + uuid + "/stop?timeout=1", null);
+        // exec with the command in the JSON body, as the plugin sends it
+        ZunHttp.Response bodyExec = client.post("/v1/containers/" + uuid + "/execute",
+                "{\"command\": \"echo hello from the body\"}");
+        assertEquals(200, bodyExec.status(), bodyExec.body());
+        assertEquals("hello from the body\n", bodyExec.json().getString("output"));
+
+        // stop, the timeout in the body
+        ZunHttp.Response stop = client.post("/v1/containers/" + uuid + "/stop", "{\"timeout\": 1}");
         assertEquals(202, stop.status(), stop.body());
         JsonObject stopped = Poll.until(WAIT, () -> client.get("/v1/containers/" + uuid).json(),
                 c -> "Stopped".equals(c.getString("status")) && c.getValue("task_state") == null, "Stopped");

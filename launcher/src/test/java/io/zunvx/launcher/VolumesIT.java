@@ -173,7 +173,7 @@ class VolumesIT {
         // THEN the stray storage goes and the row says what happened
         Poll.until(WAIT, () -> volumes.list(host), l -> !l.contains(stray), "the stray storage to go");
         awaitVolume(id, "error");
-        assertTrue(volume(id).getString("zunvx:status_reason").contains("missing"), volume(id).encode());
+        assertTrue(volume(id).getJsonObject("metadata").getString("zunvx:status_reason").contains("missing"), volume(id).encode());
         assertEquals(202, api.delete("/volume/v3/admin/volumes/" + id).status());
         awaitVolume(id, "gone");
         assertFalse(volumes.list(host).contains(UUID.fromString(id)));

@@ -105,6 +105,24 @@ class WsProxyIT {
     }
 
     @Test
+    void theUrlMayNameTheContainerByNameAsTheReferenceAllows() throws Exception {
+        // GIVEN a running interactive shell and the attach URL with its name in place of its uuid
+        String uuid = shell();
+        String name = show(uuid).getString("name");
+        String url = attachUrl(uuid).replace("uuid=" + uuid, "uuid=" + name);
+
+        // WHEN a client connects with it and types a line
+        Session s = Session.open(url, null);
+        awaitSessions(1);
+        s.send("echo $((7*6))\r");
+
+        // THEN the shell answers
+        s.awaitOutput("42");
+        s.ws.close().await();
+        awaitSessions(0);
+    }
+
+    @Test
     void interactiveExecAnswersAndEndsItsProcessWhenTheClientCloses() throws Exception {
         // GIVEN an interactive exec instance of sh in a running container
         String uuid = shell();

@@ -16,6 +16,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.zunvx.api.compute.ComputeClient;
+import io.zunvx.api.http.ActionParams;
 import io.zunvx.api.http.ApiRouter;
 import io.zunvx.api.http.Microversions;
 import io.zunvx.api.http.RequestContext;
@@ -209,7 +210,7 @@ public final class ContainerActionsApi {
                             Container next = plain.apply(c);
                             return next.equals(c) ? Future.succeededFuture(c) : tx.save(c, next, req);
                         })))
-                .onSuccess(saved -> ApiRouter.json(ctx, status, view(saved, who).encode()))
+                .onSuccess(saved -> ApiRouter.json(ctx, status, view(ctx, saved, who).encode()))
                 .onFailure(ctx::fail);
     }
 
@@ -219,7 +220,7 @@ public final class ContainerActionsApi {
         Microversions.requireRange(RequestContext.version(ctx), 1, 13);
         Identity who = RequestContext.identity(ctx);
         String req = RequestContext.requestId(ctx);
-        RenameQuery q = RenameQuery.parse(ctx.queryParams());
+        RenameQuery q = RenameQuery.parse(ActionParams.of(ctx));
         resolve(ctx, Operation.RENAME)
                 .compose(found -> {
                     if (found.name().equals(q.name())) {
@@ -236,7 +237,7 @@ public final class ContainerActionsApi {
                     }
                     return tx.save(c, c.toBuilder().name(q.name()).build(), req);
                 })))
-                .onSuccess(saved -> ApiRouter.json(ctx, 200, view(saved, who).encode()))
+                .onSuccess(saved -> ApiRouter.json(ctx, 200, view(ctx, saved, who).encode()))
                 .onFailure(ctx::fail);
     }
 
@@ -250,7 +251,7 @@ public final class ContainerActionsApi {
     private void rebuild(RoutingContext ctx) {
         Identity who = RequestContext.identity(ctx);
         String req = RequestContext.requestId(ctx);
-        RebuildQuery q = RebuildQuery.parse(ctx.queryParams());
+        RebuildQuery q = RebuildQuery.parse(ActionParams.of(ctx));
         resolve(ctx, Operation.REBUILD)
                 .compose(found -> q.image() == null && q.imageDriver() == null ? Future.succeededFuture(found)
                         : db.read(conn -> images.check(conn, q.image() != null ? q.image() : found.image(),
@@ -288,7 +289,7 @@ public final class ContainerActionsApi {
     private void commit(RoutingContext ctx) {
         Identity who = RequestContext.identity(ctx);
         String req = RequestContext.requestId(ctx);
-        CommitQuery q = CommitQuery.parse(ctx.queryParams());
+        CommitQuery q = CommitQuery.parse(ActionParams.of(ctx));
         UUID image = UUID.randomUUID();
         resolve(ctx, Operation.COMMIT)
                 .compose(found -> store.inTransaction(tx -> tx.lock(found.uuid()).compose(row -> {
@@ -317,7 +318,7 @@ public final class ContainerActionsApi {
      */
     private void execute(RoutingContext ctx) {
         Identity who = RequestContext.identity(ctx);
-        ExecuteQuery q = ExecuteQuery.parse(ctx.queryParams());
+        ExecuteQuery q = ExecuteQuery.parse(ActionParams.of(ctx));
         JsonObject body = new JsonObject().put("command", new JsonArray(new ArrayList<>(q.argv())))
                 .put("command_text", q.command()).put("run", q.run()).put("interactive", q.interactive());
         running(ctx, Operation.EXECUTE).compose(c -> compute.postJson(c.host(), containerPath(c, "/exec"),
@@ -344,7 +345,7 @@ public final class ContainerActionsApi {
     }
 
     private void executeResize(RoutingContext ctx) {
-        ExecResizeQuery q = ExecResizeQuery.parse(ctx.queryParams());
+        ExecResizeQuery q = ExecResizeQuery.parse(ActionParams.of(ctx));
         sync(ctx, Operation.EXECUTE_RESIZE, c -> compute.postJson(c.host(),
                         containerPath(c, "/exec/" + q.execId() + "/resize"),
                         Map.of("h", String.valueOf(q.height()), "w", String.valueOf(q.width())), null)
@@ -352,7 +353,7 @@ public final class ContainerActionsApi {
     }
 
     private void resize(RoutingContext ctx) {
-        TtyResizeQuery q = TtyResizeQuery.parse(ctx.queryParams());
+        TtyResizeQuery q = TtyResizeQuery.parse(ActionParams.of(ctx));
         sync(ctx, Operation.RESIZE, c -> compute.postJson(c.host(), containerPath(c, "/resize"),
                         Map.of("h", String.valueOf(q.height()), "w", String.valueOf(q.width())), null)
                 .map(r -> "null"));
@@ -674,8 +675,8 @@ public final class ContainerActionsApi {
         return "/containers/" + c.uuid() + suffix;
     }
 
-    private JsonObject view(Container c, Identity who) {
-        return ContainerHttp.view(c, who, policy, publicUrl);
+    private JsonObject view(RoutingContext ctx, Container c, Identity who) {
+        return ContainerHttp.view(c, who, RequestContext.version(ctx), policy, publicUrl);
     }
 
 }

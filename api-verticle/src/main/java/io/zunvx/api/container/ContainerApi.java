@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.zunvx.api.compute.ComputeClient;
+import io.zunvx.api.http.ActionParams;
 import io.zunvx.api.http.ApiRouter;
 import io.zunvx.api.http.RequestContext;
 import io.zunvx.api.policy.Policy;
@@ -104,12 +105,12 @@ public final class ContainerApi {
         r.post("/v1/containers/:c/start").handler(ctx -> action(ctx, Operation.START, TaskState.CONTAINER_STARTING,
                 null, "start", (c, req) -> new ContainerCommand.StartContainer(c.uuid(), req)));
         r.post("/v1/containers/:c/stop").handler(ctx -> {
-            int timeout = timeout(ctx.queryParams());
+            int timeout = timeout(ActionParams.of(ctx));
             action(ctx, Operation.STOP, TaskState.CONTAINER_STOPPING, null, "stop",
                     (c, req) -> new ContainerCommand.StopContainer(c.uuid(), req, timeout));
         });
         r.post("/v1/containers/:c/reboot").handler(ctx -> {
-            int timeout = timeout(ctx.queryParams());
+            int timeout = timeout(ActionParams.of(ctx));
             action(ctx, Operation.REBOOT, TaskState.CONTAINER_REBOOTING, Status.RESTARTING, "reboot",
                     (c, req) -> new ContainerCommand.RebootContainer(c.uuid(), req, timeout));
         });
@@ -119,7 +120,7 @@ public final class ContainerApi {
                 TaskState.CONTAINER_UNPAUSING, null, "unpause",
                 (c, req) -> new ContainerCommand.UnpauseContainer(c.uuid(), req)));
         r.post("/v1/containers/:c/kill").handler(ctx -> {
-            String signal = KillQuery.parse(ctx.queryParams()).signal();
+            String signal = KillQuery.parse(ActionParams.of(ctx)).signal();
             action(ctx, Operation.KILL, TaskState.CONTAINER_KILLING, null, "kill",
                     (c, req) -> new ContainerCommand.KillContainer(c.uuid(), req, signal));
         });
@@ -138,6 +139,12 @@ public final class ContainerApi {
         policy.enforce("container:create", who);
         boolean run = RunQuery.parse(ctx.queryParams()).run();
         JsonObject body = ContainerHttp.bodyObject(ctx);
+        if (body != null && body.containsKey("run")) {
+            // Zun takes run from the query or the body, and the rest of the body is the container
+            body = body.copy();
+            run = RunQuery.parse(ActionParams.withBody(ctx.queryParams(),
+                    new JsonObject().put("run", body.remove("run")))).run();
+        }
         CreateContainerRequest parsed = CreateContainerRequest.parse(body, v, who.projectId(), who.userId(),
                 Defaults.standard(), UUID::randomUUID, random);
         if (parsed.privilegedRequested()) {
@@ -175,7 +182,7 @@ public final class ContainerApi {
                                 new ContainerCommand.ScheduleContainer(saved.uuid(), req))).map(saved))))))
                 .onSuccess(saved -> {
                     ctx.response().putHeader("Location", publicUrl + "/v1/containers/" + saved.uuid());
-                    ApiRouter.json(ctx, 202, view(saved, who).encode());
+                    ApiRouter.json(ctx, 202, view(ctx, saved, who).encode());
                 })
                 .onFailure(ctx::fail);
     }
@@ -231,7 +238,7 @@ public final class ContainerApi {
                                 : Future.failedFuture(ZunException.containerNotFound(q.marker().toString())));
         marker.compose(v -> catalog.list(query)).onSuccess(rows -> {
             JsonArray items = new JsonArray();
-            rows.forEach(c -> items.add(view(c, who)));
+            rows.forEach(c -> items.add(view(ctx, c, who)));
             JsonObject out = new JsonObject().put("containers", items);
             if (rows.size() == q.limit()) {
                 out.put("next", publicUrl + "/v1/containers?sort_key=" + q.sortKey() + "&sort_dir=" + q.sortDir()
@@ -253,7 +260,7 @@ public final class ContainerApi {
                     policy.enforce("container:get_one", who, c.projectId());
                     return c;
                 })
-                .onSuccess(c -> ApiRouter.json(ctx, 200, view(c, who).encode()))
+                .onSuccess(c -> ApiRouter.json(ctx, 200, view(ctx, c, who).encode()))
                 .onFailure(ctx::fail);
     }
 
@@ -263,7 +270,7 @@ public final class ContainerApi {
         Identity who = RequestContext.identity(ctx);
         ApiVersion v = RequestContext.version(ctx);
         String req = RequestContext.requestId(ctx);
-        DeleteQuery q = DeleteQuery.parse(ctx.queryParams());
+        DeleteQuery q = DeleteQuery.parse(ActionParams.of(ctx));
         if (q.stop() && !v.atLeast(12)) {
             throw ZunException.invalidParamInVersion("stop", v.toString(), "1.12");
         }
@@ -406,8 +413,8 @@ public final class ContainerApi {
 
     // ---- helpers --------------------------------------------------------------------------------------------------
 
-    private JsonObject view(Container c, Identity who) {
-        return ContainerHttp.view(c, who, policy, publicUrl);
+    private JsonObject view(RoutingContext ctx, Container c, Identity who) {
+        return ContainerHttp.view(c, who, RequestContext.version(ctx), policy, publicUrl);
     }
 
 }

@@ -7,9 +7,8 @@ import java.util.Optional;
 /**
  * A 406 from microversion handling. Unlike other API errors its {@code title} and {@code detail} differ (Zun raises
  * these as framework errors: the title is the reason phrase or {@code Requested microversion is unsupported}), and the
- * failure handler needs to know whether Zun would already have set the version response headers: it does for a
- * version that parsed (then {@link #versionHeader()} holds the value to echo, e.g. {@code container 1.41}) and does
- * not for a malformed header. {@link #getMessage()} is the detail.
+ * failure handler sets the version response headers: the supported range always, and for a version that parsed the
+ * value to echo ({@link #versionHeader()}, e.g. {@code container 1.41}). {@link #getMessage()} is the detail.
  */
 public final class MicroversionNotAcceptable extends ZunException {
     private static final long serialVersionUID = 1L;
@@ -38,8 +37,11 @@ public final class MicroversionNotAcceptable extends ZunException {
         return Optional.ofNullable(versionHeader);
     }
 
-    /** The microversion response headers Zun sends with this error; empty for a malformed request header. */
+    /**
+     * The microversion response headers sent with this error: the minimum and maximum versions always (so a client
+     * can pick a version it may ask for), and the requested version echoed when it parsed.
+     */
     public Map<String, String> responseHeaders() {
-        return versionHeader == null ? Map.of() : Microversions.responseHeaders(versionHeader);
+        return versionHeader == null ? Microversions.rangeHeaders() : Microversions.responseHeaders(versionHeader);
     }
 }

@@ -116,6 +116,15 @@ public final class Microversions {
         return responseHeaders(headerValue(effective));
     }
 
+    /** The range headers alone ({@code Minimum}, {@code Maximum} and {@code Vary}), for a malformed request header. */
+    static Map<String, String> rangeHeaders() {
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put(MIN_HEADER, MIN_VALUE);
+        h.put(MAX_HEADER, MAX_VALUE);
+        h.put(VARY, HEADER);
+        return Collections.unmodifiableMap(h);
+    }
+
     static Map<String, String> responseHeaders(String versionHeaderValue) {
         Map<String, String> h = new LinkedHashMap<>();
         h.put(MIN_HEADER, MIN_VALUE);

@@ -114,6 +114,8 @@ public final class IdentityApi {
         r.delete(V3 + "/users/:id").handler(handle(this::deleteUser));
         r.get(V3 + "/users/:id/projects").handler(handle(this::userProjects));
 
+        r.get(V3 + "/domains").handler(handle(this::listDomains));
+        r.get(V3 + "/domains/:id").handler(handle(this::showDomain));
         r.get(V3 + "/roles").handler(handle(this::listRoles));
         r.get(V3 + "/roles/:id").handler(handle(this::showRole));
         r.get(V3 + "/projects/:p/users/:u/roles").handler(handle(this::listGrants));
@@ -460,6 +462,31 @@ public final class IdentityApi {
     }
 
     // ---- roles and grants -----------------------------------------------------------------------------------------
+
+    /**
+     * Only the default domain exists: listed to admins, filtered by {@code name} and {@code enabled} as Keystone
+     * filters (exact name; {@code enabled} false-y spellings {@code 0 false f no n off} list nothing).
+     */
+    private Future<Reply> listDomains(RoutingContext ctx) {
+        String name = ctx.queryParams().get("name");
+        String enabled = ctx.queryParams().get("enabled");
+        return admin(ctx, "list_domains").map(who -> {
+            JsonObject d = views.domain();
+            boolean keep = (name == null || name.equals(d.getString("name")))
+                    && (enabled == null || !List.of("0", "false", "f", "no", "n", "off")
+                    .contains(enabled.toLowerCase(java.util.Locale.ROOT)));
+            JsonArray items = keep ? new JsonArray().add(d) : new JsonArray();
+            return Reply.ok(views.collection("domains", items, "/domains"));
+        });
+    }
+
+    /** Any caller may show the default domain, which every token's project belongs to; others are 404. */
+    private Future<Reply> showDomain(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        return caller(ctx).compose(who -> IdentityStore.DEFAULT_DOMAIN.equals(id)
+                ? Future.succeededFuture(Reply.ok(new JsonObject().put("domain", views.domain())))
+                : Future.failedFuture(KeystoneError.notFound("domain", id)));
+    }
 
     private Future<Reply> listRoles(RoutingContext ctx) {
         String name = ctx.queryParams().get("name");

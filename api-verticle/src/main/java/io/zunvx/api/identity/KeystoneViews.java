@@ -167,6 +167,18 @@ final class KeystoneViews {
         return o;
     }
 
+    /** The one domain, {@code default}, in Keystone's shape. */
+    JsonObject domain() {
+        return new JsonObject()
+                .put("id", IdentityStore.DEFAULT_DOMAIN)
+                .put("name", "Default")
+                .put("description", "The default domain")
+                .put("enabled", true)
+                .put("tags", new JsonArray())
+                .put("options", new JsonObject())
+                .put("links", self("/domains/" + IdentityStore.DEFAULT_DOMAIN));
+    }
+
     JsonObject role(IdentityStore.Role r) {
         return new JsonObject()
                 .put("id", r.id())

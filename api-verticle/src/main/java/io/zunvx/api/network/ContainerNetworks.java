@@ -11,6 +11,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import io.zunvx.api.compute.ComputeClient;
 import io.zunvx.api.container.ContainerLookup;
+import io.zunvx.api.http.ActionParams;
 import io.zunvx.api.http.ApiRouter;
 import io.zunvx.api.http.RequestContext;
 import io.zunvx.api.policy.Policy;
@@ -210,7 +211,7 @@ public final class ContainerNetworks {
         Microversions.requireAtLeast(v, 8);
         Identity who = RequestContext.identity(ctx);
         String req = RequestContext.requestId(ctx);
-        MultiMap q = ctx.queryParams();
+        MultiMap q = ActionParams.of(ctx);
         params(q, ATTACH_PARAMS);
         String network = single(q, "network");
         String portName = single(q, "port");
@@ -298,7 +299,7 @@ public final class ContainerNetworks {
         Microversions.requireAtLeast(v, 6);
         Identity who = RequestContext.identity(ctx);
         String req = RequestContext.requestId(ctx);
-        MultiMap q = ctx.queryParams();
+        MultiMap q = ActionParams.of(ctx);
         params(q, DETACH_PARAMS);
         String network = single(q, "network");
         String portIdent = single(q, "port");
@@ -352,7 +353,7 @@ public final class ContainerNetworks {
         Microversions.requireRange(RequestContext.version(ctx), 1, 14);
         Identity who = RequestContext.identity(ctx);
         String req = RequestContext.requestId(ctx);
-        MultiMap q = ctx.queryParams();
+        MultiMap q = ActionParams.of(ctx);
         params(q, Set.of("name"));
         String name = single(q, "name");
         if (name == null) {

@@ -59,6 +59,9 @@ final class NeutronViews {
                 .put("security_groups", new JsonArray(new ArrayList<>(p.securityGroups())))
                 .put("allowed_address_pairs", new JsonArray()).put("extra_dhcp_opts", new JsonArray())
                 .put("binding:host_id", p.host() == null ? "" : p.host()).put("binding:vnic_type", "normal")
+                // a bound port is a veth on the host's bridge, which is what Neutron calls "bridge"
+                .put("binding:vif_type", p.host() == null ? "unbound" : "bridge")
+                .put("binding:vif_details", new JsonObject()).put("binding:profile", new JsonObject())
                 .put("port_security_enabled", true).put("description", p.description())
                 .put("tags", new JsonArray()).put("revision_number", 0)
                 .put("created_at", time(p.createdAt())).put("updated_at", time(p.createdAt()));

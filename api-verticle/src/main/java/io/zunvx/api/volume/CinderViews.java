@@ -46,7 +46,7 @@ final class CinderViews {
                 .put("created_at", time(v.createdAt()))
                 .put("updated_at", time(v.updatedAt()))
                 .put("user_id", v.userId())
-                .put("metadata", new JsonObject())
+                .put("metadata", metadata(v))
                 .put("volume_type", "__DEFAULT__")
                 .put("snapshot_id", null)
                 .put("source_volid", null)
@@ -54,17 +54,29 @@ final class CinderViews {
                 .put("replication_status", null)
                 .put("migration_status", null)
                 .put("group_id", null)
-                .put("links", links(v))
-                // Whether the host holds writes to the size; null until the host made the volume.
-                .put("zunvx:size_enforced", v.sizeEnforced());
-        if (v.statusReason() != null) {
-            o.put("zunvx:status_reason", v.statusReason());
-        }
+                .put("links", links(v));
         if (who.isAdmin()) {
             o.put("os-vol-tenant-attr:tenant_id", v.projectId());
             o.put("os-vol-host-attr:host", v.host());
         }
         return o;
+    }
+
+    /**
+     * The volume's metadata: users cannot set any (400), so it carries what the platform says of the volume, as
+     * strings, where Cinder's clients and schemas accept it: {@code zunvx:size_enforced} ({@code "true"} when the host
+     * holds writes to the size, {@code "false"} when not, absent until the host made the volume) and
+     * {@code zunvx:status_reason} (why a volume is in {@code error}).
+     */
+    private static JsonObject metadata(Volume v) {
+        JsonObject m = new JsonObject();
+        if (v.sizeEnforced() != null) {
+            m.put("zunvx:size_enforced", v.sizeEnforced().toString());
+        }
+        if (v.statusReason() != null) {
+            m.put("zunvx:status_reason", v.statusReason());
+        }
+        return m;
     }
 
     /** A volume in a plain list ({@code GET /volumes}). */

@@ -80,7 +80,9 @@ class MicroversionsTest {
         assertEquals("Not Acceptable", e.title());
         assertEquals("Invalid service type for OpenStack-API-Version header", e.detail());
         assertEquals(Optional.empty(), e.versionHeader());
-        assertEquals(Map.of(), e.responseHeaders());
+        assertEquals(Map.of("OpenStack-API-Minimum-Version", "container 1.1",
+                "OpenStack-API-Maximum-Version", "container 1.40", "Vary", "OpenStack-API-Version"),
+                e.responseHeaders());
     }
 
     @ParameterizedTest
@@ -93,6 +95,7 @@ class MicroversionsTest {
         assertEquals("Not Acceptable", e.title());
         assertEquals("Invalid value for OpenStack-API-Version header", e.detail());
         assertEquals(Optional.empty(), e.versionHeader());
+        assertEquals("container 1.40", e.responseHeaders().get("OpenStack-API-Maximum-Version"));
     }
 
     @Test

@@ -109,6 +109,15 @@ final class DockerContainers implements ContainerDriver {
         }
     }
 
+    /**
+     * The relative CPU weight Zun gives a container, {@code int(1024 × cpu)} (truncated), beside the hard cap of
+     * {@code NanoCpus}: the weight shares the CPUs under contention, the cap bounds the container alone. 0 (a cpu
+     * under 1/1024) leaves Docker's default.
+     */
+    static int cpuShares(double cpu) {
+        return (int) (1024 * cpu);
+    }
+
     private CreateContainerCmd spec(Container c, ImageRef image, String host, String network) {
         Map<String, String> labels = new HashMap<>(c.labels());
         labels.put(Container.LABEL_UUID, c.uuid().toString());
@@ -129,6 +138,10 @@ final class DockerContainers implements ContainerDriver {
         long nanoCpus = Math.round(c.cpu() * 1e9);
         if (nanoCpus > 0) {
             hostConfig.withNanoCPUs(nanoCpus);
+        }
+        int shares = cpuShares(c.cpu());
+        if (shares > 0) {
+            hostConfig.withCpuShares(shares);
         }
         if (c.cpuset() != null && !c.cpuset().isBlank()) {
             hostConfig.withCpusetCpus(c.cpuset());
@@ -451,6 +464,10 @@ final class DockerContainers implements ContainerDriver {
         var cmd = control.updateContainerCmd(id);
         if (cpu != null) {
             cmd.withNanoCPUs(Math.round(cpu * 1e9));
+            int shares = cpuShares(cpu);
+            if (shares > 0) {
+                cmd.withCpuShares(shares);
+            }
         }
         if (memoryMiB != null) {
             long bytes = memoryMiB * MIB;

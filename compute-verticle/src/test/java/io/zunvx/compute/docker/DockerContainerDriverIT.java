@@ -266,6 +266,7 @@ class DockerContainerDriverIT {
         assertEquals(List.of("sleep 300"), List.of(r.getConfig().getCmd()));
         assertEquals(64L * 1024 * 1024, r.getHostConfig().getMemory());
         assertEquals(500_000_000L, r.getHostConfig().getNanoCPUs());
+        assertEquals(512, r.getHostConfig().getCpuShares(), "int(1024 x cpu), as Zun sets it");
         assertEquals("on-failure", r.getHostConfig().getRestartPolicy().getName());
         assertEquals(3, r.getHostConfig().getRestartPolicy().getMaximumRetryCount());
         HealthCheck health = r.getConfig().getHealthcheck();

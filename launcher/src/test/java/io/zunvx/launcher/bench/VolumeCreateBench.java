@@ -53,7 +53,7 @@ public final class VolumeCreateBench {
             awaitVolume(http, token, base, shared, "available");
             System.out.println("volume storage on " + host + ": enforced = "
                     + send(http, token, "GET", base + "/volume/v3/admin/volumes/" + shared, null)
-                    .getJsonObject("volume").getValue("zunvx:size_enforced"));
+                    .getJsonObject("volume").getJsonObject("metadata").getValue("zunvx:size_enforced"));
 
             List<Double> plain = new ArrayList<>();
             List<Double> sized = new ArrayList<>();
