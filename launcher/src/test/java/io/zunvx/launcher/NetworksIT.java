@@ -319,6 +319,29 @@ class NetworksIT {
     }
 
     @Test
+    void aDeletedNetworksSubnetCanBeUsedAgainAtOnce() {
+        // GIVEN a user's network that carried a container, then was deleted (its Docker bridge may still be on the
+        // host until the agent's sweep)
+        String s = ZunCliIT.suffix();
+        String cidr = "10.253." + (100 + Math.floorMod(s.hashCode(), 100)) + ".0/24";
+        for (String round : List.of("first", "second")) {
+            String net = round + "-" + s;
+            openstack(alice, "network", "create", net).assertOk();
+            openstack(alice, "subnet", "create", "--network", net, "--subnet-range", cidr, net + "-sub").assertOk();
+
+            // WHEN a container is run on a network of the same subnet
+            List<String> ips = run(alice, net + "-c", "--net", "network=" + net, "busybox", "sleep", "600");
+
+            // THEN it runs there (the unused bridge of the deleted network yields)
+            assertTrue(ips.get(0).startsWith(cidr.substring(0, cidr.lastIndexOf('.'))), ips.toString());
+            String uuid = ZunCliIT.show(alice, net + "-c").get("uuid");
+            zun(alice, "delete", "--stop", net + "-c").assertOk();
+            ZunCliIT.awaitGone(alice, uuid);
+            openstack(alice, "network", "delete", net).assertOk();
+        }
+    }
+
+    @Test
     void aNetworkTheHostCannotProvideGivesErrorWithTheReason() {
         // GIVEN a Docker network made outside the platform on the subnet a user's network asks for
         String s = ZunCliIT.suffix();

@@ -79,25 +79,54 @@ public final class DockerNetworkDriver implements ProjectNetworkDriver {
         } catch (RuntimeException e) {
             throw DockerErrors.translate(e);
         }
-        Network.Ipam.Config pool = new Network.Ipam.Config().withSubnet(spec.cidr());
-        if (spec.gateway() != null) {
-            pool.withGateway(spec.gateway());
-        }
         try {
-            docker.createNetworkCmd().withName(name).withDriver("bridge").withCheckDuplicate(true)
-                    .withIpam(new Network.Ipam().withConfig(pool))
-                    .withLabels(Map.of(LABEL, spec.uuid().toString()))
-                    .withOptions(Map.of("com.docker.network.bridge.name", bridge(spec.uuid())))
-                    .exec();
+            create(spec, name);
         } catch (ConflictException createdMeanwhile) {
             // another caller made it: that is all that was asked
         } catch (RuntimeException e) {
             if (exists(name)) {
                 return name;    // made by another agent of this engine meanwhile
             }
+            // Neutron lets networks of different projects (or a deleted one and its successor) share a subnet; one
+            // Docker engine does not. A platform network on this subnet that no container uses yields its bridge (it
+            // is made again when next used): the periodic sweep may not have removed a deleted one yet.
+            if (String.valueOf(e.getMessage()).contains("overlap") && yieldUnused(spec)) {
+                try {
+                    create(spec, name);
+                    return name;
+                } catch (RuntimeException again) {
+                    throw DockerErrors.translate(again);
+                }
+            }
             throw DockerErrors.translate(e);
         }
         return name;
+    }
+
+    private void create(Spec spec, String name) {
+        Network.Ipam.Config pool = new Network.Ipam.Config().withSubnet(spec.cidr());
+        if (spec.gateway() != null) {
+            pool.withGateway(spec.gateway());
+        }
+        docker.createNetworkCmd().withName(name).withDriver("bridge").withCheckDuplicate(true)
+                .withIpam(new Network.Ipam().withConfig(pool))
+                .withLabels(Map.of(LABEL, spec.uuid().toString()))
+                .withOptions(Map.of("com.docker.network.bridge.name", bridge(spec.uuid())))
+                .exec();
+    }
+
+    /** Removes this platform's other networks on {@code spec}'s subnet that no container names; whether any went. */
+    private boolean yieldUnused(Spec spec) {
+        boolean removed = false;
+        for (Network n : docker.listNetworksCmd().withFilter("label", List.of(LABEL)).exec()) {
+            String id = n.getLabels() == null ? null : n.getLabels().get(LABEL);
+            boolean sameSubnet = n.getIpam() != null && n.getIpam().getConfig() != null && n.getIpam().getConfig()
+                    .stream().anyMatch(c -> spec.cidr().equals(c.getSubnet()));
+            if (id != null && !id.equals(spec.uuid().toString()) && sameSubnet && remove(UUID.fromString(id))) {
+                removed = true;
+            }
+        }
+        return removed;
     }
 
     private boolean exists(String name) {
