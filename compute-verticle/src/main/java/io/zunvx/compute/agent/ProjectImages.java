@@ -13,6 +13,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
@@ -111,7 +112,7 @@ public final class ProjectImages {
 
     /** Commits a container to the project's name for {@code repository:tag}; returns the image id. */
     public String commit(String projectId, String containerId, String repository, String tag,
-                         java.util.Map<String, String> labels) {
+                         Map<String, String> labels) {
         String own = scoped(projectId, repository + ":" + tag);
         int colon = own.lastIndexOf(':');
         return driver.commit(containerId, own.substring(0, colon), own.substring(colon + 1), labels);
