@@ -40,6 +40,14 @@ class CapsuleCrashIT {
     static final class Crash implements CrashPoints {
         final AtomicReference<CountDownLatch> armed = new AtomicReference<>();
         final AtomicInteger countdown = new AtomicInteger();
+        final AtomicReference<CountDownLatch> armedOnRemove = new AtomicReference<>();
+
+        @Override
+        public void afterDockerRemove(String dockerId) {
+            if (armedOnRemove.get() != null) {
+                VolumesIT.Crash.stopHere(armedOnRemove);
+            }
+        }
 
         @Override
         public void afterDockerCreate(UUID uuid) {
@@ -68,6 +76,39 @@ class CapsuleCrashIT {
     private static int dockerContainersLabelled(String uuid) {
         ZunCliIT.Cli r = ZunCliIT.cli("docker", Map.of(), "ps", "-a", "-q", "--filter", "label=zunvx.uuid=" + uuid);
         return (int) r.out().lines().filter(l -> !l.isBlank()).count();
+    }
+
+    @Test
+    void anAgentKilledAfterRemovingTheFirstDockerContainerOfADeleteFinishesTheDeleteAfterItsRestart() {
+        // GIVEN a running capsule of two containers
+        String name = "crash-del-" + ZunCliIT.suffix();
+        ZunHttp.Response created = api.post("/v1/capsules", new JsonObject().put("template", new JsonObject()
+                .put("kind", "capsule").put("metadata", new JsonObject().put("name", name))
+                .put("spec", new JsonObject().put("containers", List.of(
+                        new JsonObject().put("image", "busybox").put("command", List.of("sleep", "600")),
+                        new JsonObject().put("image", "busybox").put("command", List.of("sleep", "600"))))))
+                .encode());
+        assertEquals(202, created.status(), created.body());
+        JsonObject running = Poll.until(WAIT, () -> capsule(name), c -> "Running".equals(c.getString("status")),
+                name + " to run");
+        String uuid = running.getString("uuid");
+        List<String> all = new ArrayList<>(List.of(uuid));
+        running.getJsonArray("containers").forEach(c -> all.add(((JsonObject) c).getString("uuid")));
+
+        // WHEN its delete is under way and the agent stops dead right after the first Docker container went
+        CountDownLatch reached = new CountDownLatch(1);
+        crash.armedOnRemove.set(reached);
+        assertEquals(204, api.delete("/v1/capsules/" + name).status());
+        Poll.until(WAIT, reached::getCount, n -> n == 0, "the agent to reach the crash point");
+        Platforms.stopCompute(platform);
+        assertEquals(200, api.get("/v1/capsules/" + uuid).status(), "the capsule is still there, half-deleted");
+        Platforms.startCompute(platform, crash);
+
+        // THEN the restarted agent finishes it: the capsule and every Docker container of it are gone
+        Poll.until(WAIT, () -> api.get("/v1/capsules/" + uuid).status(), s -> s == 404, "the capsule to go");
+        for (String u : all) {
+            Poll.until(WAIT, () -> dockerContainersLabelled(u), n -> n == 0, u + " to be removed from Docker");
+        }
     }
 
     @Test

@@ -27,6 +27,10 @@ public interface CrashPoints extends DriverSeam {
     default void afterDockerCreate(UUID uuid) {
     }
 
+    /** After the runtime removed a container (by its Docker id) and before the agent deleted its row. */
+    default void afterDockerRemove(String dockerId) {
+    }
+
     /** After the runtime made a volume's storage and before the agent recorded it. */
     default void afterVolumeStorage(UUID volume) {
     }
@@ -63,6 +67,9 @@ public interface CrashPoints extends DriverSeam {
                     }
                     if ("create".equals(method.getName())) {
                         afterDockerCreate(((Container) args[0]).uuid());
+                    }
+                    if ("remove".equals(method.getName()) && args != null && args[0] instanceof String id) {
+                        afterDockerRemove(id);
                     }
                     return result;
                 });
