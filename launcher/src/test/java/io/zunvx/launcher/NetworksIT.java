@@ -342,6 +342,22 @@ class NetworksIT {
     }
 
     @Test
+    void aSubnetWithoutAGatewayCarriesAContainerAtItsFirstAddress() {
+        // GIVEN a subnet made with --gateway none: its first address is a port's, not the host bridge's
+        String s = ZunCliIT.suffix();
+        String prefix = "10.254." + (100 + Math.floorMod(s.hashCode(), 100)) + ".";
+        String net = "nogw-" + s;
+        openstack(alice, "network", "create", net).assertOk();
+        openstack(alice, "subnet", "create", "--network", net, "--subnet-range", prefix + "0/24", "--gateway", "none",
+                net + "-sub").assertOk();
+
+        // WHEN a container joins it THEN it runs at the first address
+        assertEquals(List.of(prefix + "1"), run(alice, net + "-c", "--net", "network=" + net, "busybox", "sleep",
+                "600"));
+        zun(alice, "delete", "--stop", net + "-c").assertOk();
+    }
+
+    @Test
     void aNetworkTheHostCannotProvideGivesErrorWithTheReason() {
         // GIVEN a Docker network made outside the platform on the subnet a user's network asks for
         String s = ZunCliIT.suffix();

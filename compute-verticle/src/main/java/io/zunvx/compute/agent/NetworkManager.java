@@ -18,6 +18,7 @@ import io.zunvx.model.Container;
 import io.zunvx.model.Port;
 import io.zunvx.model.Subnet;
 import io.zunvx.platform.concurrent.Blocking;
+import io.zunvx.platform.network.Ipam;
 import io.zunvx.platform.network.NetworkRepository;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -170,7 +171,7 @@ public final class NetworkManager {
                 Subnet subnet = s.orElseThrow(() -> new IllegalStateException("subnet " + p.subnetId()
                         + " of port " + p.uuid() + " is gone"));
                 return new ProjectNetworkDriver.Endpoint(new ProjectNetworkDriver.Spec(p.networkId(), subnet.cidr(),
-                        subnet.gatewayIp()), p.ipAddress(), aliases);
+                        Ipam.bridgeAddress(subnet.cidr(), subnet.gatewayIp())), p.ipAddress(), aliases);
             }));
         }
         return Future.all(out).map(all -> {

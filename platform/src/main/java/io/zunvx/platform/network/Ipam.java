@@ -78,6 +78,14 @@ public final class Ipam {
         return format(c.base() + 1);
     }
 
+    /**
+     * The address the host's bridge takes on a subnet: its gateway, or, for a subnet without one, the last host
+     * address (a Linux bridge network needs an address of its own; it is kept from ports).
+     */
+    public static String bridgeAddress(String cidr, String gateway) {
+        return gateway != null ? gateway : format(cidr(cidr).last() - 1);
+    }
+
     /** Neutron's default pool: every host address but the gateway. */
     public static List<Subnet.Pool> defaultPools(Cidr c, String gateway) {
         long first = c.base() + 1;

@@ -245,7 +245,8 @@ public final class NetworkRepository {
                             + " is not a valid IP for any of the subnets on network " + network + "."));
                 }
                 Ipam.Cidr c = Ipam.cidr(in.get().cidr());
-                if (ip == c.base() || ip == c.last() || fixedIp.equals(in.get().gatewayIp())) {
+                if (ip == c.base() || ip == c.last()
+                        || fixedIp.equals(Ipam.bridgeAddress(in.get().cidr(), in.get().gatewayIp()))) {
                     return Future.failedFuture(NeutronException.badRequest("IP address " + fixedIp
                             + " is not a valid IP for the specified subnet."));
                 }
@@ -273,9 +274,7 @@ public final class NetworkRepository {
                 .compose(rs -> {
                     Set<String> used = new HashSet<>();
                     rs.forEach(r -> used.add(r.getString("ip")));
-                    if (s.gatewayIp() != null) {
-                        used.add(s.gatewayIp());
-                    }
+                    used.add(Ipam.bridgeAddress(s.cidr(), s.gatewayIp()));
                     String ip = Ipam.nextFree(s.allocationPools(), used);
                     if (ip == null) {
                         return allocate(db, subnets, i + 1, project, name, deviceId, preserve, groups, description);
