@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Builds the two offline stand-ins zun-tempest-plugin runs, from the local busybox:latest image (nothing pulled):
-#   cirros:latest  busybox under another name (the plugin only runs shell commands in it)
+#   cirros:latest  busybox whose default command runs until stopped, as cirros' init does (capsules of the plugin
+#                  give it no command)
 #   nginx:latest   busybox httpd serving /www/index.html on port 80 in the foreground
 set -euo pipefail
 DOCKER_HOST_ARG=${DOCKER_HOST:+-H "$DOCKER_HOST"}
 d() { docker $DOCKER_HOST_ARG "$@"; }
 d image inspect busybox:latest >/dev/null 2>&1 || "$(dirname "$0")/busybox-image.sh" busybox:latest
 if ! d image inspect cirros:latest >/dev/null 2>&1; then
-  d tag busybox:latest cirros:latest
+  "$(dirname "$0")/busybox-image.sh" cirros:latest '["sleep", "2147483647"]'
   echo "built cirros:latest"
 fi
 if ! d image inspect nginx:latest >/dev/null 2>&1; then

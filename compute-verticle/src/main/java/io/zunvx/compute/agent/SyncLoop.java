@@ -182,6 +182,11 @@ public final class SyncLoop {
             // Docker is removing it (auto-remove or a removal outside the platform): its destroy event follows.
             return Verdict.KEEP;
         }
+        if (c.status() == Status.ERROR && o.status() != Status.RUNNING && o.status() != Status.PAUSED) {
+            // The platform judged it failed (a start that failed, an init container that exited non-zero): a
+            // container that is not running does not say otherwise, and the reason stays.
+            return Verdict.KEEP;
+        }
         boolean died = o.status() == Status.STOPPED && c.status() == Status.RUNNING;
         if (died && c.autoHeal()) {
             return Verdict.HEAL;

@@ -51,6 +51,13 @@ class SyncLoopTest {
     }
 
     @Test
+    void anErrorTheAgentRecordedStaysWhileDockerShowsTheContainerNotRunning() {
+        assertEquals(Verdict.KEEP, SyncLoop.verdict(row(Status.ERROR).build(), docker(Status.STOPPED, "Exited (3)")));
+        assertEquals(Verdict.KEEP, SyncLoop.verdict(row(Status.ERROR).build(), docker(Status.CREATED, "Created")));
+        assertEquals(Verdict.RECORD, SyncLoop.verdict(row(Status.ERROR).build(), docker(Status.RUNNING, "Up")));
+    }
+
+    @Test
     void anAutoRemoveContainerGoneFromDockerTakesItsRowWithIt() {
         assertEquals(Verdict.AUTO_REMOVE,
                 SyncLoop.verdict(row(Status.RUNNING).autoRemove(true).build(), Optional.empty()));
