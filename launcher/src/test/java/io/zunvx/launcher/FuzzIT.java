@@ -191,6 +191,7 @@ class FuzzIT {
             "GET /v1/containers/:c/top", "POST /v1/containers/:c/unpause", "GET /v1/containers/:c/attach",
             "GET /v1/hosts", "GET /v1/hosts/:id", "GET /v1/images", "POST /v1/images", "DELETE /v1/images/:id",
             "GET /v1/images/:id", "GET /v1/images/:id/search", "POST /v1/networks", "DELETE /v1/networks/:id",
+            "GET /v1/capsules", "POST /v1/capsules", "GET /v1/capsules/:id", "DELETE /v1/capsules/:id",
             "GET /v1/quota_classes/:cls", "PUT /v1/quota_classes/:cls", "DELETE /v1/quotas/:project",
             "GET /v1/quotas/:project", "PUT /v1/quotas/:project", "GET /v1/quotas/:project/defaults",
             "GET /v1/registries", "POST /v1/registries", "DELETE /v1/registries/:r", "GET /v1/registries/:r",
