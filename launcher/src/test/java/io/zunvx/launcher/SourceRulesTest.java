@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -30,35 +29,6 @@ class SourceRulesTest {
     private static final Pattern LINE_COMMENT = Pattern.compile("//[^\\n]*");
     private static final Pattern STRING = Pattern.compile("\"(?:\\\\.|[^\"\\\\\\n])*\"");
     private static final Pattern CHAR = Pattern.compile("'(?:\\\\.|[^'\\\\\\n])*'");
-
-    /**
-     * Files that still name types by their qualified names, left to the owners of the code being reworked (api and
-     * compute); remove a file from here once it is clean, and add none.
-     */
-    private static final Set<String> NOT_YET_CLEAN = Set.of(
-            "api-verticle/src/main/java/io/zunvx/api/app/ApiVerticle.java",
-            "api-verticle/src/main/java/io/zunvx/api/container/ContainerActionsApi.java",
-            "api-verticle/src/main/java/io/zunvx/api/container/ContainerApi.java",
-            "api-verticle/src/main/java/io/zunvx/api/container/ContainerHttp.java",
-            "api-verticle/src/main/java/io/zunvx/api/container/SessionTokens.java",
-            "api-verticle/src/main/java/io/zunvx/api/host/HostApi.java",
-            "api-verticle/src/main/java/io/zunvx/api/http/ApiRouter.java",
-            "api-verticle/src/main/java/io/zunvx/api/identity/IdentityApi.java",
-            "api-verticle/src/main/java/io/zunvx/api/identity/IdentityStore.java",
-            "api-verticle/src/main/java/io/zunvx/api/identity/KeystoneError.java",
-            "api-verticle/src/main/java/io/zunvx/api/identity/KeystoneViews.java",
-            "api-verticle/src/main/java/io/zunvx/api/identity/PasswordHasher.java",
-            "api-verticle/src/main/java/io/zunvx/api/image/GlanceApi.java",
-            "api-verticle/src/main/java/io/zunvx/api/image/GlanceFailureHandler.java",
-            "api-verticle/src/main/java/io/zunvx/api/image/GlanceRequests.java",
-            "api-verticle/src/main/java/io/zunvx/api/image/ImageApi.java",
-            "api-verticle/src/main/java/io/zunvx/api/quota/QuotaApi.java",
-            "api-verticle/src/main/java/io/zunvx/api/registry/RegistryApi.java",
-            "api-verticle/src/main/java/io/zunvx/api/http/Py.java",
-            "api-verticle/src/main/java/io/zunvx/api/http/Schema.java",
-            "api-verticle/src/main/java/io/zunvx/api/container/TtyResizeQuery.java",
-            "compute-verticle/src/main/java/io/zunvx/compute/docker/DockerContainers.java",
-            "compute-verticle/src/main/java/io/zunvx/compute/internal/InternalEndpoint.java");
 
     private static Path root() {
         Path dir = Path.of("").toAbsolutePath();
@@ -118,9 +88,6 @@ class SourceRulesTest {
                     .filter(f -> root.relativize(f).toString().contains("/src/main/java/"))
                     .forEach(f -> {
                         String rel = root.relativize(f).toString();
-                        if (NOT_YET_CLEAN.contains(rel)) {
-                            return;
-                        }
                         try {
                             qualifiedNames(Files.readString(f)).forEach(v -> violations.add(rel + ":" + v));
                         } catch (IOException e) {

@@ -2,6 +2,7 @@ package io.zunvx.api.container;
 
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -9,11 +10,12 @@ import io.vertx.ext.web.RoutingContext;
 import io.zunvx.api.compute.ComputeClient;
 import io.zunvx.api.http.ActionParams;
 import io.zunvx.api.http.ApiRouter;
+import io.zunvx.api.http.JsonBodies;
+import io.zunvx.api.http.QueryParams;
 import io.zunvx.api.http.RequestContext;
+import io.zunvx.api.network.ContainerNetworks;
 import io.zunvx.api.policy.Policy;
 import io.zunvx.api.quota.QuotaGuard;
-import io.zunvx.api.http.QueryParams;
-import io.zunvx.api.network.ContainerNetworks;
 import io.zunvx.api.volume.VolumeMounts;
 import io.zunvx.api.volume.VolumeQuota;
 import io.zunvx.model.ApiVersion;
@@ -29,8 +31,8 @@ import io.zunvx.platform.container.ContainerActionRepository;
 import io.zunvx.platform.container.ContainerCatalog;
 import io.zunvx.platform.container.ContainerQuery;
 import io.zunvx.platform.container.ContainerStore;
-import io.zunvx.platform.error.ZunException;
 import io.zunvx.platform.db.Transactions;
+import io.zunvx.platform.error.ZunException;
 import io.zunvx.platform.events.Envelopes;
 import io.zunvx.platform.image.StoreImageRepository;
 import io.zunvx.platform.registry.RegistryRepository;
@@ -135,7 +137,7 @@ public final class ContainerApi {
         Identity who = RequestContext.identity(ctx);
         ApiVersion v = RequestContext.version(ctx);
         String req = RequestContext.requestId(ctx);
-        io.zunvx.api.http.JsonBodies.requireJson(ctx);
+        JsonBodies.requireJson(ctx);
         policy.enforce("container:create", who);
         boolean run = RunQuery.parse(ctx.queryParams()).run();
         JsonObject body = ContainerHttp.bodyObject(ctx);
@@ -378,7 +380,7 @@ public final class ContainerApi {
             params.put("tail", q.tail() == null ? "all" : String.valueOf(q.tail()));
             params.put("since", q.since() == null ? null : String.valueOf(q.since()));
             return compute.getText(c.host(), "/containers/" + c.uuid() + "/logs", params);
-        }).onSuccess(text -> ApiRouter.json(ctx, 200, io.vertx.core.json.Json.encode(text)))
+        }).onSuccess(text -> ApiRouter.json(ctx, 200, Json.encode(text)))
                 .onFailure(ctx::fail);
     }
 

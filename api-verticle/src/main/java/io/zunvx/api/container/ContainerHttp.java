@@ -4,6 +4,7 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import io.zunvx.api.http.JsonBodies;
 import io.zunvx.api.policy.Policy;
 import io.zunvx.model.ApiVersion;
 import io.zunvx.model.Container;
@@ -45,6 +46,6 @@ final class ContainerHttp {
 
     /** The request body as a JSON object; {@code null} for a JSON {@code null}; 400 for anything else. */
     static JsonObject bodyObject(RoutingContext ctx) {
-        return io.zunvx.api.http.JsonBodies.object(ctx);
+        return JsonBodies.object(ctx);
     }
 }

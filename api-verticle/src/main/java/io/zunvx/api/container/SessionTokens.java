@@ -12,6 +12,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -91,7 +92,7 @@ final class SessionTokens {
                 .mapEmpty();
     }
 
-    private static java.time.OffsetDateTime odt(Instant i) {
+    private static OffsetDateTime odt(Instant i) {
         return i.atOffset(ZoneOffset.UTC);
     }
 }

@@ -7,10 +7,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.zunvx.api.http.ApiRouter;
-import io.zunvx.api.http.RequestContext;
-import io.zunvx.api.policy.Policy;
 import io.zunvx.api.http.Microversions;
 import io.zunvx.api.http.QueryParams;
+import io.zunvx.api.http.RequestContext;
+import io.zunvx.api.policy.Policy;
 import io.zunvx.model.ComputeNode;
 import io.zunvx.model.ZunService;
 import io.zunvx.model.ZunTime;
@@ -25,6 +25,9 @@ import io.zunvx.platform.host.ServiceRepository;
 import io.zunvx.platform.outbox.Outbox;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -152,12 +155,12 @@ public final class HostApi {
                 .put("os_type", n.osType())
                 .put("os", n.os())
                 .put("kernel_version", n.kernelVersion())
-                .put("labels", new JsonObject(new java.util.LinkedHashMap<>(n.labels())))
+                .put("labels", new JsonObject(new LinkedHashMap<>(n.labels())))
                 .put("disk_quota_supported", false)
-                .put("runtimes", new JsonArray(new java.util.ArrayList<>(n.runtimes())))
+                .put("runtimes", new JsonArray(new ArrayList<>(n.runtimes())))
                 .put("enable_cpu_pinning", n.enableCpuPinning())
                 .put("numa_topology", n.numaTopology() == null ? null
-                        : NumaJson.encode(n.numaTopology().withPinned(new java.util.HashSet<>(pinned))));
+                        : NumaJson.encode(n.numaTopology().withPinned(new HashSet<>(pinned))));
     }
 
     // ---- services -------------------------------------------------------------------------------------------------

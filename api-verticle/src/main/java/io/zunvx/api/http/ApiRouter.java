@@ -2,6 +2,8 @@ package io.zunvx.api.http;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.AllowForwardHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -13,6 +15,7 @@ import io.zunvx.api.network.NeutronFailureHandler;
 import io.zunvx.api.volume.CinderFailureHandler;
 import io.zunvx.model.ApiVersion;
 import io.zunvx.platform.auth.TokenService;
+import io.zunvx.platform.error.ErrorRendering;
 import io.zunvx.platform.error.ZunException;
 import io.zunvx.platform.http.FailureHandler;
 import io.zunvx.platform.http.OpsRoutes;
@@ -48,7 +51,7 @@ public final class ApiRouter {
     public static Router create(Vertx vertx, String publicUrl, TokenService tokens, AccountCheck accounts,
                                 Readiness readiness) {
         Router router = Router.router(vertx);
-        router.allowForward(io.vertx.ext.web.AllowForwardHeaders.NONE);
+        router.allowForward(AllowForwardHeaders.NONE);
         router.route().handler(ApiRouter::requestId);
         router.route().handler(HostileInput::target);
         // Zun routes any first path segment that is not v1 as if it were under /v1.
@@ -122,7 +125,7 @@ public final class ApiRouter {
         }
         if (ctx.normalizedPath().equals("/image") || ctx.normalizedPath().startsWith("/image/")) {
             GlanceFailureHandler.end(ctx.request(), ctx.response().setStatusCode(status),
-                    new io.vertx.core.json.JsonObject().put("message", detail)
+                    new JsonObject().put("message", detail)
                             .put("code", status + " " + title).put("title", title));
             return;
         }
@@ -138,11 +141,11 @@ public final class ApiRouter {
         }
         if (ctx.normalizedPath().startsWith("/identity")) {
             // Keystone's clients read its own error shape.
-            json(ctx, status, new io.vertx.core.json.JsonObject().put("error", new io.vertx.core.json.JsonObject()
+            json(ctx, status, new JsonObject().put("error", new JsonObject()
                     .put("code", status).put("title", title).put("message", detail)).encode());
             return;
         }
-        json(ctx, status, io.zunvx.platform.error.ErrorRendering.zunBody(status, "", title, detail).encode());
+        json(ctx, status, ErrorRendering.zunBody(status, "", title, detail).encode());
     }
 
     private static void requestId(RoutingContext ctx) {

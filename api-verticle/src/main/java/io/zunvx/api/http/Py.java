@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
 import java.util.regex.Pattern;
@@ -154,7 +155,7 @@ public final class Py {
         String t = s.strip();
         if (SPECIAL_FLOAT.matcher(t).matches()) {
             boolean negative = t.startsWith("-");
-            String word = t.replaceFirst("^[+-]", "").toLowerCase(java.util.Locale.ROOT);
+            String word = t.replaceFirst("^[+-]", "").toLowerCase(Locale.ROOT);
             if (word.equals("nan")) {
                 return Double.NaN;
             }

@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import io.zunvx.platform.error.ZunException;
 import java.math.BigInteger;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -149,7 +150,7 @@ public final class Schema {
     }
 
     /** Keys of {@code object} that are not in {@code allowed}, in the order they were sent. */
-    public static List<String> extras(JsonObject object, java.util.Collection<String> allowed) {
+    public static List<String> extras(JsonObject object, Collection<String> allowed) {
         return object.fieldNames().stream().filter(k -> !allowed.contains(k)).toList();
     }
 

@@ -1,13 +1,14 @@
 package io.zunvx.api.identity;
 
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -27,6 +28,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -474,7 +476,7 @@ public final class IdentityApi {
             JsonObject d = views.domain();
             boolean keep = (name == null || name.equals(d.getString("name")))
                     && (enabled == null || !List.of("0", "false", "f", "no", "n", "off")
-                    .contains(enabled.toLowerCase(java.util.Locale.ROOT)));
+                    .contains(enabled.toLowerCase(Locale.ROOT)));
             JsonArray items = keep ? new JsonArray().add(d) : new JsonArray();
             return Reply.ok(views.collection("domains", items, "/domains"));
         });
@@ -666,7 +668,7 @@ public final class IdentityApi {
 
     private static JsonObject requireBody(RoutingContext ctx) {
         Object body = ctx.body() == null || ctx.body().length() <= 0 ? null
-                : io.vertx.core.json.Json.decodeValue(ctx.body().buffer());
+                : Json.decodeValue(ctx.body().buffer());
         if (!(body instanceof JsonObject o)) {
             throw KeystoneError.badRequest("The request body must be a JSON object.");
         }

@@ -9,10 +9,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -135,7 +136,7 @@ final class IdentityStore {
         return db.preparedQuery("""
                         INSERT INTO users (id, name, domain_id, password_hash, enabled, default_project_id, description)
                         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *""")
-                .execute(Tuple.from(java.util.Arrays.asList(u.id(), u.name(), u.domainId(), u.passwordHash(),
+                .execute(Tuple.from(Arrays.asList(u.id(), u.name(), u.domainId(), u.passwordHash(),
                         u.enabled(), u.defaultProjectId(), u.description())))
                 .map(rs -> user(rs.iterator().next()));
     }
@@ -151,7 +152,7 @@ final class IdentityStore {
                             default_project_id = CASE WHEN $6 THEN NULL ELSE coalesce($5, default_project_id) END,
                             description = coalesce($7, description), updated_at = now(), version = version + 1
                         WHERE id = $1 RETURNING *""")
-                .execute(Tuple.from(java.util.Arrays.asList(id, name, passwordHash, enabled, defaultProjectId,
+                .execute(Tuple.from(Arrays.asList(id, name, passwordHash, enabled, defaultProjectId,
                         clearDefaultProject, description)))
                 .map(rs -> first(rs, IdentityStore::user));
     }

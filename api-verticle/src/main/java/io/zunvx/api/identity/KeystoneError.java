@@ -1,5 +1,6 @@
 package io.zunvx.api.identity;
 
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.DatabaseException;
 import io.zunvx.platform.error.ZunException;
@@ -67,7 +68,7 @@ final class KeystoneError extends RuntimeException {
         if (t instanceof ZunException z && z.status() == 401) {
             return unauthorized();
         }
-        if (t instanceof io.vertx.core.json.DecodeException) {
+        if (t instanceof DecodeException) {
             return badRequest("The request body is not valid JSON of the expected shape.");
         }
         if (t instanceof DatabaseException d && "23505".equals(d.getSqlState())) {

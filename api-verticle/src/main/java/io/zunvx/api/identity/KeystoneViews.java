@@ -2,10 +2,12 @@ package io.zunvx.api.identity;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 
@@ -122,9 +124,9 @@ final class KeystoneViews {
     static String auditId(String tokenId) {
         try {
             UUID u = UUID.fromString(tokenId);
-            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16);
+            ByteBuffer b = ByteBuffer.allocate(16);
             b.putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
-            return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
         } catch (IllegalArgumentException e) {
             return tokenId;
         }

@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
@@ -13,27 +14,29 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.zunvx.api.http.RequestContext;
 import io.zunvx.api.http.PageQuery;
+import io.zunvx.api.http.RequestContext;
 import io.zunvx.model.StoreImage;
 import io.zunvx.platform.auth.Identity;
-import io.zunvx.platform.config.ZunvxConfig;
 import io.zunvx.platform.concurrent.Blocking;
+import io.zunvx.platform.config.ZunvxConfig;
 import io.zunvx.platform.db.Transactions;
 import io.zunvx.platform.image.BlobStore;
 import io.zunvx.platform.image.DockerArchive;
+import io.zunvx.platform.image.FilesystemBlobStore;
 import io.zunvx.platform.image.ReadStreamInputStream;
 import io.zunvx.platform.image.StoreImageRepository;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -102,12 +105,12 @@ public final class GlanceApi implements AutoCloseable {
 
     /** Whether a request is an upload, whose body must stay unread until {@link #upload} streams it. */
     public static boolean isUpload(HttpServerRequest req) {
-        return req.method() == io.vertx.core.http.HttpMethod.PUT && req.path().matches(
+        return req.method() == HttpMethod.PUT && req.path().matches(
                 "^/image/v2/images/[^/]+/file/?$");
     }
 
     public void mount(Router r) {
-        if (blobs instanceof io.zunvx.platform.image.FilesystemBlobStore files) {
+        if (blobs instanceof FilesystemBlobStore files) {
             // Temporary files of writes whose process died; a live write touches its file with every chunk.
             Thread.ofVirtual().name("image-store-sweep").start(() -> {
                 try {
@@ -115,7 +118,7 @@ public final class GlanceApi implements AutoCloseable {
                     if (n > 0) {
                         LOG.info("image store: removed {} unfinished upload(s) left by a stopped process", n);
                     }
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     LOG.warn("image store: could not sweep {}: {}", files.directory(), e.toString());
                 }
             });
@@ -617,7 +620,7 @@ public final class GlanceApi implements AutoCloseable {
                 byte[] buf = new byte[CHUNK];
                 int n;
                 while ((n = in.readNBytes(buf, 0, CHUNK)) > 0) {
-                    Buffer chunk = Buffer.buffer(java.util.Arrays.copyOf(buf, n));
+                    Buffer chunk = Buffer.buffer(Arrays.copyOf(buf, n));
                     CompletableFuture<Void> ready = new CompletableFuture<>();
                     waiting.set(ready);
                     context.runOnContext(v -> {

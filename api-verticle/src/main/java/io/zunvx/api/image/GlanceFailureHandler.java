@@ -1,8 +1,12 @@
 package io.zunvx.api.image;
 
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.vertx.core.Context;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -49,7 +53,7 @@ public final class GlanceFailureHandler implements Handler<RoutingContext> {
                     ? "The request body is larger than this endpoint accepts." : h.getPayload());
         } else if (t == null && ctx.statusCode() > 0 && ctx.statusCode() < 500) {
             status = ctx.statusCode();
-            body = GlanceException.body(status, io.netty.handler.codec.http.HttpResponseStatus.valueOf(status)
+            body = GlanceException.body(status, HttpResponseStatus.valueOf(status)
                     .reasonPhrase());
         } else {
             UUID id = UUID.randomUUID();
@@ -67,7 +71,7 @@ public final class GlanceFailureHandler implements Handler<RoutingContext> {
      */
     public static void end(HttpServerRequest req, HttpServerResponse resp, JsonObject body) {
         // HTTP/2 ends just the stream; only an HTTP/1.x connection carries unread data into the next request.
-        boolean unread = !req.isEnded() && req.version() != io.vertx.core.http.HttpVersion.HTTP_2;
+        boolean unread = !req.isEnded() && req.version() != HttpVersion.HTTP_2;
         resp.putHeader("Content-Type", "application/json");
         if (unread) {
             resp.putHeader("Connection", "close");
@@ -84,7 +88,7 @@ public final class GlanceFailureHandler implements Handler<RoutingContext> {
     private static void drainThenClose(HttpServerRequest req) {
         var conn = req.connection();
         long[] dropped = {0};
-        io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+        Context context = Vertx.currentContext();
         long timer = context == null ? -1 : context.owner().setTimer(DRAIN_MILLIS, id -> conn.close());
         Runnable close = () -> {
             if (timer >= 0) {

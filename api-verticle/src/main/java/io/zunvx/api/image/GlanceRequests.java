@@ -1,11 +1,10 @@
 package io.zunvx.api.image;
 
-import io.zunvx.api.http.Schema;
-
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.zunvx.api.http.PageQuery;
+import io.zunvx.api.http.Schema;
 import io.zunvx.model.StoreImage;
 import io.zunvx.platform.auth.Identity;
 import io.zunvx.platform.image.StoreImageRepository;
@@ -16,7 +15,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 
 /**
@@ -219,8 +220,8 @@ public final class GlanceRequests {
                 image.diskFormat(), visibility, image.owner(), image.size(), image.checksum(), image.osHashAlgo(),
                 image.osHashValue(), tags, minDisk, minRam, isProtected, image.location(), image.dockerImageId(),
                 image.repoTags(), image.createdAt(), image.updatedAt());
-        boolean formats = !java.util.Objects.equals(containerFormat, image.containerFormat())
-                || !java.util.Objects.equals(diskFormat, image.diskFormat());
+        boolean formats = !Objects.equals(containerFormat, image.containerFormat())
+                || !Objects.equals(diskFormat, image.diskFormat());
         return new Patched(next, formats ? containerFormat : null, formats ? diskFormat : null, formats);
     }
 
@@ -291,7 +292,7 @@ public final class GlanceRequests {
         sortDir = sortDir == null ? "desc" : sortDir;
         if (!StoreImageRepository.SORT_KEYS.contains(sortKey)) {
             throw GlanceException.badRequest("Invalid sort key: " + sortKey + ". It must be one of the following: "
-                    + String.join(", ", new java.util.TreeSet<>(StoreImageRepository.SORT_KEYS)) + ".");
+                    + String.join(", ", new TreeSet<>(StoreImageRepository.SORT_KEYS)) + ".");
         }
         if (!sortDir.equals("asc") && !sortDir.equals("desc")) {
             throw GlanceException.badRequest("Invalid sort direction: " + sortDir);

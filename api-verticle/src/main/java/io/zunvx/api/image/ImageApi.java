@@ -5,11 +5,12 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.pgclient.PgException;
 import io.zunvx.api.http.ApiRouter;
 import io.zunvx.api.http.JsonBodies;
+import io.zunvx.api.http.PageQuery;
 import io.zunvx.api.http.RequestContext;
 import io.zunvx.api.policy.Policy;
-import io.zunvx.api.http.PageQuery;
 import io.zunvx.model.ComputeNode;
 import io.zunvx.model.HostImage;
 import io.zunvx.model.ImageCommand;
@@ -200,7 +201,7 @@ public final class ImageApi {
     }
 
     static boolean isUniqueViolation(Throwable err) {
-        return err instanceof io.vertx.pgclient.PgException pg && "23505".equals(pg.getSqlState());
+        return err instanceof PgException pg && "23505".equals(pg.getSqlState());
     }
 
     /** Zun's image object, then the pull's {@code status} and {@code status_reason}. */

@@ -51,7 +51,7 @@ public final class QuotaApi {
         String usages = ctx.queryParams().get("usages");
         boolean withUsage = usages != null && !usages.isEmpty();
         db.read(sql -> quotas.limits(sql, project)).compose(limits -> !withUsage
-                        ? io.vertx.core.Future.succeededFuture(flat(limits))
+                        ? Future.succeededFuture(flat(limits))
                         : db.read(sql -> quotas.usage(sql, project)).map(used -> {
                             JsonObject o = new JsonObject();
                             limits.forEach((k, v) -> o.put(k, new JsonObject().put("limit", v)

@@ -5,18 +5,20 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.pgclient.PgException;
 import io.zunvx.api.http.ApiRouter;
 import io.zunvx.api.http.JsonBodies;
-import io.zunvx.api.http.RequestContext;
-import io.zunvx.api.policy.Policy;
 import io.zunvx.api.http.Microversions;
 import io.zunvx.api.http.PageQuery;
+import io.zunvx.api.http.RequestContext;
+import io.zunvx.api.policy.Policy;
 import io.zunvx.model.Registry;
 import io.zunvx.platform.auth.Identity;
 import io.zunvx.platform.db.Transactions;
 import io.zunvx.platform.error.ZunException;
 import io.zunvx.platform.registry.RegistryRepository;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -67,7 +69,7 @@ public final class RegistryApi {
         JsonBodies.requireJson(ctx);
         policy.enforce("registry:create", who);
         RegistryRequest req = RegistryRequest.create(JsonBodies.object(ctx));
-        java.time.Instant now = clock.instant();
+        Instant now = clock.instant();
         Registry r = new Registry(UUID.randomUUID(), req.name(), req.domain(), req.username(),
                 req.password() != null, who.projectId(), who.userId(), now, null);
         nameFree(req.name(), who.projectId(), null)
@@ -179,7 +181,7 @@ public final class RegistryApi {
 
     /** The unique index on (project, name) is the final word when two creates race. */
     private static Throwable conflictOnDuplicate(Throwable err, String name) {
-        if (err instanceof io.vertx.pgclient.PgException pg && "23505".equals(pg.getSqlState())) {
+        if (err instanceof PgException pg && "23505".equals(pg.getSqlState())) {
             return alreadyExists(name);
         }
         return err;

@@ -14,33 +14,31 @@ import com.github.dockerjava.api.model.BlkioStatEntry;
 import com.github.dockerjava.api.model.Event;
 import com.github.dockerjava.api.model.EventType;
 import com.github.dockerjava.api.model.ExposedPort;
-import com.github.dockerjava.api.model.PortBinding;
-import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HealthCheck;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.LogConfig;
 import com.github.dockerjava.api.model.Mount;
 import com.github.dockerjava.api.model.MountType;
+import com.github.dockerjava.api.model.PortBinding;
+import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.RestartPolicy;
 import com.github.dockerjava.api.model.Statistics;
 import io.zunvx.compute.driver.ContainerDriver;
 import io.zunvx.compute.driver.DockerEvent;
 import io.zunvx.compute.driver.DriverException;
-import io.zunvx.compute.driver.ImageRef;
-import io.zunvx.compute.driver.VolumeMount;
 import io.zunvx.compute.driver.DriverException.Kind;
+import io.zunvx.compute.driver.ImageRef;
 import io.zunvx.compute.driver.LogOptions;
 import io.zunvx.compute.driver.Observed;
 import io.zunvx.compute.driver.ProcessList;
 import io.zunvx.compute.driver.ResourceUsage;
+import io.zunvx.compute.driver.VolumeMount;
 import io.zunvx.model.Container;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
+import io.zunvx.model.Healthcheck;
+import io.zunvx.platform.config.ZunvxConfig.ContainerDefaults;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import io.zunvx.platform.config.ZunvxConfig.ContainerDefaults;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,6 +51,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@link ContainerDriver} for a Docker engine: containers created as {@code zun-<uuid>} with the platform's labels
@@ -147,7 +147,8 @@ final class DockerContainers implements ContainerDriver {
             hostConfig.withCpusetCpus(c.cpuset());
         }
         if (c.restartPolicy() != null) {
-            hostConfig.withRestartPolicy(restartPolicy(c.restartPolicy()));
+            hostConfig.withRestartPolicy(
+                    restartPolicy(c.restartPolicy().name(), c.restartPolicy().maximumRetryCount()));
         }
         if (c.runtime() != null) {
             hostConfig.withRuntime(c.runtime());
@@ -203,16 +204,17 @@ final class DockerContainers implements ContainerDriver {
         return cmd;
     }
 
-    private static RestartPolicy restartPolicy(io.zunvx.model.RestartPolicy p) {
-        return switch (p.name()) {
+    /** Docker's policy for the platform's policy {@code name} (with its retry count for {@code on-failure}). */
+    private static RestartPolicy restartPolicy(String name, int maximumRetryCount) {
+        return switch (name) {
             case "always" -> RestartPolicy.alwaysRestart();
             case "unless-stopped" -> RestartPolicy.unlessStoppedRestart();
-            case "on-failure" -> RestartPolicy.onFailureRestart(p.maximumRetryCount());
+            case "on-failure" -> RestartPolicy.onFailureRestart(maximumRetryCount);
             default -> RestartPolicy.noRestart();
         };
     }
 
-    private static HealthCheck healthCheck(io.zunvx.model.Healthcheck h) {
+    private static HealthCheck healthCheck(Healthcheck h) {
         HealthCheck check = new HealthCheck().withTest(List.of("CMD-SHELL", h.test()));
         // Zero leaves Docker's defaults in place, as in Zun.
         if (h.interval() > 0) {
@@ -322,7 +324,7 @@ final class DockerContainers implements ContainerDriver {
     @Override
     public List<Observed> listManaged(String host) {
         Objects.requireNonNull(host, "host");
-        List<com.github.dockerjava.api.model.Container> listed = call(() -> control.listContainersCmd()
+        var listed = call(() -> control.listContainersCmd()
                 .withShowAll(true)
                 .withLabelFilter(Map.of(Container.LABEL_HOST, host))
                 .exec());

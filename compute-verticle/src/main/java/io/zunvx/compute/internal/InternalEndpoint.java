@@ -5,12 +5,14 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.ServerWebSocketHandshake;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.zunvx.compute.agent.LiveResize;
+import io.zunvx.compute.agent.NetworkManager;
 import io.zunvx.compute.driver.Archive;
 import io.zunvx.compute.driver.ContainerDriver;
 import io.zunvx.compute.driver.DriverException;
@@ -64,7 +66,7 @@ public final class InternalEndpoint {
     private final LiveResize resize;
     private final Duration execTimeout;
     private final TerminalSessions sessions;
-    private final io.zunvx.compute.agent.NetworkManager projectNetworks;
+    private final NetworkManager projectNetworks;
     private HttpServer server;
 
     /**
@@ -84,7 +86,7 @@ public final class InternalEndpoint {
     public InternalEndpoint(Vertx vertx, Context context, ContainerDriver containers, ExecDriver exec,
                             NetworkDriver networks, Blocking blocking, ContainerStore store, TokenService tokens,
                             String host, LiveResize resize, Duration execTimeout,
-                            io.zunvx.compute.agent.NetworkManager projectNetworks) {
+                            NetworkManager projectNetworks) {
         this.projectNetworks = projectNetworks;
         this.vertx = vertx;
         this.context = context;
@@ -133,7 +135,7 @@ public final class InternalEndpoint {
      * checked (service token, path, container on this host) before the handshake is accepted, and refused with the
      * HTTP status a plain call would get.
      */
-    private void handshake(io.vertx.core.http.ServerWebSocketHandshake hs) {
+    private void handshake(ServerWebSocketHandshake hs) {
         Matcher m = SESSION_PATH.matcher(hs.path());
         if (!m.matches()) {
             hs.reject(404);
