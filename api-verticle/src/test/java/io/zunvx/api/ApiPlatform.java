@@ -84,7 +84,7 @@ public final class ApiPlatform implements AutoCloseable {
                 new Readiness(), Clock.systemUTC()));
         AdminBootstrap.Admin admin = new AdminBootstrap.Admin(UUID.randomUUID().toString().replace("-", ""),
                 "admin", UUID.randomUUID().toString().replace("-", ""), ADMIN_PROJECT, ADMIN_PASSWORD);
-        await(AdminBootstrap.ensure(vertx, platform.pool(), admin));
+        await(AdminBootstrap.ensure(vertx, platform.transactions(), admin));
         await(vertx.deployVerticle(new ApiVerticle(platform)));
         return new ApiPlatform(db, kafka, vertx, platform, "http://127.0.0.1:" + port, admin);
     }

@@ -78,7 +78,7 @@ public final class AllInOne implements AutoCloseable {
             Readiness.Flag started = readiness.flag("all-in-one");
             Platform platform = Platform.connect(vertx, config, dbUrl, bootstrapServers, readiness,
                     Clock.systemUTC()).await();
-            AdminBootstrap.ensure(vertx, platform.pool(), new AdminBootstrap.Admin(boot.userId(),
+            AdminBootstrap.ensure(vertx, platform.transactions(), new AdminBootstrap.Admin(boot.userId(),
                     config.identity().adminUser(), boot.projectId(), config.identity().adminProject(),
                     boot.password())).await();
             aio = new AllInOne(pg, kafka, vertx, platform, boot);

@@ -1,5 +1,9 @@
 package io.zunvx.launcher;
 
+import static com.tngtech.archunit.core.domain.JavaCall.Predicates.target;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.assignableTo;
+import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.nameMatching;
+import static com.tngtech.archunit.core.domain.properties.HasOwner.Predicates.With.owner;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,6 +15,8 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.core.importer.Location;
 import com.tngtech.archunit.lang.ArchRule;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 import io.zunvx.api.app.ApiVerticle;
 import io.zunvx.compute.app.ComputeVerticle;
 import io.zunvx.embedded.EmbeddedPg;
@@ -94,6 +100,22 @@ class ArchitectureTest {
                 .check(main);
         noClasses().that().resideInAnyPackage("io.zunvx.platform..", MODEL)
                 .should().dependOnClassesThat().resideInAnyPackage(ROLES.toArray(String[]::new))
+                .check(main);
+    }
+
+    @Test
+    void persistenceIsSealedInThePlatform() {
+        // Outside platform, code reaches PostgreSQL through Transactions and repositories, never through a pool.
+        noClasses().that().resideOutsideOfPackage("io.zunvx.platform..")
+                .should().dependOnClassesThat().areAssignableTo(Pool.class)
+                .check(main);
+        noClasses().that().resideOutsideOfPackage("io.zunvx.platform..")
+                .should().callMethod(Platform.class, "pool")
+                .check(main);
+        // The HTTP handlers of the API call repositories; none writes SQL of its own.
+        noClasses().that().resideInAPackage("io.zunvx.api..").and().haveSimpleNameEndingWith("Api")
+                .should().callMethodWhere(target(owner(assignableTo(SqlClient.class)))
+                        .and(target(nameMatching("preparedQuery|query|preparedBatch"))))
                 .check(main);
     }
 

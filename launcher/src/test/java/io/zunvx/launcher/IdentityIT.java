@@ -563,7 +563,7 @@ class IdentityIT {
         AdminBootstrap.Admin admin = new AdminBootstrap.Admin(platform.bootstrap().userId(), "admin",
                 platform.bootstrap().projectId(), "admin", ADMIN_PASSWORD);
         // WHEN the bootstrap runs again with the same settings
-        AdminBootstrap.ensure(platform.vertx(), platform.platform().pool(), admin).await();
+        AdminBootstrap.ensure(platform.vertx(), platform.platform().transactions(), admin).await();
 
         // THEN nothing changed: one admin user, one admin grant, same ids, same password
         List<Row> users = rows("SELECT id FROM users WHERE name = 'admin'");
@@ -573,7 +573,7 @@ class IdentityIT {
         assertEquals(201, keystone.auth(Keystone.password("admin", ADMIN_PASSWORD, "admin")).status());
 
         // WHEN it runs with another password (a restart or a migrate with a changed ZUNVX_ADMIN_PASSWORD)
-        AdminBootstrap.ensure(platform.vertx(), platform.platform().pool(),
+        AdminBootstrap.ensure(platform.vertx(), platform.platform().transactions(),
                 new AdminBootstrap.Admin(admin.userId(), admin.userName(), admin.projectId(), admin.projectName(),
                         "rotated-" + ADMIN_PASSWORD)).await();
 

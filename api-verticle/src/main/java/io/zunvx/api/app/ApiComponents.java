@@ -36,7 +36,6 @@ import io.zunvx.platform.container.ContainerRepository;
 import io.zunvx.platform.container.ContainerStore;
 import io.zunvx.platform.db.Transactions;
 import io.zunvx.platform.host.ComputeNodeRepository;
-import io.zunvx.platform.image.BlobStore;
 import io.zunvx.platform.image.HostImageRepository;
 import io.zunvx.platform.image.StoreImageRepository;
 import io.zunvx.platform.network.NetworkRepository;
@@ -85,13 +84,13 @@ public final class ApiComponents implements AutoCloseable {
         ZunvxConfig.Api api = config.api();
         ZunvxConfig.Images imageConfig = config.images();
         this.tokens = platform.tokens();
-        this.accounts = AccountCheck.of(vertx, platform.pool());
+        Transactions db = platform.transactions();
+        this.accounts = AccountCheck.of(vertx, db);
 
-        Transactions db = new Transactions(platform.pool());
         ContainerRepository containerRows = new ContainerRepository();
         ContainerActionRepository actions = new ContainerActionRepository();
-        ContainerStore store = new ContainerStore(platform.pool(), containerRows, platform.clock());
-        ContainerCatalog catalog = new ContainerCatalog(platform.pool(), containerRows, actions);
+        ContainerStore store = new ContainerStore(db, platform.clock());
+        ContainerCatalog catalog = new ContainerCatalog(db, containerRows, actions);
         Policy policy = Policy.load(api.policyFile());
         QuotaService quotaService = new QuotaService(config.quota());
         RegistryRepository registryRows = new RegistryRepository(CredentialCipher.fromConfig(config),
@@ -102,13 +101,13 @@ public final class ApiComponents implements AutoCloseable {
 
         NetworkRepository networkRows = new NetworkRepository(platform.clock());
         SecurityGroupRepository groupRows = new SecurityGroupRepository(platform.clock());
-        this.containerNetworks = new ContainerNetworks(platform.pool(), networkRows, groupRows, store, catalog,
+        this.containerNetworks = new ContainerNetworks(db, networkRows, groupRows, store, catalog,
                 actions, compute, policy, platform.clock());
-        this.neutron = new NeutronApi(platform.pool(), networkRows, groupRows, api.publicUrl());
+        this.neutron = new NeutronApi(db, networkRows, groupRows, api.publicUrl());
         this.containers = new ContainerApi(store, catalog, db, actions, compute, api.publicUrl(),
                 api.uniqueNameScope(), api.maxLimit(), platform.clock(), new SecureRandom(), policy, quotaService,
                 registryRows, storeImages, containerNetworks);
-        this.capsules = new CapsuleApi(platform.pool(), store, catalog, actions, new CapsuleRepository(),
+        this.capsules = new CapsuleApi(db, store, catalog, actions, new CapsuleRepository(),
                 containerNetworks, policy, quotaService, api.publicUrl(), api.sandboxImage(), api.maxLimit(),
                 platform.clock(), new SecureRandom());
         this.containerActions = new ContainerActionsApi(store, catalog, db, actions, new ComputeNodeRepository(),
@@ -121,13 +120,13 @@ public final class ApiComponents implements AutoCloseable {
                 new ImageSearch(db, registryRows, storeImages, registryClient,
                         imageConfig.searchRegistry()),
                 policy, api.publicUrl(), api.maxLimit(), platform.clock());
-        this.glance = new GlanceApi(db, storeImages, BlobStore.of(imageConfig, platform.pool()), imageConfig,
+        this.glance = new GlanceApi(db, storeImages, platform.blobStore(), imageConfig,
                 api.publicUrl(), platform.clock());
         this.quotas = new QuotaApi(db, quotaService, policy);
         this.hosts = new HostApi(db, policy, api.publicUrl(), api.maxLimit(),
                 config.scheduler().serviceDownTime(), platform.clock());
         VolumeRepository volumeRows = new VolumeRepository(platform.clock());
-        this.volumes = new CinderApi(platform.pool(), volumeRows, new VolumeQuota(volumeRows), api.publicUrl(),
+        this.volumes = new CinderApi(db, volumeRows, new VolumeQuota(volumeRows), api.publicUrl(),
                 config.scheduler().serviceDownTime(), api.maxLimit(), platform.clock(), UUID::randomUUID);
         this.identity = IdentityApi.create(vertx, platform);
         this.events = new EventsApi(platform.kafka(), policy);

@@ -5,7 +5,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 import io.zunvx.api.container.ContainerFields;
 import io.zunvx.api.container.Defaults;
 import io.zunvx.api.http.ApiRouter;
@@ -33,6 +33,7 @@ import io.zunvx.platform.capsule.CapsuleRepository;
 import io.zunvx.platform.container.ContainerActionRepository;
 import io.zunvx.platform.container.ContainerCatalog;
 import io.zunvx.platform.container.ContainerStore;
+import io.zunvx.platform.db.Transactions;
 import io.zunvx.platform.error.ZunException;
 import io.zunvx.platform.events.Envelopes;
 import io.zunvx.platform.volume.VolumeRepository;
@@ -60,7 +61,7 @@ public final class CapsuleApi {
     private static final List<String> LIST_PARAMS = List.of("limit", "marker", "sort_key", "sort_dir",
             "all_projects");
 
-    private final Pool pool;
+    private final SqlClient sql;
     private final ContainerStore store;
     private final ContainerCatalog catalog;
     private final ContainerActionRepository actions;
@@ -75,10 +76,11 @@ public final class CapsuleApi {
     private final RandomGenerator random;
     private final CapsuleVolumes volumes;
 
-    public CapsuleApi(Pool pool, ContainerStore store, ContainerCatalog catalog, ContainerActionRepository actions,
+    public CapsuleApi(Transactions db, ContainerStore store, ContainerCatalog catalog,
+                      ContainerActionRepository actions,
                       CapsuleRepository capsules, ContainerNetworks networks, Policy policy, QuotaGuard quotas,
                       String publicUrl, String sandboxImage, int maxLimit, Clock clock, RandomGenerator random) {
-        this.pool = pool;
+        this.sql = db.statements();
         this.store = store;
         this.catalog = catalog;
         this.actions = actions;
@@ -247,10 +249,10 @@ public final class CapsuleApi {
         String project = all ? null : who.projectId();
         UUID m = marker;
         Future<Void> markerCheck = m == null ? Future.succeededFuture()
-                : capsules.find(pool, m).compose(found -> found.isPresent()
+                : capsules.find(sql, m).compose(found -> found.isPresent()
                         && (project == null || project.equals(found.get().projectId()))
                         ? Future.<Void>succeededFuture() : Future.failedFuture(notFound(markerText)));
-        markerCheck.compose(x -> capsules.list(pool, new CapsuleRepository.Page(project, sortKey,
+        markerCheck.compose(x -> capsules.list(sql, new CapsuleRepository.Page(project, sortKey,
                         "asc".equals(sortDir), m, limit)))
                 .compose(rows -> {
                     List<Future<JsonObject>> views = new ArrayList<>();
@@ -362,11 +364,11 @@ public final class CapsuleApi {
             String hex = ident.replace("-", "");
             UUID uuid = UUID.fromString(hex.substring(0, 8) + "-" + hex.substring(8, 12) + "-"
                     + hex.substring(12, 16) + "-" + hex.substring(16, 20) + "-" + hex.substring(20));
-            return capsules.find(pool, uuid).compose(found -> found.isPresent()
+            return capsules.find(sql, uuid).compose(found -> found.isPresent()
                     && (who.isAdmin() || who.projectId().equals(found.get().projectId()))
                     ? Future.succeededFuture(found.get()) : Future.failedFuture(notFound(ident)));
         }
-        return capsules.findByName(pool, ident, who.isAdmin() ? null : who.projectId()).compose(list -> {
+        return capsules.findByName(sql, ident, who.isAdmin() ? null : who.projectId()).compose(list -> {
             if (list.isEmpty()) {
                 return Future.failedFuture(notFound(ident));
             }

@@ -6,15 +6,16 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.LocalMap;
 import io.vertx.core.shareddata.Shareable;
-import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 import io.zunvx.platform.auth.Identity;
 import io.zunvx.platform.auth.TokenService;
+import io.zunvx.platform.db.Transactions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 
 /**
@@ -40,7 +41,7 @@ public final class AccountCheck implements Shareable {
     private static final String SHARED_MAP = "zunvx.identity.account-checks";
 
     private final IdentityStore store = new IdentityStore();
-    private final Pool pool;
+    private final SqlClient sql;
     private final long ttlNanos;
     private final LongSupplier nanoTime;
     private final ConcurrentHashMap<Key, Entry> entries = new ConcurrentHashMap<>();
@@ -65,17 +66,18 @@ public final class AccountCheck implements Shareable {
     private record Entry(Future<Access> access, long startedAt) {
     }
 
-    AccountCheck(Pool pool, Duration ttl, LongSupplier nanoTime) {
-        this.pool = pool;
+    AccountCheck(Transactions db, Duration ttl, LongSupplier nanoTime) {
+        this.sql = db.statements();
         this.ttlNanos = ttl.toNanos();
         this.nanoTime = nanoTime;
     }
 
-    /** The check shared by everything on {@code vertx} that uses {@code pool} (one per API process). */
-    public static AccountCheck of(Vertx vertx, Pool pool) {
+    /** The check shared by everything on {@code vertx} that uses the database of {@code db} (one per API process). */
+    public static AccountCheck of(Vertx vertx, Transactions db) {
         LocalMap<String, AccountCheck> shared = vertx.sharedData().getLocalMap(SHARED_MAP);
-        String key = "pool@" + Integer.toHexString(System.identityHashCode(pool));
-        AccountCheck mine = new AccountCheck(pool, TTL, System::nanoTime);
+        SqlClient sql = db.statements();
+        String key = "pool@" + Integer.toHexString(System.identityHashCode(sql));
+        AccountCheck mine = new AccountCheck(db, TTL, System::nanoTime);
         AccountCheck existing = shared.putIfAbsent(key, mine);
         return existing == null ? mine : existing;
     }
@@ -123,7 +125,7 @@ public final class AccountCheck implements Shareable {
             Revoked other = revoked.get();
             return other == null ? revoked() : onCallersContext(other.ids());
         }
-        store.revokedTokens(pool, Instant.now()).onComplete(promise);
+        store.revokedTokens(sql, Instant.now()).onComplete(promise);
         return promise.future();
     }
 
@@ -170,7 +172,7 @@ public final class AccountCheck implements Shareable {
     }
 
     private Future<Access> load(Key key) {
-        return store.standing(pool, key.userId(), key.projectId()).map(found -> found
+        return store.standing(sql, key.userId(), key.projectId()).map(found -> found
                 .filter(s -> s.userEnabled() && s.projectEnabled() && !s.assigned().isEmpty())
                 .map(s -> new Access(true, s.userName(), s.projectName(),
                         ImpliedRoles.expandNames(s.assigned(), s.known())))

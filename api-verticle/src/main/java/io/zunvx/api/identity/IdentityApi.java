@@ -13,11 +13,12 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 import io.zunvx.platform.app.Platform;
 import io.zunvx.platform.auth.Identity;
 import io.zunvx.platform.auth.TokenService;
 import io.zunvx.platform.config.ZunvxConfig;
+import io.zunvx.platform.db.Transactions;
 import io.zunvx.platform.error.ZunException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -50,7 +51,7 @@ public final class IdentityApi {
     private static final String V3 = "/identity/v3";
 
     private final Vertx vertx;
-    private final Pool pool;
+    private final SqlClient sql;
     private final TokenService tokens;
     private final AccountCheck accounts;
     private final Passwords passwords;
@@ -60,10 +61,10 @@ public final class IdentityApi {
     private final Duration window;
     private final Clock clock;
 
-    IdentityApi(Vertx vertx, Pool pool, TokenService tokens, AccountCheck accounts, Passwords passwords,
+    IdentityApi(Vertx vertx, Transactions db, TokenService tokens, AccountCheck accounts, Passwords passwords,
                 String publicUrl, int maxAttempts, Duration window, Clock clock) {
         this.vertx = vertx;
-        this.pool = pool;
+        this.sql = db.statements();
         this.tokens = tokens;
         this.accounts = accounts;
         this.passwords = passwords;
@@ -81,7 +82,8 @@ public final class IdentityApi {
         ZunvxConfig.Identity cfg = platform.config().identity();
         Passwords passwords = new Passwords(new PasswordHasher(),
                 vertx.createSharedWorkerExecutor(Passwords.POOL, Passwords.poolSize()));
-        return new IdentityApi(vertx, platform.pool(), platform.tokens(), AccountCheck.of(vertx, platform.pool()),
+        return new IdentityApi(vertx, platform.transactions(), platform.tokens(),
+                AccountCheck.of(vertx, platform.transactions()),
                 passwords, platform.config().api().publicUrl(), cfg.loginMaxFailures(), cfg.loginWindow(),
                 platform.clock());
     }
@@ -128,8 +130,8 @@ public final class IdentityApi {
         r.get(V3 + "/role_assignments").handler(handle(this::listAssignments));
 
         long every = Math.max(1_000, Math.min(window.toMillis(), Duration.ofMinutes(1).toMillis()));
-        vertx.setPeriodic(every, id -> store.purgeAttempts(pool, clock.instant().minus(window))
-                .compose(n -> store.purgeRevokedTokens(pool, clock.instant()))
+        vertx.setPeriodic(every, id -> store.purgeAttempts(sql, clock.instant().minus(window))
+                .compose(n -> store.purgeRevokedTokens(sql, clock.instant()))
                 .onFailure(e -> LOG.warn("cannot purge old login attempts or revocations: {}", e.getMessage())));
     }
 
@@ -165,13 +167,13 @@ public final class IdentityApi {
      */
     private Future<IdentityStore.User> checkPassword(AuthRequest.ByPassword p, String source) {
         AuthRequest.UserRef ref = p.user();
-        Future<Optional<IdentityStore.User>> found = ref.id() != null ? store.user(pool, ref.id())
-                : ref.domain().isDefault() ? store.userByName(pool, IdentityStore.DEFAULT_DOMAIN, ref.name())
+        Future<Optional<IdentityStore.User>> found = ref.id() != null ? store.user(sql, ref.id())
+                : ref.domain().isDefault() ? store.userByName(sql, IdentityStore.DEFAULT_DOMAIN, ref.name())
                 : Future.succeededFuture(Optional.empty());
         return found.compose(user -> {
             // Name and id of one user share a counter; unknown names are counted as given.
             String key = user.map(u -> "user:" + u.id()).orElseGet(ref::attemptKey);
-            return store.countAttempt(pool, key, source, clock.instant(), window).compose(attempts -> {
+            return store.countAttempt(sql, key, source, clock.instant(), window).compose(attempts -> {
                 if (attempts > maxAttempts) {
                     return Future.failedFuture(KeystoneError.tooManyAttempts());
                 }
@@ -183,11 +185,11 @@ public final class IdentityApi {
                     }
                     IdentityStore.User u = user.orElseThrow();
                     if (passwords.needsRehash(hash)) {
-                        passwords.hash(p.password()).compose(h -> store.rehash(pool, u.id(), hash, h))
+                        passwords.hash(p.password()).compose(h -> store.rehash(sql, u.id(), hash, h))
                                 .onFailure(e -> LOG.warn("cannot upgrade the password hash of user {}: {}", u.id(),
                                         e.getMessage()));
                     }
-                    return store.clearAttempts(pool, key, source).map(u);
+                    return store.clearAttempts(sql, key, source).map(u);
                 });
             });
         });
@@ -202,7 +204,7 @@ public final class IdentityApi {
         return tokens.inspect(t.token())
                 .compose(v -> v.local() ? accounts.check(v).compose(who -> {
                             expiry.tryComplete(v.identity().expiresAt());
-                            return store.user(pool, who.userId());
+                            return store.user(sql, who.userId());
                         })
                         : Future.failedFuture(KeystoneError.unauthorized()))
                 .compose(u -> u.filter(IdentityStore.User::enabled).map(Future::succeededFuture)
@@ -220,11 +222,11 @@ public final class IdentityApi {
                 return Future.failedFuture(KeystoneError.badRequest("No project was named in the scope and the "
                         + "user has no default project; unscoped tokens are not supported."));
             }
-            project = store.project(pool, u.defaultProjectId());
+            project = store.project(sql, u.defaultProjectId());
         } else if (ref.id() != null) {
-            project = store.project(pool, ref.id());
+            project = store.project(sql, ref.id());
         } else if (ref.domain().isDefault()) {
-            project = store.projectByName(pool, IdentityStore.DEFAULT_DOMAIN, ref.name());
+            project = store.projectByName(sql, IdentityStore.DEFAULT_DOMAIN, ref.name());
         } else {
             project = Future.succeededFuture(Optional.empty());
         }
@@ -232,9 +234,9 @@ public final class IdentityApi {
             if (p.isEmpty() || !p.get().enabled()) {
                 return Future.failedFuture(KeystoneError.unauthorized());
             }
-            return store.rolesOn(pool, u.id(), p.get().id()).compose(assigned -> assigned.isEmpty()
+            return store.rolesOn(sql, u.id(), p.get().id()).compose(assigned -> assigned.isEmpty()
                     ? Future.failedFuture(KeystoneError.unauthorized())
-                    : store.roles(pool, null).map(known ->
+                    : store.roles(sql, null).map(known ->
                             new Scoped(p.get(), ImpliedRoles.expand(assigned, known))));
         });
     }
@@ -254,7 +256,7 @@ public final class IdentityApi {
                     if (!who.isAdmin() && !who.userId().equals(v.identity().userId())) {
                         return Future.failedFuture(KeystoneError.forbidden("validate_token"));
                     }
-                    return stillValid(v).compose(id -> store.roles(pool, null).map(known -> {
+                    return stillValid(v).compose(id -> store.roles(sql, null).map(known -> {
                         Map<String, IdentityStore.Role> byName = new HashMap<>();
                         known.forEach(r -> byName.put(r.name(), r));
                         List<IdentityStore.Role> roles = id.roles().stream()
@@ -291,7 +293,7 @@ public final class IdentityApi {
                     if (!who.isAdmin() && !who.userId().equals(v.identity().userId())) {
                         return Future.failedFuture(KeystoneError.forbidden("revoke_token"));
                     }
-                    return store.revokeToken(pool, v.tokenId(), v.identity().expiresAt()).map(x -> {
+                    return store.revokeToken(sql, v.tokenId(), v.identity().expiresAt()).map(x -> {
                         accounts.invalidate();
                         return new Reply(204, null);
                     });
@@ -300,7 +302,7 @@ public final class IdentityApi {
 
     private Future<Identity> stillValid(TokenService.Verified v) {
         if (v.local() && !v.account()) {
-            return store.user(pool, v.identity().userId()).compose(u -> u.isPresent() && u.get().enabled()
+            return store.user(sql, v.identity().userId()).compose(u -> u.isPresent() && u.get().enabled()
                     ? Future.succeededFuture(v.identity()) : Future.failedFuture(tokenNotFound()));
         }
         return accounts.check(v).recover(e -> Future.failedFuture(
@@ -312,7 +314,7 @@ public final class IdentityApi {
     }
 
     private Future<Reply> ownProjects(RoutingContext ctx) {
-        return caller(ctx).compose(who -> store.projects(pool, null, who.userId()))
+        return caller(ctx).compose(who -> store.projects(sql, null, who.userId()))
                 .map(ps -> projects(ps.stream().filter(IdentityStore.Project::enabled).toList(), "/auth/projects"));
     }
 
@@ -334,7 +336,7 @@ public final class IdentityApi {
                     + "parent is its domain, '" + IdentityStore.DEFAULT_DOMAIN + "'.");
         }
         return admin(ctx, "create_project")
-                .compose(who -> store.insertProject(pool, new IdentityStore.Project(newId(), name,
+                .compose(who -> store.insertProject(sql, new IdentityStore.Project(newId(), name,
                         IdentityStore.DEFAULT_DOMAIN, description == null ? "" : description,
                         enabled == null || enabled)))
                 .recover(e -> Future.failedFuture(duplicate(e, "project", name)))
@@ -343,7 +345,7 @@ public final class IdentityApi {
 
     private Future<Reply> listProjects(RoutingContext ctx) {
         String name = ctx.queryParams().get("name");
-        return admin(ctx, "list_projects").compose(who -> store.projects(pool, name, null))
+        return admin(ctx, "list_projects").compose(who -> store.projects(sql, name, null))
                 .map(ps -> projects(ps, "/projects"));
     }
 
@@ -356,7 +358,7 @@ public final class IdentityApi {
     private Future<Reply> showProject(RoutingContext ctx) {
         String id = ctx.pathParam("id");
         return caller(ctx).compose(who -> who.isAdmin() || who.projectId().equals(id)
-                        ? store.project(pool, id)
+                        ? store.project(sql, id)
                         : Future.failedFuture(KeystoneError.forbidden("get_project")))
                 .compose(p -> found(p, "project", id))
                 .map(p -> Reply.ok(new JsonObject().put("project", views.project(p))));
@@ -369,7 +371,7 @@ public final class IdentityApi {
         String description = optionalString(p, "description");
         Boolean enabled = optionalBoolean(p, "enabled");
         return admin(ctx, "update_project")
-                .compose(who -> store.updateProject(pool, id, name, description, enabled)
+                .compose(who -> store.updateProject(sql, id, name, description, enabled)
                         .andThen(ar -> accounts.invalidate()))
                 .recover(e -> Future.failedFuture(duplicate(e, "project", name)))
                 .compose(u -> found(u, "project", id))
@@ -379,7 +381,7 @@ public final class IdentityApi {
     private Future<Reply> deleteProject(RoutingContext ctx) {
         String id = ctx.pathParam("id");
         return admin(ctx, "delete_project")
-                .compose(who -> store.deleteProject(pool, id).andThen(ar -> accounts.invalidate()))
+                .compose(who -> store.deleteProject(sql, id).andThen(ar -> accounts.invalidate()))
                 .compose(deleted -> deleted ? Future.succeededFuture(Reply.noContent())
                         : Future.failedFuture(KeystoneError.notFound("project", id)));
     }
@@ -397,7 +399,7 @@ public final class IdentityApi {
         return admin(ctx, "create_user")
                 .compose(who -> requireProject(defaultProject))
                 .compose(v -> password == null ? Future.succeededFuture((String) null) : passwords.hash(password))
-                .compose(hash -> store.insertUser(pool, new IdentityStore.User(newId(), name,
+                .compose(hash -> store.insertUser(sql, new IdentityStore.User(newId(), name,
                         IdentityStore.DEFAULT_DOMAIN, hash, enabled == null || enabled, defaultProject,
                         description == null ? "" : description)))
                 .recover(e -> Future.failedFuture(duplicate(e, "user", name)))
@@ -407,12 +409,12 @@ public final class IdentityApi {
     /** Succeeds if {@code id} is {@code null} or an existing project. */
     private Future<Void> requireProject(String id) {
         return id == null ? Future.succeededFuture()
-                : store.project(pool, id).compose(p -> found(p, "project", id)).mapEmpty();
+                : store.project(sql, id).compose(p -> found(p, "project", id)).mapEmpty();
     }
 
     private Future<Reply> listUsers(RoutingContext ctx) {
         String name = ctx.queryParams().get("name");
-        return admin(ctx, "list_users").compose(who -> store.users(pool, name)).map(us -> {
+        return admin(ctx, "list_users").compose(who -> store.users(sql, name)).map(us -> {
             JsonArray items = new JsonArray();
             us.forEach(u -> items.add(views.user(u)));
             return Reply.ok(views.collection("users", items, "/users"));
@@ -421,7 +423,7 @@ public final class IdentityApi {
 
     private Future<Reply> showUser(RoutingContext ctx) {
         String id = ctx.pathParam("id");
-        return caller(ctx).compose(who -> who.isAdmin() || who.userId().equals(id) ? store.user(pool, id)
+        return caller(ctx).compose(who -> who.isAdmin() || who.userId().equals(id) ? store.user(sql, id)
                         : Future.failedFuture(KeystoneError.forbidden("get_user")))
                 .compose(u -> found(u, "user", id))
                 .map(u -> Reply.ok(new JsonObject().put("user", views.user(u))));
@@ -439,7 +441,7 @@ public final class IdentityApi {
         return admin(ctx, "update_user")
                 .compose(who -> requireProject(defaultProject))
                 .compose(v -> password == null ? Future.succeededFuture((String) null) : passwords.hash(password))
-                .compose(hash -> store.updateUser(pool, id, name, hash, enabled, defaultProject, clearProject,
+                .compose(hash -> store.updateUser(sql, id, name, hash, enabled, defaultProject, clearProject,
                         description).andThen(ar -> accounts.invalidate()))
                 .recover(e -> Future.failedFuture(duplicate(e, "user", name)))
                 .compose(x -> found(x, "user", id))
@@ -449,7 +451,7 @@ public final class IdentityApi {
     private Future<Reply> deleteUser(RoutingContext ctx) {
         String id = ctx.pathParam("id");
         return admin(ctx, "delete_user")
-                .compose(who -> store.deleteUser(pool, id).andThen(ar -> accounts.invalidate()))
+                .compose(who -> store.deleteUser(sql, id).andThen(ar -> accounts.invalidate()))
                 .compose(deleted -> deleted ? Future.succeededFuture(Reply.noContent())
                         : Future.failedFuture(KeystoneError.notFound("user", id)));
     }
@@ -457,9 +459,9 @@ public final class IdentityApi {
     private Future<Reply> userProjects(RoutingContext ctx) {
         String id = ctx.pathParam("id");
         return caller(ctx).compose(who -> who.isAdmin() || who.userId().equals(id)
-                        ? store.user(pool, id).compose(u -> found(u, "user", id))
+                        ? store.user(sql, id).compose(u -> found(u, "user", id))
                         : Future.failedFuture(KeystoneError.forbidden("list_user_projects")))
-                .compose(u -> store.projects(pool, null, id))
+                .compose(u -> store.projects(sql, null, id))
                 .map(ps -> projects(ps, "/users/" + id + "/projects"));
     }
 
@@ -492,7 +494,7 @@ public final class IdentityApi {
 
     private Future<Reply> listRoles(RoutingContext ctx) {
         String name = ctx.queryParams().get("name");
-        return admin(ctx, "list_roles").compose(who -> store.roles(pool, name)).map(this::roles);
+        return admin(ctx, "list_roles").compose(who -> store.roles(sql, name)).map(this::roles);
     }
 
     private Reply roles(List<IdentityStore.Role> rs) {
@@ -503,7 +505,7 @@ public final class IdentityApi {
 
     private Future<Reply> showRole(RoutingContext ctx) {
         String id = ctx.pathParam("id");
-        return admin(ctx, "get_role").compose(who -> store.role(pool, id)).compose(r -> found(r, "role", id))
+        return admin(ctx, "get_role").compose(who -> store.role(sql, id)).compose(r -> found(r, "role", id))
                 .map(r -> Reply.ok(new JsonObject().put("role", views.role(r))));
     }
 
@@ -516,23 +518,23 @@ public final class IdentityApi {
         String u = ctx.pathParam("u");
         String r = ctx.pathParam("r");
         return admin(ctx, action)
-                .compose(who -> store.project(pool, p).compose(x -> found(x, "project", p)))
-                .compose(project -> store.user(pool, u).compose(x -> found(x, "user", u))
+                .compose(who -> store.project(sql, p).compose(x -> found(x, "project", p)))
+                .compose(project -> store.user(sql, u).compose(x -> found(x, "user", u))
                         .compose(user -> r == null ? Future.succeededFuture(new Grant(project, user, null))
-                                : store.role(pool, r).compose(x -> found(x, "role", r))
+                                : store.role(sql, r).compose(x -> found(x, "role", r))
                                 .map(role -> new Grant(project, user, role))));
     }
 
     private Future<Reply> grant(RoutingContext ctx) {
         return grantPath(ctx, "create_grant")
-                .compose(g -> store.assign(pool, g.user().id(), g.project().id(), g.role().id())
+                .compose(g -> store.assign(sql, g.user().id(), g.project().id(), g.role().id())
                         .andThen(ar -> accounts.invalidate()))
                 .map(v -> Reply.noContent());
     }
 
     private Future<Reply> checkGrant(RoutingContext ctx) {
         return grantPath(ctx, "check_grant")
-                .compose(g -> store.rolesOn(pool, g.user().id(), g.project().id())
+                .compose(g -> store.rolesOn(sql, g.user().id(), g.project().id())
                         .compose(rs -> rs.stream().anyMatch(x -> x.id().equals(g.role().id()))
                                 ? Future.succeededFuture(Reply.noContent())
                                 : Future.failedFuture(assignmentNotFound())));
@@ -540,7 +542,7 @@ public final class IdentityApi {
 
     private Future<Reply> revoke(RoutingContext ctx) {
         return grantPath(ctx, "revoke_grant")
-                .compose(g -> store.unassign(pool, g.user().id(), g.project().id(), g.role().id())
+                .compose(g -> store.unassign(sql, g.user().id(), g.project().id(), g.role().id())
                         .andThen(ar -> accounts.invalidate()))
                 .compose(removed -> removed ? Future.succeededFuture(Reply.noContent())
                         : Future.failedFuture(assignmentNotFound()));
@@ -551,7 +553,7 @@ public final class IdentityApi {
     }
 
     private Future<Reply> listGrants(RoutingContext ctx) {
-        return grantPath(ctx, "list_grants").compose(g -> store.rolesOn(pool, g.user().id(), g.project().id()))
+        return grantPath(ctx, "list_grants").compose(g -> store.rolesOn(sql, g.user().id(), g.project().id()))
                 .map(this::roles);
     }
 
@@ -560,7 +562,7 @@ public final class IdentityApi {
         boolean names = q.contains("include_names") && !"false".equalsIgnoreCase(q.get("include_names"))
                 && !"0".equals(q.get("include_names"));
         return admin(ctx, "list_role_assignments")
-                .compose(who -> store.assignments(pool, q.get("user.id"), q.get("scope.project.id"),
+                .compose(who -> store.assignments(sql, q.get("user.id"), q.get("scope.project.id"),
                         q.get("role.id")))
                 .map(as -> {
                     JsonArray items = new JsonArray();

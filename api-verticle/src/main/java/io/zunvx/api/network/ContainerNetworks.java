@@ -1,21 +1,18 @@
 package io.zunvx.api.network;
 
-import io.vertx.sqlclient.Tuple;
-import java.util.HashSet;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import io.zunvx.api.compute.ComputeClient;
 import io.zunvx.api.container.ContainerLookup;
 import io.zunvx.api.http.ActionParams;
 import io.zunvx.api.http.ApiRouter;
+import io.zunvx.api.http.Microversions;
 import io.zunvx.api.http.RequestContext;
 import io.zunvx.api.policy.Policy;
-import io.zunvx.api.http.Microversions;
 import io.zunvx.model.Address;
 import io.zunvx.model.ApiVersion;
 import io.zunvx.model.Container;
@@ -25,12 +22,14 @@ import io.zunvx.platform.auth.Identity;
 import io.zunvx.platform.container.ContainerActionRepository;
 import io.zunvx.platform.container.ContainerCatalog;
 import io.zunvx.platform.container.ContainerStore;
+import io.zunvx.platform.db.Transactions;
 import io.zunvx.platform.error.ZunException;
 import io.zunvx.platform.network.NetworkRepository;
 import io.zunvx.platform.network.NeutronException;
 import io.zunvx.platform.network.SecurityGroupRepository;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +43,8 @@ import java.util.UUID;
  * half-made), {@code network_attach} / {@code network_detach}, and Zun's admin-only {@code /v1/networks}.
  */
 public final class ContainerNetworks {
-    private final Pool pool;
+    private final Transactions db;
+    private final SqlClient sql;
     private final NetworkRepository networks;
     private final SecurityGroupRepository groups;
     private final ContainerStore store;
@@ -54,10 +54,11 @@ public final class ContainerNetworks {
     private final Clock clock;
     private final ContainerLookup lookup;
 
-    public ContainerNetworks(Pool pool, NetworkRepository networks, SecurityGroupRepository groups,
+    public ContainerNetworks(Transactions db, NetworkRepository networks, SecurityGroupRepository groups,
                              ContainerStore store, ContainerCatalog catalog, ContainerActionRepository actions,
                              ComputeClient compute, Policy policy, Clock clock) {
-        this.pool = pool;
+        this.db = db;
+        this.sql = db.statements();
         this.networks = networks;
         this.groups = groups;
         this.store = store;
@@ -81,7 +82,7 @@ public final class ContainerNetworks {
      */
     public Future<List<Wanted>> resolve(List<Net> nets, Identity who) {
         if (nets.isEmpty()) {
-            return networks.projectNetwork(pool, who.projectId()).map(n -> List.of(new Wanted(n, null, null)));
+            return networks.projectNetwork(db, who.projectId()).map(n -> List.of(new Wanted(n, null, null)));
         }
         List<Future<Wanted>> out = new ArrayList<>();
         for (Net n : nets) {
@@ -145,13 +146,13 @@ public final class ContainerNetworks {
 
     /** Security group names or ids as ids of groups the project may use; none means its default group. */
     public Future<List<String>> securityGroups(List<String> asked, Identity who) {
-        return new NeutronApi(pool, networks, groups, "").resolveGroups(who, who.projectId(), asked)
+        return new NeutronApi(db, networks, groups, "").resolveGroups(who, who.projectId(), asked)
                 .recover(err -> Future.failedFuture(err instanceof NeutronException n && n.status() == 404
                         ? ZunException.invalid(n.getMessage()) : err));
     }
 
     private Future<Network> network(String ident, Identity who) {
-        return networks.listNetworks(pool, who.isAdmin() ? null : who.projectId()).map(all -> {
+        return networks.listNetworks(sql, who.isAdmin() ? null : who.projectId()).map(all -> {
             List<Network> match = all.stream().filter(n -> n.uuid().toString().equals(ident)).toList();
             if (match.isEmpty()) {
                 match = all.stream().filter(n -> n.name().equals(ident)
@@ -170,7 +171,7 @@ public final class ContainerNetworks {
     }
 
     private Future<Port> port(String ident, Identity who) {
-        return networks.listPorts(pool, who.isAdmin() ? null : who.projectId()).map(all -> {
+        return networks.listPorts(sql, who.isAdmin() ? null : who.projectId()).map(all -> {
             List<Port> match = all.stream().filter(p -> p.uuid().toString().equals(ident)).toList();
             if (match.isEmpty()) {
                 match = all.stream().filter(p -> p.name().equals(ident) && p.projectId().equals(who.projectId()))
@@ -310,7 +311,7 @@ public final class ContainerNetworks {
         lookup.resolve(ctx.pathParam("c"), who)
                 .compose(c -> {
                     policy.enforce("container:network_detach", who, c.projectId());
-                    return byNetwork.compose(asked -> networks.portsOf(pool, c.uuid()).map(ports -> {
+                    return byNetwork.compose(asked -> networks.portsOf(sql, c.uuid()).map(ports -> {
                         UUID net = null;
                         for (Port p : ports) {
                             boolean match = asked != null ? p.networkId().equals(asked)
@@ -340,7 +341,7 @@ public final class ContainerNetworks {
     }
 
     private Future<Void> takeBackAndRecord(Container c, UUID net, String req) {
-        return actions.start(pool, c.uuid(), req, "network_detach", c.projectId(), c.userId(), clock.instant())
+        return actions.start(sql, c.uuid(), req, "network_detach", c.projectId(), c.userId(), clock.instant())
                 .compose(v -> takeBack(c, net, req));
     }
 
@@ -379,11 +380,7 @@ public final class ContainerNetworks {
                     } else {
                         sgs.remove(id);
                     }
-                    return tx.connection().preparedQuery(add
-                                    ? "UPDATE ports SET security_groups = security_groups || to_jsonb($2::text)"
-                                    + " WHERE device_id = $1"
-                                    : "UPDATE ports SET security_groups = security_groups - $2::text WHERE device_id = $1")
-                            .execute(Tuple.of(now.uuid().toString(), id))
+                    return networks.changeDeviceGroup(tx.connection(), now.uuid(), id, add)
                             .compose(x -> actions.start(tx.connection(), now.uuid(), req, action, now.projectId(),
                                     now.userId(), clock.instant()))
                             .compose(x -> tx.save(now, now.toBuilder().securityGroups(sgs).build(), req));
@@ -416,7 +413,7 @@ public final class ContainerNetworks {
         Identity who = RequestContext.identity(ctx);
         policy.enforce("network:delete", who);
         network(ctx.pathParam("id"), who)
-                .compose(n -> networks.deleteNetwork(pool, n.uuid()))
+                .compose(n -> networks.deleteNetwork(db, n.uuid()))
                 .onSuccess(v -> ctx.response().setStatusCode(204).end())
                 .onFailure(ctx::fail);
     }

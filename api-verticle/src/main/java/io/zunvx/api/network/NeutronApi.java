@@ -1,12 +1,11 @@
 package io.zunvx.api.network;
 
-import java.util.LinkedHashMap;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 import io.zunvx.api.http.ApiRouter;
 import io.zunvx.api.http.RequestContext;
 import io.zunvx.model.Network;
@@ -14,11 +13,13 @@ import io.zunvx.model.Port;
 import io.zunvx.model.SecurityGroup;
 import io.zunvx.model.Subnet;
 import io.zunvx.platform.auth.Identity;
+import io.zunvx.platform.db.Transactions;
 import io.zunvx.platform.network.Ipam;
 import io.zunvx.platform.network.NetworkRepository;
 import io.zunvx.platform.network.NeutronException;
 import io.zunvx.platform.network.SecurityGroupRepository;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -37,13 +38,15 @@ public final class NeutronApi {
     private static final Set<String> NOT_FILTERS = Set.of("fields", "limit", "marker", "sort_key", "sort_dir",
             "page_reverse");
 
-    private final Pool pool;
+    private final Transactions db;
+    private final SqlClient sql;
     private final NetworkRepository networks;
     private final SecurityGroupRepository groups;
     private final String publicUrl;
 
-    public NeutronApi(Pool pool, NetworkRepository networks, SecurityGroupRepository groups, String publicUrl) {
-        this.pool = pool;
+    public NeutronApi(Transactions db, NetworkRepository networks, SecurityGroupRepository groups, String publicUrl) {
+        this.db = db;
+        this.sql = db.statements();
         this.networks = networks;
         this.groups = groups;
         this.publicUrl = publicUrl;
@@ -141,19 +144,19 @@ public final class NeutronApi {
         }
         Network n = new Network(UUID.randomUUID(), string(b, "name", 255), project, shared,
                 bool(b, "admin_state_up", true), string(b, "description", 255), false, null, null);
-        return networks.createNetwork(pool, n).map(made -> new Reply(201, new JsonObject().put("network",
+        return networks.createNetwork(sql, n).map(made -> new Reply(201, new JsonObject().put("network",
                 NeutronViews.network(made, List.of()))));
     }
 
     private Future<Reply> listNetworks(RoutingContext ctx) {
         Identity who = RequestContext.identity(ctx);
-        return networks.listNetworks(pool, scope(who)).compose(list -> networks.listSubnets(pool, scope(who))
+        return networks.listNetworks(sql, scope(who)).compose(list -> networks.listSubnets(sql, scope(who))
                 .map(subnets -> new Reply(200, new JsonObject().put("networks",
                         filter(ctx, list.stream().map(n -> NeutronViews.network(n, subnets)).toList())))));
     }
 
     private Future<Reply> showNetwork(RoutingContext ctx) {
-        return visibleNetwork(ctx, ctx.pathParam("id")).compose(n -> networks.subnetsOf(pool, n.uuid())
+        return visibleNetwork(ctx, ctx.pathParam("id")).compose(n -> networks.subnetsOf(sql, n.uuid())
                 .map(s -> new Reply(200, new JsonObject().put("network", NeutronViews.network(n, s)))));
     }
 
@@ -168,20 +171,20 @@ public final class NeutronApi {
         String name = b.containsKey("name") ? string(b, "name", 255) : null;
         String description = b.containsKey("description") ? string(b, "description", 255) : null;
         return ownedNetwork(ctx, ctx.pathParam("id"))
-                .compose(n -> networks.updateNetwork(pool, n.uuid(), name, description, shared))
-                .compose(n -> networks.subnetsOf(pool, n.uuid())
+                .compose(n -> networks.updateNetwork(sql, n.uuid(), name, description, shared))
+                .compose(n -> networks.subnetsOf(sql, n.uuid())
                         .map(s -> new Reply(200, new JsonObject().put("network", NeutronViews.network(n, s)))));
     }
 
     private Future<Reply> deleteNetwork(RoutingContext ctx) {
-        return ownedNetwork(ctx, ctx.pathParam("id")).compose(n -> networks.deleteNetwork(pool, n.uuid()))
+        return ownedNetwork(ctx, ctx.pathParam("id")).compose(n -> networks.deleteNetwork(db, n.uuid()))
                 .map(v -> new Reply(204, null));
     }
 
     private Future<Network> visibleNetwork(RoutingContext ctx, String id) {
         Identity who = RequestContext.identity(ctx);
         UUID uuid = uuid(id, "Network");
-        return networks.findNetwork(pool, uuid).compose(found -> found.isPresent()
+        return networks.findNetwork(sql, uuid).compose(found -> found.isPresent()
                 && (who.isAdmin() || found.get().visibleTo(who.projectId()))
                 ? Future.succeededFuture(found.get())
                 : Future.failedFuture(NeutronException.notFound("Network", id)));
@@ -256,14 +259,14 @@ public final class NeutronApi {
         boolean dhcp = bool(b, "enable_dhcp", true);
         String name = string(b, "name", 255);
         String description = string(b, "description", 255);
-        return ownedNetwork(ctx, networkId).compose(n -> networks.createSubnet(pool, new Subnet(UUID.randomUUID(),
+        return ownedNetwork(ctx, networkId).compose(n -> networks.createSubnet(sql, new Subnet(UUID.randomUUID(),
                         n.uuid(), name, project, cidr.toString(), gateway, pools, dhcp, description, null)))
                 .map(s -> new Reply(201, new JsonObject().put("subnet", NeutronViews.subnet(s))));
     }
 
     private Future<Reply> listSubnets(RoutingContext ctx) {
         Identity who = RequestContext.identity(ctx);
-        return networks.listSubnets(pool, scope(who)).map(list -> new Reply(200, new JsonObject().put("subnets",
+        return networks.listSubnets(sql, scope(who)).map(list -> new Reply(200, new JsonObject().put("subnets",
                 filter(ctx, list.stream().map(NeutronViews::subnet).toList()))));
     }
 
@@ -275,7 +278,7 @@ public final class NeutronApi {
     private Future<Reply> deleteSubnet(RoutingContext ctx) {
         Identity who = RequestContext.identity(ctx);
         return visibleSubnet(ctx, ctx.pathParam("id")).compose(s -> who.isAdmin()
-                        || s.projectId().equals(who.projectId()) ? networks.deleteSubnet(pool, s.uuid())
+                        || s.projectId().equals(who.projectId()) ? networks.deleteSubnet(db, s.uuid())
                         : Future.failedFuture(new NeutronException(403, "PolicyNotAuthorized",
                         "rule:admin_or_owner is disallowed by policy for subnet " + s.uuid() + ".")))
                 .map(v -> new Reply(204, null));
@@ -284,9 +287,9 @@ public final class NeutronApi {
     private Future<Subnet> visibleSubnet(RoutingContext ctx, String id) {
         Identity who = RequestContext.identity(ctx);
         UUID uuid = uuid(id, "Subnet");
-        return networks.findSubnet(pool, uuid).compose(found -> found.isEmpty()
+        return networks.findSubnet(sql, uuid).compose(found -> found.isEmpty()
                 ? Future.failedFuture(NeutronException.notFound("Subnet", id))
-                : networks.findNetwork(pool, found.get().networkId()).compose(n -> n.isPresent()
+                : networks.findNetwork(sql, found.get().networkId()).compose(n -> n.isPresent()
                 && (who.isAdmin() || n.get().visibleTo(who.projectId()))
                 ? Future.succeededFuture(found.get())
                 : Future.failedFuture(NeutronException.notFound("Subnet", id))));
@@ -341,7 +344,7 @@ public final class NeutronApi {
                         s.networkId().equals(n.uuid()) ? Future.succeededFuture(n)
                                 : Future.failedFuture(NeutronException.badRequest("Failed to create port on network "
                                 + n.uuid() + ", because fixed_ips included invalid subnet " + subnet + "."))))
-                .compose(n -> resolveGroups(who, project, asked).compose(gs -> pool.withTransaction(tx ->
+                .compose(n -> resolveGroups(who, project, asked).compose(gs -> db.inTransaction(tx ->
                         networks.createPort(tx, n.uuid(), subnet == null ? null : UUID.fromString(subnet), project,
                                 name, ip, "", true, gs, description).compose(p -> host == null || host.isEmpty()
                                 ? Future.succeededFuture(p) : networks.bindHost(tx, p.uuid(), host)))))
@@ -350,7 +353,7 @@ public final class NeutronApi {
 
     private Future<Reply> listPorts(RoutingContext ctx) {
         Identity who = RequestContext.identity(ctx);
-        return networks.listPorts(pool, scope(who)).map(list -> new Reply(200, new JsonObject().put("ports",
+        return networks.listPorts(sql, scope(who)).map(list -> new Reply(200, new JsonObject().put("ports",
                 filter(ctx, list.stream().map(NeutronViews::port).toList()))));
     }
 
@@ -360,14 +363,14 @@ public final class NeutronApi {
     }
 
     private Future<Reply> deletePort(RoutingContext ctx) {
-        return visiblePort(ctx, ctx.pathParam("id")).compose(p -> networks.deletePort(pool, p.uuid()))
+        return visiblePort(ctx, ctx.pathParam("id")).compose(p -> networks.deletePort(sql, p.uuid()))
                 .map(v -> new Reply(204, null));
     }
 
     private Future<Port> visiblePort(RoutingContext ctx, String id) {
         Identity who = RequestContext.identity(ctx);
         UUID uuid = uuid(id, "Port");
-        return networks.findPort(pool, uuid).compose(found -> found.isPresent()
+        return networks.findPort(sql, uuid).compose(found -> found.isPresent()
                 && (who.isAdmin() || found.get().projectId().equals(who.projectId()))
                 ? Future.succeededFuture(found.get())
                 : Future.failedFuture(NeutronException.notFound("Port", id)));
@@ -376,9 +379,9 @@ public final class NeutronApi {
     /** Group names or ids as ids, each visible to the caller; none asked means the project's default group. */
     Future<List<String>> resolveGroups(Identity who, String project, List<String> asked) {
         if (asked == null || asked.isEmpty()) {
-            return groups.defaultGroup(pool, project).map(g -> List.of(g.uuid().toString()));
+            return groups.defaultGroup(db, project).map(g -> List.of(g.uuid().toString()));
         }
-        return groups.defaultGroup(pool, project).compose(d -> groups.list(pool, who.isAdmin() ? null : project))
+        return groups.defaultGroup(db, project).compose(d -> groups.list(sql, who.isAdmin() ? null : project))
                 .map(all -> {
                     List<String> out = new ArrayList<>();
                     for (String a : asked) {
@@ -410,14 +413,14 @@ public final class NeutronApi {
         String project = owner(b, who);
         String name = string(b, "name", 255);
         String description = string(b, "description", 255);
-        return groups.defaultGroup(pool, project).compose(d -> groups.create(pool, project, name, description))
+        return groups.defaultGroup(db, project).compose(d -> groups.create(sql, project, name, description))
                 .map(g -> new Reply(201, new JsonObject().put("security_group", NeutronViews.group(g))));
     }
 
     private Future<Reply> listGroups(RoutingContext ctx) {
         Identity who = RequestContext.identity(ctx);
         // Neutron makes a project's default group the first time the project looks.
-        return groups.defaultGroup(pool, who.projectId()).compose(d -> groups.list(pool, scope(who)))
+        return groups.defaultGroup(db, who.projectId()).compose(d -> groups.list(sql, scope(who)))
                 .map(list -> new Reply(200, new JsonObject().put("security_groups",
                         filter(ctx, list.stream().map(NeutronViews::group).toList()))));
     }
@@ -434,14 +437,14 @@ public final class NeutronApi {
                 return Future.failedFuture(NeutronException.conflict("SecurityGroupCannotRemoveDefault",
                         "Insufficient rights for removing default security group."));
             }
-            return groups.delete(pool, g.uuid());
+            return groups.delete(db, g.uuid());
         }).map(v -> new Reply(204, null));
     }
 
     private Future<SecurityGroup> visibleGroup(RoutingContext ctx, String id) {
         Identity who = RequestContext.identity(ctx);
         UUID uuid = uuid(id, "SecurityGroup");
-        return groups.find(pool, uuid).compose(found -> found.isPresent()
+        return groups.find(sql, uuid).compose(found -> found.isPresent()
                 && (who.isAdmin() || found.get().projectId().equals(who.projectId()))
                 ? Future.succeededFuture(found.get())
                 : Future.failedFuture(NeutronException.notFound("SecurityGroup", id)));
@@ -464,7 +467,7 @@ public final class NeutronApi {
                         return Future.failedFuture(NeutronException.conflict("SecurityGroupRuleExists",
                                 "Security group rule already exists."));
                     }
-                    return groups.addRule(pool, g.uuid(), g.projectId(), in.direction(), in.ethertype(),
+                    return groups.addRule(db, g.uuid(), g.projectId(), in.direction(), in.ethertype(),
                             in.protocol(), in.min(), in.max(), in.remoteIp(), in.remoteGroup(), in.description());
                 })
                 .map(r -> new Reply(201, new JsonObject().put("security_group_rule", NeutronViews.rule(r))));
@@ -472,7 +475,7 @@ public final class NeutronApi {
 
     private Future<Reply> listRules(RoutingContext ctx) {
         Identity who = RequestContext.identity(ctx);
-        return groups.defaultGroup(pool, who.projectId()).compose(d -> groups.listRules(pool, scope(who)))
+        return groups.defaultGroup(db, who.projectId()).compose(d -> groups.listRules(sql, scope(who)))
                 .map(list -> new Reply(200, new JsonObject().put("security_group_rules",
                         filter(ctx, list.stream().map(NeutronViews::rule).toList()))));
     }
@@ -483,14 +486,14 @@ public final class NeutronApi {
     }
 
     private Future<Reply> deleteRule(RoutingContext ctx) {
-        return visibleRule(ctx, ctx.pathParam("id")).compose(r -> groups.deleteRule(pool, r))
+        return visibleRule(ctx, ctx.pathParam("id")).compose(r -> groups.deleteRule(db, r))
                 .map(v -> new Reply(204, null));
     }
 
     private Future<SecurityGroup.Rule> visibleRule(RoutingContext ctx, String id) {
         Identity who = RequestContext.identity(ctx);
         UUID uuid = uuid(id, "SecurityGroupRule");
-        return groups.findRule(pool, uuid).compose(found -> found.isPresent()
+        return groups.findRule(sql, uuid).compose(found -> found.isPresent()
                 && (who.isAdmin() || found.get().projectId().equals(who.projectId()))
                 ? Future.succeededFuture(found.get())
                 : Future.failedFuture(NeutronException.notFound("SecurityGroupRule", id)));

@@ -6,20 +6,19 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Tuple;
 import io.zunvx.api.http.RequestContext;
 import io.zunvx.model.Topics;
 import io.zunvx.model.Volume;
 import io.zunvx.model.VolumeCommand;
 import io.zunvx.platform.auth.Identity;
+import io.zunvx.platform.db.Transactions;
 import io.zunvx.platform.events.Envelopes;
 import io.zunvx.platform.outbox.Outbox;
 import io.zunvx.platform.volume.VolumeRepository;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +50,8 @@ public final class CinderApi {
             + "a group, have snapshots, awaiting a transfer, or be disassociated from snapshots after volume "
             + "transfer.";
 
-    private final Pool pool;
+    private final Transactions db;
+    private final SqlClient sql;
     private final VolumeRepository volumes;
     private final VolumeQuota quota;
     private final CinderViews views;
@@ -60,9 +60,10 @@ public final class CinderApi {
     private final Supplier<UUID> ids;
     private final int maxLimit;
 
-    public CinderApi(Pool pool, VolumeRepository volumes, VolumeQuota quota, String publicUrl,
+    public CinderApi(Transactions db, VolumeRepository volumes, VolumeQuota quota, String publicUrl,
                      Duration serviceDownTime, int maxLimit, Clock clock, Supplier<UUID> ids) {
-        this.pool = pool;
+        this.db = db;
+        this.sql = db.statements();
         this.volumes = volumes;
         this.quota = quota;
         this.views = new CinderViews(publicUrl);
@@ -126,7 +127,7 @@ public final class CinderApi {
         String name = text(v, "name", "display_name");
         String description = text(v, "description", "display_description");
         String req = RequestContext.requestId(ctx);
-        pool.withTransaction(tx -> quota.check(tx, who.projectId(), 1, size).compose(refusal -> {
+        db.inTransaction(tx -> quota.check(tx, who.projectId(), 1, size).compose(refusal -> {
             if (refusal != null) {
                 return Future.failedFuture(overQuota(refusal));
             }
@@ -156,15 +157,7 @@ public final class CinderApi {
 
     /** The enabled, live compute host with the fewest volumes (then the most free disk), or {@code null}. */
     private Future<String> chooseHost(SqlConnection tx) {
-        return tx.preparedQuery("""
-                        SELECT n.hostname FROM compute_nodes n
-                        JOIN zun_services s ON s.host = n.hostname
-                        WHERE NOT s.disabled AND NOT s.forced_down AND s.last_seen_up > $1
-                        ORDER BY (SELECT count(*) FROM volumes v WHERE v.host = n.hostname),
-                                 n.disk_total - n.disk_used DESC, n.hostname
-                        LIMIT 1""")
-                .execute(Tuple.of(clock.instant().minus(serviceDownTime).atOffset(ZoneOffset.UTC)))
-                .map(rs -> rs.size() == 0 ? null : rs.iterator().next().getString("hostname"));
+        return volumes.leastLoadedHost(tx, clock.instant().minus(serviceDownTime));
     }
 
     static int size(Object raw) {
@@ -223,7 +216,7 @@ public final class CinderApi {
             }
         }
         String project = all ? (q.get("project_id") == null ? null : q.get("project_id")) : who.projectId();
-        volumes.list(pool, project, filters, marker, limit).onSuccess(found -> {
+        volumes.list(sql, project, filters, marker, limit).onSuccess(found -> {
             JsonArray items = new JsonArray();
             found.forEach(v -> items.add(detail ? views.detail(v, who) : views.summary(v)));
             send(ctx, 200, new JsonObject().put("volumes", items));
@@ -245,7 +238,7 @@ public final class CinderApi {
         } catch (IllegalArgumentException e) {
             return Future.failedFuture(CinderException.notFound(id));
         }
-        return volumes.find(pool, uuid).compose(found -> found.isPresent()
+        return volumes.find(sql, uuid).compose(found -> found.isPresent()
                 && (who.isAdmin() || found.get().projectId().equals(who.projectId()))
                 ? Future.succeededFuture(found.get())
                 : Future.failedFuture(CinderException.notFound(id)));
@@ -273,8 +266,8 @@ public final class CinderApi {
         String name = text(v, "name", "display_name");
         String description = text(v, "description", "display_description");
         visible(ctx.pathParam("id"), who)
-                .compose(found -> volumes.rename(pool, found.uuid(), name, nameGiven, description, descriptionGiven)
-                        .compose(ok -> volumes.find(pool, found.uuid())))
+                .compose(found -> volumes.rename(sql, found.uuid(), name, nameGiven, description, descriptionGiven)
+                        .compose(ok -> volumes.find(sql, found.uuid())))
                 .compose(found -> found.isPresent() ? Future.succeededFuture(found.get())
                         : Future.failedFuture(CinderException.notFound(ctx.pathParam("id"))))
                 .onSuccess(saved -> send(ctx, 200, new JsonObject().put("volume", views.detail(saved, who))))
@@ -291,7 +284,7 @@ public final class CinderApi {
     private void delete(RoutingContext ctx) {
         Identity who = caller(ctx);
         String req = RequestContext.requestId(ctx);
-        visible(ctx.pathParam("id"), who).compose(found -> pool.withTransaction(tx ->
+        visible(ctx.pathParam("id"), who).compose(found -> db.inTransaction(tx ->
                 volumes.lock(tx, found.uuid()).compose(locked -> {
                     if (locked.isEmpty()) {
                         return Future.failedFuture(CinderException.notFound(ctx.pathParam("id")));
@@ -322,7 +315,7 @@ public final class CinderApi {
             throw new CinderException(403, "Policy doesn't allow volume_extension:quotas:show to be performed.");
         }
         boolean usage = truthy(ctx.queryParams().get("usage"));
-        Future.all(quota.limits(pool, target), quota.usage(pool, target)).onSuccess(all -> {
+        Future.all(quota.limits(sql, target), quota.usage(sql, target)).onSuccess(all -> {
             Map<String, Long> limits = all.resultAt(0);
             long[] used = all.resultAt(1);
             JsonObject set = new JsonObject().put("id", target);
@@ -366,7 +359,7 @@ public final class CinderApi {
             values.put(k, n);
         }
         String target = ctx.pathParam("target");
-        quota.set(pool, target, values).compose(v -> quota.limits(pool, target))
+        quota.set(sql, target, values).compose(v -> quota.limits(sql, target))
                 .onSuccess(limits -> send(ctx, 200, new JsonObject().put("quota_set", new JsonObject()
                         .put("volumes", limits.get("volumes")).put("gigabytes", limits.get("gigabytes")))))
                 .onFailure(ctx::fail);

@@ -89,7 +89,7 @@ class LiveResizeIT {
             }
         });
         agent = await(api.vertx().createHttpServer().requestHandler(r).listen(0, "127.0.0.1"));
-        store = new ContainerStore(api.pool(), new ContainerRepository(), Clock.systemUTC());
+        store = new ContainerStore(new Transactions(api.pool()), Clock.systemUTC());
         sweeperClient = new ComputeClient(api.vertx(), new Transactions(api.pool()), api.platform().tokens(),
                 Clock.systemUTC());
     }
@@ -239,7 +239,7 @@ class LiveResizeIT {
     private static LiveResizes resizes() {
         ContainerRepository rows = new ContainerRepository();
         ContainerActionRepository actions = new ContainerActionRepository();
-        return new LiveResizes(store, new ContainerCatalog(api.pool(), rows, actions), actions,
+        return new LiveResizes(store, new ContainerCatalog(new Transactions(api.pool()), rows, actions), actions,
                 new ComputeNodeRepository(), sweeperClient, new QuotaService(api.config().quota()),
                 api.config().scheduler(), Clock.systemUTC());
     }

@@ -16,6 +16,7 @@ import io.zunvx.api.ApiPlatform;
 import io.zunvx.api.ApiPlatform.Resp;
 import io.zunvx.platform.auth.Identity;
 import io.zunvx.platform.auth.TokenService;
+import io.zunvx.platform.db.Transactions;
 import io.zunvx.platform.error.ZunException;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -195,7 +196,7 @@ class AccountTokensIT {
         // GIVEN a check with a clock the test moves, and a member's verified token
         Tenant t = Tenant.create("ttl");
         AtomicLong now = new AtomicLong(0);
-        AccountCheck check = new AccountCheck(api.pool(), Duration.ofSeconds(5), now::get);
+        AccountCheck check = new AccountCheck(new Transactions(api.pool()), Duration.ofSeconds(5), now::get);
         TokenService.Verified v = await(api.platform().tokens().inspect(t.login()));
         assertTrue(v.account());
         Identity who = await(check.check(v));
@@ -227,7 +228,8 @@ class AccountTokensIT {
 
     @Test
     void theApiVerticlesOfAProcessShareOneCheck() {
-        assertSame(AccountCheck.of(api.vertx(), api.pool()), AccountCheck.of(api.vertx(), api.pool()));
+        assertSame(AccountCheck.of(api.vertx(), new Transactions(api.pool())),
+                AccountCheck.of(api.vertx(), new Transactions(api.pool())));
     }
 
     // ---- helpers --------------------------------------------------------------------------------------------------

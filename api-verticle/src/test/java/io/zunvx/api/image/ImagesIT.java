@@ -18,6 +18,7 @@ import io.zunvx.model.Status;
 import io.zunvx.model.Topics;
 import io.zunvx.platform.container.ContainerRepository;
 import io.zunvx.platform.container.ContainerStore;
+import io.zunvx.platform.db.Transactions;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -314,7 +315,7 @@ class ImagesIT {
     void aCommitRecordsTheImageItWillStoreInTheSameTransaction() {
         String project = newProject();
         String member = api.memberToken(project);
-        ContainerStore store = new ContainerStore(api.pool(), new ContainerRepository(), Clock.systemUTC());
+        ContainerStore store = new ContainerStore(new Transactions(api.pool()), Clock.systemUTC());
         Container c = await(store.inTransaction(tx -> tx.insert(Container.builder()
                 .uuid(UUID.randomUUID()).name("to-commit").projectId(project).userId("u").image("busybox")
                 .imageDriver("docker").status(Status.RUNNING).host(host).containerId("abc123").build(), "req-test")));

@@ -4,7 +4,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import io.zunvx.compute.driver.ContainerDriver;
 import io.zunvx.compute.driver.Observed;
@@ -18,6 +18,7 @@ import io.zunvx.platform.capsule.CapsuleRepository;
 import io.zunvx.platform.concurrent.Blocking;
 import io.zunvx.platform.container.ContainerRepository;
 import io.zunvx.platform.container.ContainerStore;
+import io.zunvx.platform.db.Transactions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -50,7 +51,7 @@ public final class CapsuleManager {
     private final ContainerDriver containers;
     private final Blocking blocking;
     private final ContainerStore store;
-    private final Pool pool;
+    private final SqlClient sql;
     private final CapsuleRepository capsules;
     private final ContainerRepository rows = new ContainerRepository();
     private final KeyedSerial<UUID> serial;
@@ -61,7 +62,7 @@ public final class CapsuleManager {
     private long timer = -1;
 
     public CapsuleManager(Vertx vertx, Context context, ContainerManager manager, ContainerDriver containers,
-                          Blocking blocking, ContainerStore store, Pool pool, CapsuleRepository capsules,
+                          Blocking blocking, ContainerStore store, Transactions db, CapsuleRepository capsules,
                           KeyedSerial<UUID> serial, String host, Duration interval, Clock clock) {
         this.vertx = vertx;
         this.context = context;
@@ -69,7 +70,7 @@ public final class CapsuleManager {
         this.containers = containers;
         this.blocking = blocking;
         this.store = store;
-        this.pool = pool;
+        this.sql = db.statements();
         this.capsules = capsules;
         this.serial = serial;
         this.host = host;
@@ -114,7 +115,7 @@ public final class CapsuleManager {
 
     /** Launches pending capsules of this host and finishes deletes left half-way; called on a timer. */
     public Future<Void> resume() {
-        return pool.preparedQuery("""
+        return sql.preparedQuery("""
                         SELECT s.capsule_id FROM containers s
                         WHERE s.capsule_role = 'sandbox' AND s.host = $1 AND s.status = 'Running'
                           AND EXISTS (SELECT 1 FROM containers m WHERE m.capsule_id = s.capsule_id
@@ -127,7 +128,7 @@ public final class CapsuleManager {
                 .execute(Tuple.of(host))
                 .compose(rs -> {
                     rs.forEach(r -> launchInBackground(r.getUUID(0), null));
-                    return capsules.deletingWithoutContainers(pool);
+                    return capsules.deletingWithoutContainers(sql);
                 })
                 .compose(left -> {
                     Future<Void> chain = Future.succeededFuture();
@@ -156,7 +157,7 @@ public final class CapsuleManager {
 
     /** Places the capsule's containers here, runs the init containers to completion, then starts the others. */
     Future<Void> launch(UUID capsule, String req) {
-        return rows.byCapsule(pool, capsule).compose(all -> {
+        return rows.byCapsule(sql, capsule).compose(all -> {
             Future<Void> placed = Future.succeededFuture();
             for (Container c : all) {
                 if (!c.isSandbox() && c.host() == null) {
@@ -165,7 +166,7 @@ public final class CapsuleManager {
                 }
             }
             return placed;
-        }).compose(v -> rows.byCapsule(pool, capsule)).compose(all -> {
+        }).compose(v -> rows.byCapsule(sql, capsule)).compose(all -> {
             List<Container> init = all.stream().filter(c -> Container.ROLE_INIT.equals(c.capsuleRole())).toList();
             List<Container> mains = all.stream().filter(c -> Container.ROLE_CONTAINER.equals(c.capsuleRole()))
                     .toList();
@@ -271,7 +272,7 @@ public final class CapsuleManager {
     }
 
     private Future<Boolean> stillWanted(UUID capsule) {
-        return capsules.find(pool, capsule).map(c -> c.isPresent() && c.get().taskState() == null);
+        return capsules.find(sql, capsule).map(c -> c.isPresent() && c.get().taskState() == null);
     }
 
     /** The capsule's row goes once it is being deleted and no container of it is left. */

@@ -2,12 +2,13 @@ package io.zunvx.compute.agent;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
 import io.zunvx.compute.driver.ContainerDriver;
-import io.zunvx.compute.driver.VolumeMount;
 import io.zunvx.compute.driver.DriverException;
 import io.zunvx.compute.driver.ImageDriver;
 import io.zunvx.compute.driver.LocalImage;
 import io.zunvx.compute.driver.Observed;
+import io.zunvx.compute.driver.VolumeMount;
 import io.zunvx.model.Container;
 import io.zunvx.model.ContainerCommand;
 import io.zunvx.model.ContainerCommand.CommitContainer;
@@ -66,6 +67,7 @@ public final class ContainerManager {
     private final ImageDriver images;
     private final Blocking blocking;
     private final ContainerStore store;
+    private final SqlClient sql;
     private final ContainerActionRepository actions;
     private final ComputeNodeRepository nodes;
     private final String host;
@@ -84,6 +86,7 @@ public final class ContainerManager {
         this.images = images;
         this.blocking = blocking;
         this.store = store;
+        this.sql = store.transactions().statements();
         this.actions = actions;
         this.nodes = nodes;
         this.host = host;
@@ -298,7 +301,7 @@ public final class ContainerManager {
                                 cmd.tag(), c.projectId(), imageId, cmd.imageUuid());
                         return store(cmd, imageId);
                     })
-                    .compose(v -> actions.event(store.pool(), uuid, cmd.requestId(), event, started, clock.instant(),
+                    .compose(v -> actions.event(sql, uuid, cmd.requestId(), event, started, clock.instant(),
                             "Success", null, true, null))
                     .recover(err -> {
                         if (err instanceof DriverException d && d.retryable()) {
@@ -306,7 +309,7 @@ public final class ContainerManager {
                         }
                         String reason = err.getMessage();
                         LOG.info("{} for {} failed: {}", event, uuid, reason);
-                        return actions.event(store.pool(), uuid, cmd.requestId(), event, started, clock.instant(),
+                        return actions.event(sql, uuid, cmd.requestId(), event, started, clock.instant(),
                                 "Error", reason, true, reason);
                     });
         });
@@ -323,7 +326,7 @@ public final class ContainerManager {
     private Future<Void> store(CommitContainer cmd, String imageId) {
         UUID imageUuid = cmd.imageUuid();
         StoreImageRepository records = sources.storeImages();
-        return records.find(store.pool(), imageUuid).compose(found -> {
+        return records.find(sql, imageUuid).compose(found -> {
             if (found.isEmpty()) {
                 LOG.info("no image store record {} for the commit of {}: the image stays on {} only", imageUuid,
                         cmd.uuid(), host);
@@ -339,9 +342,9 @@ public final class ContainerManager {
             }
             // Saving: an earlier delivery stopped half-way (nothing of it was kept); start over.
             Future<?> reset = StoreImage.SAVING.equals(status)
-                    ? records.abortUpload(store.pool(), imageUuid, StoreImage.QUEUED)
+                    ? records.abortUpload(sql, imageUuid, StoreImage.QUEUED)
                     : Future.succeededFuture();
-            return reset.compose(v -> records.startUpload(store.pool(), imageUuid)).compose(startedUpload -> {
+            return reset.compose(v -> records.startUpload(sql, imageUuid)).compose(startedUpload -> {
                 if (!startedUpload) {
                     return Future.<Void>failedFuture(new DriverException(DriverException.Kind.CONFLICT,
                             "Image " + imageUuid + " is no longer queued in the image store"));
@@ -362,7 +365,7 @@ public final class ContainerManager {
         BlobStore blobs = sources.blobs();
         StoreImageRepository records = sources.storeImages();
         Future<Long> used = owner == null ? Future.succeededFuture(0L)
-                : records.usedBytes(store.pool(), owner, imageUuid);
+                : records.usedBytes(sql, owner, imageUuid);
         return used.compose(u -> {
             long left = sources.projectQuotaBytes() - u;
             if (left <= 0) {
@@ -381,7 +384,7 @@ public final class ContainerManager {
                 }
                 return new Stored(w, checked);
             });
-        }).compose(s -> store.pool().withTransaction(tx -> (owner == null ? Future.<Void>succeededFuture()
+        }).compose(s -> store.transactions().inTransaction(tx -> (owner == null ? Future.<Void>succeededFuture()
                         : records.lockOwner(tx, owner).compose(v -> records.usedBytes(tx, owner, imageUuid))
                         .compose(u -> u + s.written().size() > sources.projectQuotaBytes()
                                 ? Future.<Void>failedFuture(overQuota(owner, u)) : Future.<Void>succeededFuture()))
@@ -417,7 +420,7 @@ public final class ContainerManager {
                     LOG.warn("could not delete {} of image {}: {}", location, imageUuid, e.toString());
                     return Future.succeededFuture();
                 })
-                .compose(v -> sources.storeImages().abortUpload(store.pool(), imageUuid,
+                .compose(v -> sources.storeImages().abortUpload(sql, imageUuid,
                         retry ? StoreImage.QUEUED : StoreImage.KILLED))
                 .transform(ar -> {
                     if (ar.failed()) {

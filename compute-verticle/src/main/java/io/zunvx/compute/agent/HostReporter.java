@@ -3,19 +3,20 @@ package io.zunvx.compute.agent;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.sqlclient.SqlClient;
 import io.zunvx.compute.driver.HostDriver;
 import io.zunvx.compute.driver.HostInfo;
 import io.zunvx.compute.driver.NumaReader;
 import io.zunvx.model.ComputeNode;
 import io.zunvx.model.ZunService;
 import io.zunvx.platform.concurrent.Blocking;
+import io.zunvx.platform.db.Transactions;
 import io.zunvx.platform.host.ComputeNodeRepository;
 import io.zunvx.platform.host.HostEvents;
 import io.zunvx.platform.host.ServiceRepository;
 import io.zunvx.platform.kafka.EventPublisher;
-import io.vertx.sqlclient.Pool;
-import java.time.Clock;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -33,7 +34,7 @@ public final class HostReporter {
     private final Context context;
     private final HostDriver driver;
     private final Blocking blocking;
-    private final Pool pool;
+    private final SqlClient sql;
     private final ComputeNodeRepository nodes;
     private final ServiceRepository services;
     private final EventPublisher publisher;
@@ -48,7 +49,7 @@ public final class HostReporter {
     private volatile ComputeNode last;
     private final Path numaRoot;
 
-    public HostReporter(Vertx vertx, Context context, HostDriver driver, Blocking blocking, Pool pool,
+    public HostReporter(Vertx vertx, Context context, HostDriver driver, Blocking blocking, Transactions db,
                         ComputeNodeRepository nodes, ServiceRepository services, EventPublisher publisher,
                         String host, String zone, String internalUrl, Map<String, String> labels, boolean cpuPinning,
                         Duration interval, Path numaRoot, Clock clock) {
@@ -56,7 +57,7 @@ public final class HostReporter {
         this.context = context;
         this.driver = driver;
         this.blocking = blocking;
-        this.pool = pool;
+        this.sql = db.statements();
         this.nodes = nodes;
         this.services = services;
         this.publisher = publisher;
@@ -85,8 +86,8 @@ public final class HostReporter {
         return blocking.run(context, () -> withNuma(driver.info())).compose(info -> {
             var now = clock.instant();
             ComputeNode node = node(info);
-            return nodes.report(pool, node, now)
-                    .compose(saved -> services.heartbeat(pool, host, ZunService.COMPUTE, zone, now)
+            return nodes.report(sql, node, now)
+                    .compose(saved -> services.heartbeat(sql, host, ZunService.COMPUTE, zone, now)
                             .compose(svc -> publisher.publish(HostEvents.reported(saved, svc), "/zunvx/compute/" + host)
                                     .recover(err -> {
                                         // The database has the report; schedulers also read it from there.

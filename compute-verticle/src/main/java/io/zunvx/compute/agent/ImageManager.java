@@ -2,7 +2,7 @@ package io.zunvx.compute.agent;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 import io.zunvx.compute.driver.DriverException;
 import io.zunvx.compute.driver.LocalImage;
 import io.zunvx.model.HostImage;
@@ -10,6 +10,7 @@ import io.zunvx.model.ImageCommand;
 import io.zunvx.model.ImageCommand.DeleteImage;
 import io.zunvx.model.ImageCommand.PullImage;
 import io.zunvx.platform.concurrent.Blocking;
+import io.zunvx.platform.db.Transactions;
 import io.zunvx.platform.image.HostImageRepository;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -31,16 +32,16 @@ public final class ImageManager {
 
     private final Context context;
     private final Blocking blocking;
-    private final Pool pool;
+    private final SqlClient sql;
     private final HostImageRepository images;
     private final ImageSources sources;
     private final String host;
 
-    public ImageManager(Context context, Blocking blocking, Pool pool,
+    public ImageManager(Context context, Blocking blocking, Transactions db,
                         HostImageRepository images, ImageSources sources, String host) {
         this.context = context;
         this.blocking = blocking;
-        this.pool = pool;
+        this.sql = db.statements();
         this.images = images;
         this.sources = sources;
         this.host = host;
@@ -55,7 +56,7 @@ public final class ImageManager {
     }
 
     private Future<Void> pull(PullImage cmd) {
-        return images.find(pool, cmd.uuid()).compose(found -> {
+        return images.find(sql, cmd.uuid()).compose(found -> {
             if (found.isEmpty()) {
                 return Future.<Void>succeededFuture();
             }
@@ -81,7 +82,7 @@ public final class ImageManager {
                             return Future.failedFuture(err);
                         }
                         LOG.info("pull of image {} ({}) failed: {}", cmd.uuid(), reference, err.getMessage());
-                        return images.markError(pool, image.uuid(), err.getMessage()).mapEmpty();
+                        return images.markError(sql, image.uuid(), err.getMessage()).mapEmpty();
                     });
         });
     }
@@ -97,7 +98,7 @@ public final class ImageManager {
     private Future<Void> recordReady(HostImage image, LocalImage local) {
         LOG.info("image {} ({}:{}) is on {}: {} ({} bytes)", image.uuid(), image.repo(), image.tag(), host,
                 local.id(), local.size());
-        return images.markReady(pool, image.uuid(), local.id(), local.size()).mapEmpty();
+        return images.markReady(sql, image.uuid(), local.id(), local.size()).mapEmpty();
     }
 
     /**

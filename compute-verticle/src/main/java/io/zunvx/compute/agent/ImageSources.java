@@ -1,7 +1,7 @@
 package io.zunvx.compute.agent;
 
 import io.vertx.core.Future;
-import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 import io.zunvx.compute.driver.DriverException;
 import io.zunvx.compute.driver.DriverException.Kind;
 import io.zunvx.compute.driver.ImageNames;
@@ -9,6 +9,7 @@ import io.zunvx.compute.driver.LocalImage;
 import io.zunvx.compute.driver.RegistryAuth;
 import io.zunvx.model.Container;
 import io.zunvx.model.StoreImage;
+import io.zunvx.platform.db.Transactions;
 import io.zunvx.platform.image.BlobStore;
 import io.zunvx.platform.image.StoreImageRepository;
 import io.zunvx.platform.registry.RegistryRepository;
@@ -40,7 +41,7 @@ public final class ImageSources {
             "[a-z0-9]+(?:[._-]+[a-z0-9]+)*(?:/[a-z0-9]+(?:[._-]+[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?");
 
     private final ProjectImages images;
-    private final Pool pool;
+    private final SqlClient sql;
     private final RegistryRepository registries;
     private final StoreImageRepository storeImages;
     private final BlobStore blobs;
@@ -52,12 +53,12 @@ public final class ImageSources {
      * @param maxStoreBytes     the largest archive a commit may store
      * @param projectQuotaBytes the image store data one project's images may hold in all
      */
-    public ImageSources(ProjectImages images, Pool pool, RegistryRepository registries,
+    public ImageSources(ProjectImages images, Transactions db, RegistryRepository registries,
                         StoreImageRepository storeImages, BlobStore blobs, long maxStoreBytes,
                         long projectQuotaBytes) {
         this.projectQuotaBytes = projectQuotaBytes;
         this.images = Objects.requireNonNull(images, "images");
-        this.pool = Objects.requireNonNull(pool, "pool");
+        this.sql = Objects.requireNonNull(db, "db").statements();
         this.registries = Objects.requireNonNull(registries, "registries");
         this.storeImages = Objects.requireNonNull(storeImages, "storeImages");
         this.blobs = Objects.requireNonNull(blobs, "blobs");
@@ -148,7 +149,7 @@ public final class ImageSources {
         if (domain == null || projectId == null) {
             return Future.succeededFuture(new Pull(reference, null));
         }
-        return registries.byDomain(pool, projectId, domain).compose(found -> {
+        return registries.byDomain(sql, projectId, domain).compose(found -> {
             if (found.isEmpty()) {
                 return Future.succeededFuture(new Pull(reference, null));
             }
@@ -159,7 +160,7 @@ public final class ImageSources {
     }
 
     private Future<Optional<RegistryRepository.Credentials>> credentials(UUID registryId) {
-        return registries.credentials(pool, registryId).recover(err -> err instanceof IllegalArgumentException
+        return registries.credentials(sql, registryId).recover(err -> err instanceof IllegalArgumentException
                 ? Future.failedFuture(new DriverException(Kind.BAD_REQUEST, "The credentials of registry "
                         + registryId + " cannot be read: " + err.getMessage()))
                 : Future.failedFuture(err));
@@ -177,8 +178,8 @@ public final class ImageSources {
     Future<StoreImage> storeImage(String idOrName, String projectId) {
         UUID id = uuidOrNull(idOrName);
         Future<List<StoreImage>> found = id != null
-                ? storeImages.find(pool, id).map(o -> o.filter(i -> visible(i, projectId)).stream().toList())
-                : storeImages.findByName(pool, idOrName, projectId);
+                ? storeImages.find(sql, id).map(o -> o.filter(i -> visible(i, projectId)).stream().toList())
+                : storeImages.findByName(sql, idOrName, projectId);
         return found.compose(images -> {
             if (images.isEmpty()) {
                 return Future.failedFuture(new DriverException(Kind.NOT_FOUND,

@@ -2,10 +2,11 @@ package io.zunvx.compute.agent;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 import io.zunvx.compute.driver.ContainerDriver;
 import io.zunvx.platform.concurrent.Blocking;
 import io.zunvx.platform.config.ZunvxConfig;
+import io.zunvx.platform.db.Transactions;
 import io.zunvx.platform.error.ZunException;
 import io.zunvx.platform.host.ComputeNodeRepository;
 import org.slf4j.Logger;
@@ -29,17 +30,17 @@ public final class LiveResize {
     private final Context context;
     private final ContainerDriver driver;
     private final Blocking blocking;
-    private final Pool pool;
+    private final SqlClient sql;
     private final ComputeNodeRepository nodes;
     private final String host;
     private final ZunvxConfig.Scheduler ratios;
 
-    public LiveResize(Context context, ContainerDriver driver, Blocking blocking, Pool pool,
+    public LiveResize(Context context, ContainerDriver driver, Blocking blocking, Transactions db,
                       ComputeNodeRepository nodes, String host, ZunvxConfig.Scheduler ratios) {
         this.context = context;
         this.driver = driver;
         this.blocking = blocking;
-        this.pool = pool;
+        this.sql = db.statements();
         this.nodes = nodes;
         this.host = host;
         this.ratios = ratios;
@@ -84,7 +85,7 @@ public final class LiveResize {
      * @param checkCapacity whether the result must fit the host (not when undoing an earlier move)
      */
     private Future<Void> move(long memDelta, double cpuDelta, boolean checkCapacity, int attemptsLeft) {
-        return nodes.find(pool, host).compose(found -> {
+        return nodes.find(sql, host).compose(found -> {
             if (found.isEmpty()) {
                 return Future.failedFuture(ZunException.unavailable("Compute host " + host + " is not registered.",
                         null));
@@ -93,12 +94,12 @@ public final class LiveResize {
             double cpuRatio = checkCapacity ? ratios.cpuAllocationRatio() : UNCHECKED;
             double ramRatio = checkCapacity ? ratios.ramAllocationRatio() : UNCHECKED;
             double diskRatio = checkCapacity ? ratios.diskAllocationRatio() : UNCHECKED;
-            return nodes.claim(pool, host, node.version(), memDelta, cpuDelta, 0, cpuRatio, ramRatio, diskRatio)
+            return nodes.claim(sql, host, node.version(), memDelta, cpuDelta, 0, cpuRatio, ramRatio, diskRatio)
                     .compose(after -> {
                         if (after.isPresent()) {
                             return Future.<Void>succeededFuture();
                         }
-                        return nodes.find(pool, host).compose(now -> {
+                        return nodes.find(sql, host).compose(now -> {
                             boolean changed = now.isPresent() && now.get().version() != node.version();
                             if (changed && attemptsLeft > 1) {
                                 return move(memDelta, cpuDelta, checkCapacity, attemptsLeft - 1);

@@ -1,31 +1,32 @@
 package io.zunvx.compute.agent;
 
-import io.vertx.core.json.JsonArray;
-import io.vertx.sqlclient.Tuple;
-import io.zunvx.model.SecurityGroup;
-import io.zunvx.platform.network.SecurityGroupRepository;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.sqlclient.Pool;
+import io.vertx.core.json.JsonArray;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
 import io.zunvx.compute.driver.ProjectNetworkDriver;
 import io.zunvx.model.Container;
 import io.zunvx.model.Port;
+import io.zunvx.model.SecurityGroup;
 import io.zunvx.model.Subnet;
 import io.zunvx.platform.concurrent.Blocking;
+import io.zunvx.platform.db.Transactions;
 import io.zunvx.platform.network.Ipam;
 import io.zunvx.platform.network.NetworkRepository;
+import io.zunvx.platform.network.SecurityGroupRepository;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +45,7 @@ public final class NetworkManager {
     private final Context context;
     private final ProjectNetworkDriver driver;
     private final Blocking blocking;
-    private final Pool pool;
+    private final SqlClient sql;
     private final NetworkRepository networks;
     private final String fallback;
     private final Duration interval;
@@ -57,7 +58,7 @@ public final class NetworkManager {
     private long firewallTimer = -1;
     private volatile boolean isolated;
 
-    public NetworkManager(Vertx vertx, Context context, ProjectNetworkDriver driver, Blocking blocking, Pool pool,
+    public NetworkManager(Vertx vertx, Context context, ProjectNetworkDriver driver, Blocking blocking, Transactions db,
                           NetworkRepository networks, SecurityGroupRepository groups,
                           String host, String fallback, Duration interval) {
         this.groups = groups;
@@ -66,7 +67,7 @@ public final class NetworkManager {
         this.context = context;
         this.driver = driver;
         this.blocking = blocking;
-        this.pool = pool;
+        this.sql = db.statements();
         this.networks = networks;
         this.fallback = fallback;
         this.interval = interval;
@@ -128,7 +129,7 @@ public final class NetworkManager {
         if (c.addresses().isEmpty() || c.inCapsule() && !c.isSandbox()) {
             return Future.succeededFuture();
         }
-        return networks.portsOf(pool, c.uuid()).compose(ports -> endpoints(c, ports))
+        return networks.portsOf(sql, c.uuid()).compose(ports -> endpoints(c, ports))
                 .compose(endpoints -> blocking.run(context, () -> {
                     for (ProjectNetworkDriver.Endpoint e : endpoints) {
                         driver.ensure(e.network());
@@ -150,7 +151,7 @@ public final class NetworkManager {
 
     /** The port's row. */
     public Future<Port> port(UUID uuid) {
-        return networks.findPort(pool, uuid).map(p -> p.orElseThrow(() -> new IllegalStateException("port " + uuid
+        return networks.findPort(sql, uuid).map(p -> p.orElseThrow(() -> new IllegalStateException("port " + uuid
                 + " is gone")));
     }
 
@@ -167,7 +168,7 @@ public final class NetworkManager {
         List<String> aliases = c.name() != null && c.name().matches("[A-Za-z0-9][A-Za-z0-9_.-]*")
                 ? List.of(c.name()) : List.of();
         for (Port p : ports) {
-            out.add(networks.findSubnet(pool, p.subnetId()).map(s -> {
+            out.add(networks.findSubnet(sql, p.subnetId()).map(s -> {
                 Subnet subnet = s.orElseThrow(() -> new IllegalStateException("subnet " + p.subnetId()
                         + " of port " + p.uuid() + " is gone"));
                 return new ProjectNetworkDriver.Endpoint(new ProjectNetworkDriver.Spec(p.networkId(), subnet.cidr(),
@@ -191,7 +192,7 @@ public final class NetworkManager {
         if (!enforcing.compareAndSet(false, true)) {
             return Future.succeededFuture();
         }
-        return pool.preparedQuery("""
+        return sql.preparedQuery("""
                         SELECT c.container_id, p.security_groups, c.exposed_ports FROM ports p
                         JOIN containers c ON c.uuid::text = p.device_id
                         WHERE c.host = $1 AND c.container_id IS NOT NULL AND c.status = 'Running'""")
@@ -213,7 +214,7 @@ public final class NetworkManager {
                     }
                     Set<UUID> all = new HashSet<>();
                     wanted.values().forEach(all::addAll);
-                    return groups.withIds(pool, new ArrayList<>(all)).compose(found -> members().compose(m ->
+                    return groups.withIds(sql, new ArrayList<>(all)).compose(found -> members().compose(m ->
                             blocking.run(context, () -> {
                                 Map<UUID, SecurityGroup> byId = new HashMap<>();
                                 found.forEach(g -> byId.put(g.uuid(), g));
@@ -242,7 +243,7 @@ public final class NetworkManager {
 
     /** The addresses of every port in use, by each group it carries (remote groups of rules match on these). */
     private Future<Map<UUID, List<String>>> members() {
-        return pool.query("SELECT host(ip_address) AS ip, security_groups FROM ports WHERE device_id <> ''").execute()
+        return sql.query("SELECT host(ip_address) AS ip, security_groups FROM ports WHERE device_id <> ''").execute()
                 .map(rows -> {
                     Map<UUID, List<String>> out = new HashMap<>();
                     rows.forEach(r -> ((JsonArray) r.getValue("security_groups")).forEach(g ->
@@ -254,7 +255,7 @@ public final class NetworkManager {
 
     /** Removes Docker networks whose platform network no longer exists (those still in use stay for the next round). */
     Future<Void> sweep() {
-        return networks.networkIds(pool).compose(known -> blocking.run(context, () -> {
+        return networks.networkIds(sql).compose(known -> blocking.run(context, () -> {
             Set<UUID> here = new HashSet<>(driver.networks(interval.multipliedBy(2)));
             here.removeAll(known);
             for (UUID gone : here) {

@@ -3,6 +3,7 @@ package io.zunvx.compute.agent;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.sqlclient.SqlClient;
 import io.zunvx.compute.driver.ContainerDriver;
 import io.zunvx.compute.driver.DockerEvent;
 import io.zunvx.compute.driver.Observed;
@@ -41,6 +42,7 @@ public final class SyncLoop {
     private final ContainerDriver driver;
     private final Blocking blocking;
     private final ContainerStore store;
+    private final SqlClient sql;
     private final ContainerActionRepository actions;
     private final ContainerManager manager;
     private final KeyedSerial<UUID> serial;
@@ -63,6 +65,7 @@ public final class SyncLoop {
         this.driver = driver;
         this.blocking = blocking;
         this.store = store;
+        this.sql = store.transactions().statements();
         this.actions = actions;
         this.manager = manager;
         this.serial = serial;
@@ -218,7 +221,7 @@ public final class SyncLoop {
         String req = "req-" + UUID.randomUUID();
         Instant started = clock.instant();
         LOG.info("auto_heal: restarting {} which exited unexpectedly", c.uuid());
-        return actions.start(store.pool(), c.uuid(), req, "start", c.projectId(), c.userId(), started)
+        return actions.start(sql, c.uuid(), req, "start", c.projectId(), c.userId(), started)
                 .compose(v -> blocking.run(context, () -> {
                     driver.start(c.containerId());
                     return driver.inspect(c.containerId());
@@ -242,7 +245,7 @@ public final class SyncLoop {
             return;
         }
         reconciling = true;
-        Future.all(store.repository().byHost(store.pool(), host),
+        Future.all(store.onHost(host),
                         blocking.run(context, () -> driver.listManaged(host)))
                 .compose(all -> {
                     List<Container> rows = all.resultAt(0);

@@ -3,16 +3,17 @@ package io.zunvx.compute.agent;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.sqlclient.Pool;
-import io.zunvx.compute.driver.ExecDriver;
+import io.vertx.sqlclient.SqlClient;
 import io.zunvx.compute.driver.DriverException;
 import io.zunvx.compute.driver.DriverException.Kind;
+import io.zunvx.compute.driver.ExecDriver;
 import io.zunvx.compute.driver.VolumeDriver;
 import io.zunvx.compute.driver.VolumeMount;
 import io.zunvx.model.Container;
 import io.zunvx.model.Volume;
 import io.zunvx.model.VolumeCommand;
 import io.zunvx.platform.concurrent.Blocking;
+import io.zunvx.platform.db.Transactions;
 import io.zunvx.platform.volume.VolumeRepository;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -51,7 +52,7 @@ public final class VolumeManager {
     private final VolumeDriver driver;
     private final ExecDriver archives;
     private final Blocking blocking;
-    private final Pool pool;
+    private final SqlClient sql;
     private final VolumeRepository volumes;
     private final String host;
     private final Duration interval;
@@ -65,14 +66,14 @@ public final class VolumeManager {
      * @param archives where injected files are written into containers
      */
     public VolumeManager(Vertx vertx, Context context, VolumeDriver driver, ExecDriver archives, Blocking blocking,
-                         Pool pool, VolumeRepository volumes, String host, Duration interval, Duration grace,
+                         Transactions db, VolumeRepository volumes, String host, Duration interval, Duration grace,
                          Clock clock) {
         this.vertx = vertx;
         this.context = context;
         this.driver = driver;
         this.archives = archives;
         this.blocking = blocking;
-        this.pool = pool;
+        this.sql = db.statements();
         this.volumes = volumes;
         this.host = host;
         this.interval = interval;
@@ -105,7 +106,7 @@ public final class VolumeManager {
     }
 
     private Future<Void> create(UUID uuid) {
-        return volumes.find(pool, uuid).compose(found -> {
+        return volumes.find(sql, uuid).compose(found -> {
             if (found.isEmpty() || !Volume.CREATING.equals(found.get().status())
                     || !host.equals(found.get().host())) {
                 return Future.<Void>succeededFuture();
@@ -114,7 +115,7 @@ public final class VolumeManager {
             return io(() -> {
                 driver.create(uuid, v.size(), host);
                 return null;
-            }).compose(x -> volumes.transition(pool, uuid, Volume.CREATING,
+            }).compose(x -> volumes.transition(sql, uuid, Volume.CREATING,
                             v.attachments().isEmpty() ? Volume.AVAILABLE : Volume.IN_USE, null, null,
                             driver.enforcesSize()).<Void>mapEmpty())
                     .recover(err -> failed(uuid, Volume.CREATING, err));
@@ -122,7 +123,7 @@ public final class VolumeManager {
     }
 
     private Future<Void> delete(UUID uuid) {
-        return volumes.find(pool, uuid).compose(found -> {
+        return volumes.find(sql, uuid).compose(found -> {
             if (found.isEmpty() || !Volume.DELETING.equals(found.get().status())
                     || !host.equals(found.get().host())) {
                 return Future.<Void>succeededFuture();
@@ -135,7 +136,7 @@ public final class VolumeManager {
         return io(() -> {
             driver.remove(uuid);
             return null;
-        }).compose(x -> volumes.delete(pool, uuid)).mapEmpty();
+        }).compose(x -> volumes.delete(sql, uuid)).mapEmpty();
     }
 
     /** A retryable failure is retried; any other leaves the volume in Cinder's error status with the reason. */
@@ -145,7 +146,7 @@ public final class VolumeManager {
         }
         LOG.info("volume {} failed while {}: {}", uuid, from, err.getMessage());
         String to = Volume.DELETING.equals(from) ? Volume.ERROR_DELETING : Volume.ERROR;
-        return volumes.transition(pool, uuid, from, to, err.getMessage(), null, null).mapEmpty();
+        return volumes.transition(sql, uuid, from, to, err.getMessage(), null, null).mapEmpty();
     }
 
     // ---- containers -----------------------------------------------------------------------------------------------
@@ -163,8 +164,8 @@ public final class VolumeManager {
      *                         storage, or cannot be made
      */
     public Future<Prepared> prepare(Container c) {
-        return volumes.attachmentsOf(pool, c.uuid()).compose(attachments ->
-                volumes.files(pool, c.uuid()).compose(files -> {
+        return volumes.attachmentsOf(sql, c.uuid()).compose(attachments ->
+                volumes.files(sql, c.uuid()).compose(files -> {
                     if (attachments.isEmpty()) {
                         return Future.succeededFuture(new Prepared(List.of(), files));
                     }
@@ -183,12 +184,12 @@ public final class VolumeManager {
     }
 
     private Future<Void> ready(UUID uuid) {
-        return volumes.claimHost(pool, uuid, host).compose(here -> {
+        return volumes.claimHost(sql, uuid, host).compose(here -> {
             if (!here) {
                 return Future.failedFuture(new DriverException(Kind.CONFLICT,
                         "Volume " + uuid + " lives on another host than " + host));
             }
-            return volumes.find(pool, uuid);
+            return volumes.find(sql, uuid);
         }).compose(found -> {
             if (found.isEmpty()) {
                 return Future.failedFuture(new DriverException(Kind.NOT_FOUND, "Volume " + uuid + " is gone"));
@@ -198,12 +199,12 @@ public final class VolumeManager {
                 case Volume.CREATING -> io(() -> {
                     driver.create(uuid, v.size(), host);
                     return null;
-                }).compose(x -> volumes.transition(pool, uuid, Volume.CREATING, Volume.IN_USE, null, null,
+                }).compose(x -> volumes.transition(sql, uuid, Volume.CREATING, Volume.IN_USE, null, null,
                         driver.enforcesSize())).mapEmpty();
                 case Volume.AVAILABLE, Volume.IN_USE -> io(() -> {
                     driver.prepare(uuid);
                     return null;
-                }).compose(x -> volumes.transition(pool, uuid, Volume.AVAILABLE, Volume.IN_USE, null, null, null))
+                }).compose(x -> volumes.transition(sql, uuid, Volume.AVAILABLE, Volume.IN_USE, null, null, null))
                         .mapEmpty();
                 default -> Future.failedFuture(new DriverException(Kind.CONFLICT,
                         "Volume " + uuid + " is " + v.status()));
@@ -213,7 +214,7 @@ public final class VolumeManager {
 
     /** Marks the container's attachments mounted, once Docker made the container with them. */
     public Future<Void> attached(UUID container) {
-        return volumes.markAttached(pool, container);
+        return volumes.markAttached(sql, container);
     }
 
     /** Writes the injected files into a created container, as a tar extracted at the root; blocking. */
@@ -265,21 +266,21 @@ public final class VolumeManager {
 
     /** The volumes a container mounts, read before its row goes. */
     public Future<List<UUID>> volumesOf(UUID container) {
-        return volumes.attachmentsOf(pool, container)
+        return volumes.attachmentsOf(sql, container)
                 .map(l -> l.stream().map(Volume.Attachment::volumeUuid).distinct().toList());
     }
 
     private Future<Void> release(UUID uuid) {
-        return volumes.find(pool, uuid).compose(found -> {
+        return volumes.find(sql, uuid).compose(found -> {
             if (found.isEmpty() || !found.get().attachments().isEmpty()) {
                 return Future.<Void>succeededFuture();
             }
             Volume v = found.get();
             if (v.autoRemove()) {
-                return volumes.transition(pool, uuid, v.status(), Volume.DELETING, null, null, null)
+                return volumes.transition(sql, uuid, v.status(), Volume.DELETING, null, null, null)
                         .compose(moved -> moved ? removeStorageAndRow(uuid) : Future.<Void>succeededFuture());
             }
-            return volumes.transition(pool, uuid, Volume.IN_USE, Volume.AVAILABLE, null, null, null).mapEmpty();
+            return volumes.transition(sql, uuid, Volume.IN_USE, Volume.AVAILABLE, null, null, null).mapEmpty();
         });
     }
 
@@ -293,7 +294,7 @@ public final class VolumeManager {
      */
     public Future<Void> reconcile() {
         Instant before = clock.instant().minus(grace);
-        return io(() -> driver.list(host)).compose(stored -> volumes.onHost(pool, host).compose(rows -> {
+        return io(() -> driver.list(host)).compose(stored -> volumes.onHost(sql, host).compose(rows -> {
             Set<UUID> known = new TreeSet<>();
             List<Future<Void>> work = new ArrayList<>();
             for (Volume v : rows) {
@@ -303,7 +304,7 @@ public final class VolumeManager {
             }
             for (UUID orphan : stored) {
                 if (!known.contains(orphan)) {
-                    work.add(serial.submit(orphan, () -> volumes.find(pool, orphan).compose(row -> row.isPresent()
+                    work.add(serial.submit(orphan, () -> volumes.find(sql, orphan).compose(row -> row.isPresent()
                             ? Future.<Void>succeededFuture()
                             : io(() -> {
                                 LOG.info("removing the storage of volume {}: no row names it", orphan);
@@ -327,7 +328,7 @@ public final class VolumeManager {
             case Volume.AVAILABLE:
             case Volume.IN_USE:
                 if (!hasStorage) {
-                    return volumes.transition(pool, uuid, v.status(), Volume.ERROR,
+                    return volumes.transition(sql, uuid, v.status(), Volume.ERROR,
                             "the storage of the volume is missing on host " + host, null, null).mapEmpty();
                 }
                 if (v.attachments().isEmpty() && v.autoRemove() && old) {
@@ -337,7 +338,7 @@ public final class VolumeManager {
                     return release(uuid);
                 }
                 if (mounted && Volume.AVAILABLE.equals(v.status())) {
-                    return volumes.transition(pool, uuid, Volume.AVAILABLE, Volume.IN_USE, null, null, null)
+                    return volumes.transition(sql, uuid, Volume.AVAILABLE, Volume.IN_USE, null, null, null)
                             .mapEmpty();
                 }
                 return Future.succeededFuture();
@@ -352,6 +353,6 @@ public final class VolumeManager {
 
     /** A volume's row, for callers that only hold its uuid. */
     public Future<Optional<Volume>> find(UUID uuid) {
-        return volumes.find(pool, uuid);
+        return volumes.find(sql, uuid);
     }
 }

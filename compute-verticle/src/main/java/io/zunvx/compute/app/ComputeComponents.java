@@ -28,11 +28,10 @@ import io.zunvx.platform.capsule.CapsuleRepository;
 import io.zunvx.platform.concurrent.Blocking;
 import io.zunvx.platform.config.ZunvxConfig;
 import io.zunvx.platform.container.ContainerActionRepository;
-import io.zunvx.platform.container.ContainerRepository;
 import io.zunvx.platform.container.ContainerStore;
+import io.zunvx.platform.db.Transactions;
 import io.zunvx.platform.host.ComputeNodeRepository;
 import io.zunvx.platform.host.ServiceRepository;
-import io.zunvx.platform.image.BlobStore;
 import io.zunvx.platform.image.HostImageRepository;
 import io.zunvx.platform.image.StoreImageRepository;
 import io.zunvx.platform.registry.CredentialCipher;
@@ -89,42 +88,43 @@ public final class ComputeComponents {
         ZunvxConfig.Compute config = platform.config().compute();
         String host = config.hostName();
         Blocking blocking = new Blocking("docker-" + host, MAX_RUNTIME_CALLS);
+        Transactions db = platform.transactions();
         NetworkManager networks = projectNetworks == null ? null : new NetworkManager(vertx, context,
-                projectNetworks, blocking, platform.pool(), new NetworkRepository(platform.clock()),
+                projectNetworks, blocking, db, new NetworkRepository(platform.clock()),
                 new SecurityGroupRepository(platform.clock()), host, config.network(), config.syncInterval());
-        ContainerStore store = new ContainerStore(platform.pool(), new ContainerRepository(), platform.clock());
+        ContainerStore store = new ContainerStore(db, platform.clock());
         ContainerActionRepository actions = new ContainerActionRepository();
         ComputeNodeRepository nodes = new ComputeNodeRepository();
         ZunvxConfig.Images imageConfig = platform.config().images();
-        ImageSources sources = new ImageSources(new ProjectImages(driver), platform.pool(),
+        ImageSources sources = new ImageSources(new ProjectImages(driver), db,
                 new RegistryRepository(CredentialCipher.fromConfig(platform.config()), platform.clock()),
-                new StoreImageRepository(platform.clock()), BlobStore.of(imageConfig, platform.pool()),
+                new StoreImageRepository(platform.clock()), platform.blobStore(),
                 imageConfig.maxUploadBytes(), imageConfig.projectQuotaBytes());
         if (Runtimes.registry() != null) {
             driver.countImageTransfers(Runtimes.registry(), host);
         }
         KeyedSerial<UUID> serial = new KeyedSerial<>();
-        VolumeManager volumes = new VolumeManager(vertx, context, driver, driver, blocking, platform.pool(),
+        VolumeManager volumes = new VolumeManager(vertx, context, driver, driver, blocking, db,
                 new VolumeRepository(platform.clock()), host, config.syncInterval(), config.orphanGrace(),
                 platform.clock());
         ContainerManager manager = new ContainerManager(context, driver, driver, blocking, store, actions, nodes,
                 host, config.network(), platform.clock(), sources, volumes, networks);
-        ImageManager images = new ImageManager(context, blocking, platform.pool(),
+        ImageManager images = new ImageManager(context, blocking, db,
                 new HostImageRepository(platform.clock()), sources, host);
         // The heartbeat's Docker calls have a pool of their own: tenant work filling `blocking` cannot delay them.
         HostReporter reporter = new HostReporter(vertx, context, driver, new Blocking("heartbeat-" + host, 2),
-                platform.pool(), nodes,
+                db, nodes,
                 new ServiceRepository(), platform.publisher(), host, config.availabilityZone(),
                 config.internalUrl(), config.labels(), config.cpuPinning(), config.heartbeat(), NumaReader.SYSFS,
                 platform.clock());
         SyncLoop sync = new SyncLoop(vertx, context, driver, blocking, store, actions, manager, serial, host,
                 config.syncInterval(), config.orphanGrace(), config.staleTask(), platform.clock());
-        LiveResize resize = new LiveResize(context, driver, blocking, platform.pool(), nodes, host,
+        LiveResize resize = new LiveResize(context, driver, blocking, db, nodes, host,
                 platform.config().scheduler());
         InternalEndpoint endpoint = new InternalEndpoint(vertx, context, driver, driver, driver, blocking, store,
                 platform.tokens(), host, resize, config.executeTimeout(), networks);
         CapsuleManager capsules = new CapsuleManager(vertx, context, manager, driver, blocking, store,
-                platform.pool(), new CapsuleRepository(), serial, host, config.syncInterval(), platform.clock());
+                db, new CapsuleRepository(), serial, host, config.syncInterval(), platform.clock());
         ComputeAgent agent = new ComputeAgent(vertx, context, platform, driver, blocking, serial, manager, images,
                 reporter, sync, volumes, endpoint, networks, capsules);
         return new ComputeComponents(driver, agent);

@@ -8,10 +8,11 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.zunvx.compute.docker.DockerContainerDriver;
 import io.zunvx.compute.driver.NumaReader;
+import io.zunvx.embedded.EmbeddedKafka;
 import io.zunvx.model.Topics;
 import io.zunvx.platform.concurrent.Blocking;
 import io.zunvx.platform.db.PgSession;
-import io.zunvx.embedded.EmbeddedKafka;
+import io.zunvx.platform.db.Transactions;
 import io.zunvx.platform.host.ComputeNodeRepository;
 import io.zunvx.platform.host.ServiceRepository;
 import io.zunvx.platform.kafka.EventPublisher;
@@ -108,7 +109,8 @@ class HeartbeatIT {
 
     private static HostReporter reporter(String name, Blocking blocking) {
         String host = "hb-" + name + "-" + UUID.randomUUID().toString().substring(0, 8);
-        return new HostReporter(pg.vertx(), context, driver, blocking, pg.pool(), new ComputeNodeRepository(),
+        return new HostReporter(pg.vertx(), context, driver, blocking, new Transactions(pg.pool()),
+                new ComputeNodeRepository(),
                 new ServiceRepository(), publisher, host, "nova", "http://127.0.0.1:1", Map.of(), false,
                 Duration.ofSeconds(1), NumaReader.SYSFS, Clock.systemUTC());
     }

@@ -31,6 +31,7 @@ import io.zunvx.platform.config.ZunvxConfig;
 import io.zunvx.platform.container.ContainerActionRepository;
 import io.zunvx.platform.container.ContainerRepository;
 import io.zunvx.platform.container.ContainerStore;
+import io.zunvx.platform.db.Transactions;
 import io.zunvx.platform.db.PgSession;
 import io.zunvx.platform.host.ComputeNodeRepository;
 import io.zunvx.platform.image.BlobStore;
@@ -107,7 +108,7 @@ class ImageCommandsIT {
         meters = new SimpleMeterRegistry();
         driver.countImageTransfers(meters, HOST);
         blobs = new FilesystemBlobStore(dir.resolve("store"));
-        store = new ContainerStore(pool, new ContainerRepository(), Clock.systemUTC());
+        store = new ContainerStore(new Transactions(pool), Clock.systemUTC());
         actions = new ContainerActionRepository();
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
@@ -115,18 +116,19 @@ class ImageCommandsIT {
         storeImages = new StoreImageRepository();
         hostImages = new HostImageRepository();
         manager = managerWithLimit(1L << 30);
-        images = new ImageManager(context, blocking, pool, hostImages, sources(1L << 30), HOST);
+        images = new ImageManager(context, blocking, new Transactions(pool), hostImages, sources(1L << 30), HOST);
     }
 
     private static ImageSources sources(long maxStoreBytes) {
-        return new ImageSources(new ProjectImages(driver), pool, registries, storeImages, blobs, maxStoreBytes,
+        return new ImageSources(new ProjectImages(driver), new Transactions(pool), registries, storeImages, blobs,
+                maxStoreBytes,
                 ZunvxConfig.Images.DEFAULT_PROJECT_QUOTA_BYTES);
     }
 
     private static ContainerManager managerWithLimit(long maxStoreBytes) {
         return new ContainerManager(context, driver, driver, blocking, store, actions, new ComputeNodeRepository(),
                 HOST, "none", Clock.systemUTC(), sources(maxStoreBytes),
-                new VolumeManager(context.owner(), context, driver, driver, blocking, pool,
+                new VolumeManager(context.owner(), context, driver, driver, blocking, new Transactions(pool),
                         new VolumeRepository(Clock.systemUTC()), HOST, Duration.ofMinutes(1), Duration.ofMinutes(1),
                         Clock.systemUTC()), null);
     }

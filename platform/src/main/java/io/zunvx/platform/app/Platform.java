@@ -10,6 +10,7 @@ import io.zunvx.platform.config.ZunvxConfig;
 import io.zunvx.platform.db.Database;
 import io.zunvx.platform.db.Transactions;
 import io.zunvx.platform.http.Readiness;
+import io.zunvx.platform.image.BlobStore;
 import io.zunvx.platform.kafka.EventPublisher;
 import io.zunvx.platform.kafka.KafkaSettings;
 import io.zunvx.platform.kafka.KafkaTopics;
@@ -130,14 +131,16 @@ public final class Platform {
     }
 
     /**
-     * The shared pool itself.
-     *
-     * @deprecated callers outside {@code platform} go through {@link #transactions()} and repositories; this
-     *     accessor goes once its last caller is gone.
+     * The shared pool itself, for {@code platform}'s own parts and for tests; code outside {@code platform} goes
+     * through {@link #transactions()} and repositories (launcher's ArchitectureTest holds it to that).
      */
-    @Deprecated(forRemoval = true)
     public Pool pool() {
         return pool;
+    }
+
+    /** The image store's blobs, where the config puts them (a directory, or PostgreSQL's large objects). */
+    public BlobStore blobStore() {
+        return BlobStore.of(config.images(), pool);
     }
 
     public KafkaSettings kafka() {

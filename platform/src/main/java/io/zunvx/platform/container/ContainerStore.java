@@ -1,7 +1,6 @@
 package io.zunvx.platform.container;
 
 import io.vertx.core.Future;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
@@ -31,44 +30,23 @@ import java.util.function.UnaryOperator;
  */
 public final class ContainerStore {
     private final Transactions transactions;
-    private final Pool pool;
     private final ContainerRepository repo;
     private final Clock clock;
 
     /** The store over the platform's transactions. */
     public ContainerStore(Transactions transactions, Clock clock) {
-        this(transactions, null, new ContainerRepository(), clock);
+        this(transactions, new ContainerRepository(), clock);
     }
 
-    /**
-     * @deprecated build it from {@link Transactions} ({@link #ContainerStore(Transactions, Clock)}); this
-     *     constructor and {@link #pool()}/{@link #repository()} go once their last caller outside {@code platform} does.
-     */
-    @Deprecated(forRemoval = true)
-    public ContainerStore(Pool pool, ContainerRepository repo, Clock clock) {
-        this(new Transactions(pool), pool, repo, clock);
-    }
-
-    private ContainerStore(Transactions transactions, Pool pool, ContainerRepository repo, Clock clock) {
+    private ContainerStore(Transactions transactions, ContainerRepository repo, Clock clock) {
         this.transactions = transactions;
-        this.pool = pool;
         this.repo = repo;
         this.clock = clock;
     }
 
-    /** @deprecated go through {@link #inTransaction} or a repository with {@link Transactions}. */
-    @Deprecated(forRemoval = true)
-    public Pool pool() {
-        if (pool == null) {
-            throw new IllegalStateException("this store was built from Transactions and hands out no pool");
-        }
-        return pool;
-    }
-
-    /** @deprecated use the store's own reads and writes. */
-    @Deprecated(forRemoval = true)
-    public ContainerRepository repository() {
-        return repo;
+    /** The transactions this store runs in, for a unit of work that spans it and other repositories. */
+    public Transactions transactions() {
+        return transactions;
     }
 
     public Future<Optional<Container>> find(UUID uuid) {

@@ -1,6 +1,7 @@
 package io.zunvx.platform.db;
 
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
@@ -21,6 +22,16 @@ public final class Transactions {
         this.pool = Objects.requireNonNull(pool, "pool");
     }
 
+    /** Transactions over a pool of its own ({@code size} connections to {@code database}), for a one-off tool. */
+    public static Transactions open(Vertx vertx, Database database, int size, String name) {
+        return new Transactions(database.pool(vertx, size, name));
+    }
+
+    /** Closes the pool; only for what {@link #open} made. */
+    public Future<Void> close() {
+        return pool.close();
+    }
+
     /** Runs {@code work} in one transaction: committed when its Future succeeds, rolled back when it fails. */
     public <T> Future<T> inTransaction(Function<SqlConnection, Future<T>> work) {
         return pool.withTransaction(work::apply);
@@ -37,5 +48,14 @@ public final class Transactions {
      */
     public <T> Future<T> withoutTransaction(Function<SqlClient, Future<T>> work) {
         return work.apply(pool);
+    }
+
+    /**
+     * A client for single statements outside a transaction, for a collaborator that calls repositories many times:
+     * each statement runs on whichever pooled connection is free. It cannot begin a transaction or hold a
+     * connection; {@link #inTransaction} and {@link #read} do that.
+     */
+    public SqlClient statements() {
+        return pool;
     }
 }

@@ -6,7 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
-import io.vertx.sqlclient.Pool;
+import io.zunvx.platform.db.Transactions;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
@@ -89,8 +89,8 @@ public final class NetworkRepository {
      * Deletes a network with its subnets and free ports, in one transaction; a port a container uses makes it fail
      * with Neutron's {@code NetworkInUse} (409).
      */
-    public Future<Void> deleteNetwork(Pool pool, UUID uuid) {
-        return pool.withTransaction(tx -> tx.preparedQuery("SELECT 1 FROM networks WHERE uuid = $1 FOR UPDATE")
+    public Future<Void> deleteNetwork(Transactions db, UUID uuid) {
+        return db.inTransaction(tx -> tx.preparedQuery("SELECT 1 FROM networks WHERE uuid = $1 FOR UPDATE")
                 .execute(Tuple.of(uuid))
                 .compose(rs -> rs.size() == 0 ? Future.failedFuture(NeutronException.notFound("Network",
                         uuid.toString())) : tx.preparedQuery("SELECT 1 FROM ports WHERE network_id = $1 AND"
@@ -108,9 +108,10 @@ public final class NetworkRepository {
      * The project's own network, made with a subnet on first use. Two first uses at once make one network: the loser
      * of the race reads the winner's.
      */
-    public Future<Network> projectNetwork(Pool pool, String project) {
-        return findDefault(pool, project).compose(found -> found.isPresent() ? Future.succeededFuture(found.get())
-                : makeDefault(pool, project, 0));
+    public Future<Network> projectNetwork(Transactions db, String project) {
+        return findDefault(db.statements(), project).compose(found -> found.isPresent()
+                ? Future.succeededFuture(found.get())
+                : makeDefault(db, project, 0));
     }
 
     private Future<Optional<Network>> findDefault(SqlClient db, String project) {
@@ -118,9 +119,9 @@ public final class NetworkRepository {
                 .execute(Tuple.of(project)).map(rs -> first(rs).map(NetworkRepository::network));
     }
 
-    private Future<Network> makeDefault(Pool pool, String project, int attempt) {
+    private Future<Network> makeDefault(Transactions db, String project, int attempt) {
         Network n = new Network(UUID.randomUUID(), DEFAULT_NAME, project, false, true, "", true, null, null);
-        return pool.withTransaction(tx -> tx.preparedQuery("INSERT INTO networks (" + NET_COLS
+        return db.inTransaction(tx -> tx.preparedQuery("INSERT INTO networks (" + NET_COLS
                                 + ") VALUES ($1,$2,$3,$4,$5,$6,$7,$8,NULL) ON CONFLICT (project_id) WHERE project_default"
                                 + " DO NOTHING RETURNING " + NET_COLS)
                         .execute(Tuple.of(n.uuid(), n.name(), project, false, true, "", true, now()))
@@ -137,8 +138,8 @@ public final class NetworkRepository {
                             }).map(s -> Optional.of(made));
                         }))
                 .compose(made -> made.isPresent() ? Future.succeededFuture(made.get())
-                        : findDefault(pool, project).map(Optional::orElseThrow))
-                .recover(err -> overlap(err) && attempt < 8 ? makeDefault(pool, project, attempt + 1)
+                        : findDefault(db.statements(), project).map(Optional::orElseThrow))
+                .recover(err -> overlap(err) && attempt < 8 ? makeDefault(db, project, attempt + 1)
                         : Future.failedFuture(err));
     }
 
@@ -205,8 +206,8 @@ public final class NetworkRepository {
     }
 
     /** Deletes a subnet without ports; one with ports fails with Neutron's {@code SubnetInUse} (409). */
-    public Future<Void> deleteSubnet(Pool pool, UUID uuid) {
-        return pool.withTransaction(tx -> tx.preparedQuery("SELECT 1 FROM ports WHERE subnet_id = $1 LIMIT 1")
+    public Future<Void> deleteSubnet(Transactions db, UUID uuid) {
+        return db.inTransaction(tx -> tx.preparedQuery("SELECT 1 FROM ports WHERE subnet_id = $1 LIMIT 1")
                 .execute(Tuple.of(uuid))
                 .compose(rs -> rs.size() > 0 ? Future.failedFuture(NeutronException.conflict("SubnetInUse",
                         "Unable to complete operation on subnet " + uuid + ": One or more ports have an IP allocation"
@@ -318,6 +319,14 @@ public final class NetworkRepository {
     }
 
     /** The ports a container uses, oldest first (the first is its primary network). */
+    /** Adds security group {@code group} to every port of {@code device} ({@code add}), or takes it off them. */
+    public Future<Void> changeDeviceGroup(SqlClient db, UUID device, String group, boolean add) {
+        return db.preparedQuery(add
+                        ? "UPDATE ports SET security_groups = security_groups || to_jsonb($2::text) WHERE device_id = $1"
+                        : "UPDATE ports SET security_groups = security_groups - $2::text WHERE device_id = $1")
+                .execute(Tuple.of(device.toString(), group)).mapEmpty();
+    }
+
     public Future<List<Port>> portsOf(SqlClient db, UUID container) {
         return db.preparedQuery("SELECT " + PORT_COLS + " FROM ports WHERE device_id = $1 ORDER BY id")
                 .execute(Tuple.of(container.toString())).map(rs -> all(rs, NetworkRepository::port));

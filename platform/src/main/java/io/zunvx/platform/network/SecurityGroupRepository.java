@@ -1,7 +1,7 @@
 package io.zunvx.platform.network;
 
 import io.vertx.core.Future;
-import io.vertx.sqlclient.Pool;
+import io.zunvx.platform.db.Transactions;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
@@ -36,10 +36,10 @@ public final class SecurityGroupRepository {
     }
 
     /** The project's {@code default} group, made with Neutron's default rules on first use. */
-    public Future<SecurityGroup> defaultGroup(Pool pool, String project) {
-        return byName(pool, project, SecurityGroup.DEFAULT).compose(found -> found.isPresent()
+    public Future<SecurityGroup> defaultGroup(Transactions db, String project) {
+        return byName(db.statements(), project, SecurityGroup.DEFAULT).compose(found -> found.isPresent()
                 ? Future.succeededFuture(found.get())
-                : pool.withTransaction(tx -> tx.preparedQuery("INSERT INTO security_groups (" + GROUP_COLS
+                : db.inTransaction(tx -> tx.preparedQuery("INSERT INTO security_groups (" + GROUP_COLS
                                 + ") VALUES ($1, 'default', $2, 'Default security group', 0, $3)"
                                 + " ON CONFLICT (project_id) WHERE name = 'default' DO NOTHING RETURNING uuid")
                         .execute(Tuple.of(UUID.randomUUID(), project, now()))
@@ -55,7 +55,8 @@ public final class SecurityGroupRepository {
                             }
                             return Future.all(rules).<Void>mapEmpty();
                         }))
-                        .compose(v -> byName(pool, project, SecurityGroup.DEFAULT).map(Optional::orElseThrow)));
+                        .compose(v -> byName(db.statements(), project, SecurityGroup.DEFAULT)
+                                .map(Optional::orElseThrow)));
     }
 
     public Future<SecurityGroup> create(SqlClient db, String project, String name, String description) {
@@ -121,8 +122,8 @@ public final class SecurityGroupRepository {
     }
 
     /** Deletes a group no port uses; one in use fails with Neutron's {@code SecurityGroupInUse} (409). */
-    public Future<Void> delete(Pool pool, UUID uuid) {
-        return pool.withTransaction(tx -> tx.preparedQuery("SELECT 1 FROM ports WHERE security_groups ? $1 LIMIT 1")
+    public Future<Void> delete(Transactions db, UUID uuid) {
+        return db.inTransaction(tx -> tx.preparedQuery("SELECT 1 FROM ports WHERE security_groups ? $1 LIMIT 1")
                 .execute(Tuple.of(uuid.toString()))
                 .compose(rs -> rs.size() > 0 ? Future.failedFuture(NeutronException.conflict("SecurityGroupInUse",
                         "Security Group " + uuid + " in use."))
@@ -137,10 +138,10 @@ public final class SecurityGroupRepository {
     }
 
     /** Adds a rule and bumps its group's revision. */
-    public Future<Rule> addRule(Pool pool, UUID group, String project, String direction, String ethertype,
+    public Future<Rule> addRule(Transactions db, UUID group, String project, String direction, String ethertype,
                                 String protocol, Integer min, Integer max, String remoteIp, UUID remoteGroup,
                                 String description) {
-        return pool.withTransaction(tx -> insertRule(tx, group, project, direction, ethertype, protocol, min, max,
+        return db.inTransaction(tx -> insertRule(tx, group, project, direction, ethertype, protocol, min, max,
                 remoteIp, remoteGroup, description)
                 .compose(r -> bump(tx, group).map(r)));
     }
@@ -162,8 +163,8 @@ public final class SecurityGroupRepository {
                 });
     }
 
-    public Future<Void> deleteRule(Pool pool, Rule rule) {
-        return pool.withTransaction(tx -> tx.preparedQuery("DELETE FROM security_group_rules WHERE uuid = $1")
+    public Future<Void> deleteRule(Transactions db, Rule rule) {
+        return db.inTransaction(tx -> tx.preparedQuery("DELETE FROM security_group_rules WHERE uuid = $1")
                 .execute(Tuple.of(rule.uuid()))
                 .compose(rs -> bump(tx, rule.groupId())));
     }

@@ -48,6 +48,22 @@ public final class VolumeRepository {
     }
 
     /** The volume with its attachments. */
+    /**
+     * The enabled compute host seen up since {@code upSince} with the fewest volumes (then the most free disk), or
+     * {@code null} when there is none.
+     */
+    public Future<String> leastLoadedHost(SqlClient db, Instant upSince) {
+        return db.preparedQuery("""
+                        SELECT n.hostname FROM compute_nodes n
+                        JOIN zun_services s ON s.host = n.hostname
+                        WHERE NOT s.disabled AND NOT s.forced_down AND s.last_seen_up > $1
+                        ORDER BY (SELECT count(*) FROM volumes v WHERE v.host = n.hostname),
+                                 n.disk_total - n.disk_used DESC, n.hostname
+                        LIMIT 1""")
+                .execute(Tuple.of(upSince.atOffset(ZoneOffset.UTC)))
+                .map(rs -> rs.size() == 0 ? null : rs.iterator().next().getString("hostname"));
+    }
+
     public Future<Optional<Volume>> find(SqlClient db, UUID uuid) {
         return one(db, "SELECT * FROM volumes WHERE uuid = $1", Tuple.of(uuid));
     }

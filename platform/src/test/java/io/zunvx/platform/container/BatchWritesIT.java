@@ -13,6 +13,7 @@ import io.zunvx.model.ComputeNode;
 import io.zunvx.model.Container;
 import io.zunvx.model.Status;
 import io.zunvx.platform.db.PgSession;
+import io.zunvx.platform.db.Transactions;
 import io.zunvx.platform.host.ComputeNodeRepository;
 import io.zunvx.platform.outbox.OutboxMessage;
 import java.time.Clock;
@@ -39,7 +40,7 @@ class BatchWritesIT {
 
     @BeforeAll
     static void createStore() {
-        store = new ContainerStore(pg.pool(), new ContainerRepository(), Clock.systemUTC());
+        store = new ContainerStore(new Transactions(pg.pool()), Clock.systemUTC());
     }
 
     @Test

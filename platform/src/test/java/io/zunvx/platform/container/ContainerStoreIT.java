@@ -20,6 +20,7 @@ import io.zunvx.model.Status;
 import io.zunvx.model.TaskState;
 import io.zunvx.model.Topics;
 import io.zunvx.platform.db.PgSession;
+import io.zunvx.platform.db.Transactions;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -45,7 +46,7 @@ class ContainerStoreIT {
 
     @BeforeAll
     static void createStore() {
-        store = new ContainerStore(pg.pool(), new ContainerRepository(), Clock.systemUTC());
+        store = new ContainerStore(new Transactions(pg.pool()), Clock.systemUTC());
     }
 
     // ---- insert, save, delete and their events -------------------------------------------------------------------
@@ -259,7 +260,7 @@ class ContainerStoreIT {
         insert(container(other, "a").toBuilder().image("busybox").memory(256).build());
 
         // WHEN the project's containers are listed with filters
-        Function<Map<String, Object>, List<String>> names = filters -> await(store.repository().list(pg.pool(),
+        Function<Map<String, Object>, List<String>> names = filters -> await(new ContainerRepository().list(pg.pool(),
                 new ContainerQuery(p, filters, "name", true, null, 100))).stream().map(Container::name).toList();
 
         // THEN only the project's matching containers come back
@@ -270,7 +271,7 @@ class ContainerStoreIT {
         assertEquals(List.of("c"), names.apply(Map.of("host", "h1")));
         assertEquals(List.of("a", "b", "c"), names.apply(Map.of("status", "Creating")));
         assertEquals(List.of(), names.apply(Map.of("status", "Running")));
-        assertEquals(List.of(a.uuid(), b.uuid(), c.uuid()), await(store.repository().list(pg.pool(),
+        assertEquals(List.of(a.uuid(), b.uuid(), c.uuid()), await(new ContainerRepository().list(pg.pool(),
                 new ContainerQuery(p, Map.of(), "id", true, null, 100))).stream().map(Container::uuid).toList());
     }
 
@@ -355,7 +356,7 @@ class ContainerStoreIT {
         String p2 = project();
         Container in1 = insert(container(p1, name));
         Container in2 = insert(container(p2, name));
-        ContainerRepository repo = store.repository();
+        ContainerRepository repo = new ContainerRepository();
 
         // THEN a project sees only its own, a null project sees both, and a third project sees none
         assertEquals(List.of(in1), await(repo.findByName(pg.pool(), name, p1)));
@@ -378,7 +379,7 @@ class ContainerStoreIT {
         Container d = insert(container(p, "d").toBuilder().host(host).build());
 
         // THEN only that host's containers come back, in insertion order
-        assertEquals(List.of(a, d), await(store.repository().byHost(pg.pool(), host)));
+        assertEquals(List.of(a, d), await(new ContainerRepository().byHost(pg.pool(), host)));
     }
 
     // ---- helpers --------------------------------------------------------------------------------------------------
@@ -405,7 +406,7 @@ class ContainerStoreIT {
         List<List<T>> pages = new ArrayList<>();
         UUID marker = null;
         for (int guard = 0; guard < 100; guard++) {
-            List<Container> page = await(store.repository().list(pg.pool(),
+            List<Container> page = await(new ContainerRepository().list(pg.pool(),
                     new ContainerQuery(project, new HashMap<>(filters), sortKey, ascending, marker, limit)));
             if (page.isEmpty()) {
                 return pages;
