@@ -4,13 +4,14 @@
 #   cirros:latest  busybox whose default command runs until stopped, as cirros' init does (capsules of the plugin
 #                  give it no command), with /bin/curl: a script running busybox `wget -q -O -` (the plugin fetches a
 #                  page with `curl <address>`; plain GETs only)
-#   nginx:latest   busybox httpd serving /www/index.html on port 80 in the foreground; the page carries nginx's
-#                  welcome sentence, which the plugin looks for
+#   nginx:latest   busybox httpd serving /usr/share/nginx/html (nginx's document root, where the plugin mounts a
+#                  volume) on port 80 in the foreground; its index.html carries nginx's welcome sentence, which the
+#                  plugin looks for
 #   ubuntu:latest  busybox with /bin/bash: a script running busybox `sh` (the plugin runs `/bin/bash` with stdin
 #                  open); no apt, no GNU tools
 # An image is rebuilt when its zunvx.standin label is not this script's STANDIN_VERSION.
 set -euo pipefail
-STANDIN_VERSION=2
+STANDIN_VERSION=3
 DOCKER_HOST_ARG=${DOCKER_HOST:+-H "$DOCKER_HOST"}
 d() { docker $DOCKER_HOST_ARG "$@"; }
 current() { [ "$(d image inspect -f '{{index .Config.Labels "zunvx.standin"}}' "$1" 2>/dev/null)" = "$STANDIN_VERSION" ]; }
@@ -31,10 +32,10 @@ if ! current cirros:latest; then
   build cirros
 fi
 if ! current nginx:latest; then
-  mkdir -p "$ctx/nginx/www"
+  mkdir -p "$ctx/nginx/html"
   printf '<!DOCTYPE html>\n<title>Welcome to nginx!</title>\n<h1>Welcome to nginx!</h1>\n<p>If you see this page, the nginx web server is successfully installed and working.</p>\n<p>(busybox httpd standing in for nginx.)</p>\n' \
-    > "$ctx/nginx/www/index.html"
-  printf 'FROM busybox:latest\nCOPY www /www\nEXPOSE 80\nCMD ["httpd", "-f", "-p", "80", "-h", "/www"]\n' \
+    > "$ctx/nginx/html/index.html"
+  printf 'FROM busybox:latest\nCOPY html /usr/share/nginx/html\nEXPOSE 80\nCMD ["httpd", "-f", "-p", "80", "-h", "/usr/share/nginx/html"]\n' \
     > "$ctx/nginx/Dockerfile"
   build nginx
 fi
