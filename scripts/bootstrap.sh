@@ -23,5 +23,5 @@ fi
 docker image inspect busybox:latest >/dev/null 2>&1 || "$here/busybox-image.sh" busybox:latest
 # The default capsule sandbox (ZUNVX_CAPSULE_SANDBOX_IMAGE): busybox that sleeps, holding the namespaces.
 docker image inspect zunvx-sandbox:latest >/dev/null 2>&1 || "$here/busybox-image.sh" zunvx-sandbox:latest '["sleep", "2147483647"]'
-# Offline stand-ins for the images zun-tempest-plugin runs (cirros, nginx).
+# Offline stand-ins for the images zun-tempest-plugin runs (cirros, nginx, ubuntu).
 "$here/tempest-images.sh"

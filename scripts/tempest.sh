@@ -12,7 +12,8 @@
 #   1.40  TestContainer, TestService, TestCapsule (capsule skips removed)
 #   1.12  TestContainerLegacy
 # Neutron, Cinder and Glance are enabled and reached through the catalog (/network/v2.0, /volume/v3, /image/v2).
-# The images the plugin runs are local stand-ins (scripts/tempest-images.sh): cirros = busybox, nginx = busybox httpd.
+# The images the plugin runs are local stand-ins (scripts/tempest-images.sh): cirros = busybox with a wget-based curl,
+# nginx = busybox httpd, ubuntu = busybox with /bin/bash running sh.
 #
 # Environment: ZUNVX_URL (default http://127.0.0.1:9517), ZUNVX_ADMIN_PASSWORD (required), ZUNVX_ADMIN_USER (admin),
 # ZUNVX_ADMIN_PROJECT (admin), TEMPEST_WORKDIR (default /tmp/zunvx-tempest, recreated), TEMPEST_FILTER (an extra

@@ -130,6 +130,36 @@ class CapsuleCliIT {
     }
 
     @Test
+    void aShellAsTheCommandKeepsRunningBecauseStdinIsOpen() throws IOException {
+        // GIVEN a template whose only container runs a shell, as Zun's gate runs /bin/bash (stdin not given)
+        String name = "cap-sh-" + ZunCliIT.suffix();
+        Path yaml = data.resolve(name + ".yaml");
+        Files.writeString(yaml, """
+                kind: capsule
+                metadata: {name: %s}
+                spec:
+                  containers:
+                  - image: busybox
+                    command: [sh]
+                    resources: {requests: {cpu: 0.1, memory: 16}}
+                """.formatted(name), StandardCharsets.UTF_8);
+
+        // WHEN the CLI creates it
+        ZunCliIT.zun(admin, "capsule-create", "-f", yaml.toString()).assertOk();
+
+        // THEN it is Running (the shell waits on its open stdin instead of exiting at once) and says interactive
+        JsonObject running = awaitStatus(name, "Running");
+        JsonObject shell = running.getJsonArray("containers").getJsonObject(0);
+        assertTrue(shell.getBoolean("interactive"), shell.encodePrettily());
+        ZunCliIT.Cli open = docker("inspect", "-f", "{{.Config.OpenStdin}}", "zun-" + shell.getString("uuid"));
+        assertEquals("true", open.out().strip(), open.out());
+        ZunCliIT.zun(admin, "capsule-delete", name).assertOk();
+        String uuid = running.getString("uuid");
+        Poll.until(WAIT, () -> ZunCliIT.zun(admin, "capsule-list"), r -> r.exit() == 0 && !r.out().contains(uuid),
+                "the capsule to leave the list");
+    }
+
+    @Test
     void anInitContainerWritesIntoASharedVolumeThatTheMainContainerServes() throws IOException {
         // GIVEN a template whose init container writes a page into a new volume that a web server then serves
         String name = "cap-vol-" + ZunCliIT.suffix();

@@ -387,6 +387,38 @@ class NetworksIT {
     }
 
     @Test
+    void exposedPortsGetAGroupOfTheContainersOwnThatOpensThemAndGoesWithIt() {
+        String s = ZunCliIT.suffix();
+        int port = Platforms.freePort();
+        // GIVEN a listener started with an exposed port (no security group asked for)
+        String server = run(alice, "exp-" + s, listener(port, "exp-" + s, "-p", port + "/tcp")).get(0);
+        Map<String, String> shown = ZunCliIT.show(alice, "exp-" + s);
+
+        // THEN it carries one group, zun-<uuid>, not default, whose ingress rule opens that port
+        ZunCliIT.Cli group = openstack(alice, "security", "group", "show", "-f", "value", "-c", "id",
+                "zun-" + shown.get("uuid"));
+        group.assertOk();
+        String id = property(group.out());
+        assertTrue(shown.get("security_groups").contains(id), shown.toString());
+        String defaultId = property(openstack(alice, "security", "group", "show", "-f", "value", "-c", "id",
+                "default").out());
+        assertFalse(shown.get("security_groups").contains(defaultId), shown.toString());
+        String rules = openstack(alice, "security", "group", "rule", "list", "-f", "json", id).out();
+        assertTrue(rules.contains(port + ":" + port) && rules.contains("tcp"), rules);
+        // and a container of the project reaches the port through it
+        run(alice, "exp-cli-" + s, "busybox", "sleep", "600");
+        Poll.until(WAIT, () -> connect(alice, "exp-cli-" + s, server, port), out -> out.contains("exp-" + s),
+                "the exposed port to be reachable");
+
+        // WHEN the container is deleted THEN its group goes with it
+        zun(alice, "delete", "--stop", "exp-" + s).assertOk();
+        ZunCliIT.awaitGone(alice, shown.get("uuid"));
+        Poll.until(WAIT, () -> openstack(alice, "security", "group", "show", id).exit(), rc -> rc != 0,
+                "the container's group to go with it");
+        zun(alice, "delete", "--stop", "exp-cli-" + s).assertOk();
+    }
+
+    @Test
     void exposedPortsArePublishedOnTheHostAndASecondClaimIsAClearError() throws Exception {
         String s = ZunCliIT.suffix();
         int port = Platforms.freePort();

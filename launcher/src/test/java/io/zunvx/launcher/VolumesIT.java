@@ -104,16 +104,21 @@ class VolumesIT {
                 .await().iterator().next().getLong("n");
     }
 
-    @Test
-    void anAgentKilledAfterMakingTheStorageFinishesTheVolumeOnce() {
-        // GIVEN the agent will stop dead right after it made the next volume's storage
+    /** Creates a volume with the agent armed to stop dead right after making its storage; returns its id. */
+    private static String createdUpToTheStorage(String name) {
         CountDownLatch reached = new CountDownLatch(1);
         crash.afterStorage.set(reached);
-        ZunHttp.Response created = api.post("/volume/v3/admin/volumes", """
-                {"volume": {"size": 1, "name": "crash-made"}}""");
+        ZunHttp.Response created = api.post("/volume/v3/admin/volumes",
+                new JsonObject().put("volume", new JsonObject().put("size", 1).put("name", name)).encode());
         assertEquals(202, created.status(), created.body());
-        String id = created.json().getJsonObject("volume").getString("id");
         Poll.until(WAIT, reached::getCount, n -> n == 0, "the agent to reach the crash point");
+        return created.json().getJsonObject("volume").getString("id");
+    }
+
+    @Test
+    void anAgentKilledAfterMakingTheStorageFinishesTheVolumeOnce() {
+        // GIVEN the agent stopped dead right after it made a volume's storage
+        String id = createdUpToTheStorage("crash-made");
 
         // WHEN it is killed there: the storage exists, the row still says creating
         Platforms.stopCompute(platform);
@@ -225,6 +230,32 @@ class VolumesIT {
         } finally {
             api.put("/volume/v3/admin/os-quota-sets/" + projectId(), "{\"quota_set\": {\"volumes\": -1}}");
         }
+    }
+
+    @Test
+    void aContainerNamingAVolumeStillCreatingIsAcceptedAndRunsOnceTheVolumeIsReady() {
+        // GIVEN a volume whose create the agent has not finished (it stopped dead after making the storage)
+        String id = createdUpToTheStorage("still-creating");
+        assertEquals("creating", volume(id).getString("status"));
+
+        // WHEN a container names it at once (as Zun's clients do right after creating it) THEN it is accepted
+        ZunHttp.Response run = api.post("/v1/containers?run=true", """
+                {"image": "busybox", "command": ["sleep", "600"], "cpu": 0.1, "memory": 32,
+                 "mounts": [{"source": "%s", "destination": "/data"}]}""".formatted(id));
+        assertEquals(202, run.status(), run.body());
+        String uuid = run.json().getString("uuid");
+
+        // THEN once the (restarted) agent has the volume ready, the container runs with it and the volume is in-use
+        Platforms.stopCompute(platform);
+        Platforms.startCompute(platform, crash);
+        Poll.until(WAIT, () -> api.get("/v1/containers/" + uuid).json().getString("status"), "Running"::equals,
+                "the container to run once its volume is ready");
+        awaitVolume(id, "in-use");
+        assertEquals(204, api.delete("/v1/containers/" + uuid + "?stop=true").status());
+        Poll.until(WAIT, () -> api.get("/v1/containers/" + uuid).status(), st -> st == 404, "the container to go");
+        awaitVolume(id, "available");
+        assertEquals(202, api.delete("/volume/v3/admin/volumes/" + id).status());
+        awaitVolume(id, "gone");
     }
 
     @Test

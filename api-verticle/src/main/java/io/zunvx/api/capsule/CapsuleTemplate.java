@@ -68,7 +68,7 @@ public record CapsuleTemplate(String name, Map<String, String> labels, Map<Strin
      * @param memory          {@code resources.requests.memory} (MiB), or the default
      * @param exposedPorts    {@code ports} as {@code "<port>/<tcp|udp>"}
      * @param mounts          {@code volumeMounts}
-     * @param interactive     {@code stdin}
+     * @param interactive     {@code stdin}, true unless given as false (Zun opens every capsule container's stdin)
      * @param tty             {@code tty}
      */
     public record Spec(String image, List<String> command, Map<String, String> environment, String workdir,
@@ -358,7 +358,9 @@ public record CapsuleTemplate(String name, Map<String, String> labels, Map<Strin
                 mounts.add(new MountSpec((String) vm.getValue("name"), p, ro));
             }
         }
-        boolean stdin = false;
+        // Zun runs every capsule container with stdin open (interactive), so a shell as the command keeps running;
+        // an explicit stdin: false is honoured.
+        boolean stdin = true;
         boolean tty = false;
         if (c.containsKey("stdin")) {
             ContainerFields.narrowBool(b, "stdin", c.getValue("stdin"));

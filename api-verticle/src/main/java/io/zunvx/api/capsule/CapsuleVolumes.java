@@ -2,6 +2,7 @@ package io.zunvx.api.capsule;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
+import io.zunvx.api.volume.VolumeMounts;
 import io.zunvx.api.volume.VolumeQuota;
 import io.zunvx.model.Capsule;
 import io.zunvx.model.Container;
@@ -19,7 +20,8 @@ import java.util.function.Supplier;
 
 /**
  * A capsule template's {@code spec.volumes} through the volume port (docs/volumes.md), inside the create's
- * transaction: an existing volume ({@code volumeID}) must be the project's, {@code available} and unattached, and
+ * transaction: an existing volume ({@code volumeID}) must be the project's, {@code available} (or still
+ * {@code creating}: the host's agent finishes it before the first container that mounts it) and unattached, and
  * makes the scheduler place the capsule on its host; a sized one is a new volume row ({@code creating}, no host yet)
  * counted against the {@code volumes} and {@code gigabytes} quotas, made by the agent when the first container that
  * mounts it is created. Each {@code volumeMounts} entry is an attachment of that container, so the capsule's containers
@@ -67,7 +69,7 @@ final class CapsuleVolumes {
                             return Future.failedFuture(ZunException.invalid("Cinder volume " + vol.uuid()
                                     + " not usable: it belongs to another project."));
                         }
-                        if (!vol.attachments().isEmpty() || !Volume.AVAILABLE.equals(vol.status())) {
+                        if (!vol.attachments().isEmpty() || !VolumeMounts.mountable(vol.status())) {
                             return Future.failedFuture(ZunException.invalid("Volume " + vol.uuid() + " is "
                                     + vol.status() + ", not available."));
                         }

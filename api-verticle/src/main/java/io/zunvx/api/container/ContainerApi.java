@@ -39,6 +39,7 @@ import io.zunvx.platform.registry.RegistryRepository;
 import io.zunvx.platform.volume.VolumeRepository;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
@@ -172,9 +173,13 @@ public final class ContainerApi {
                 .compose(c -> names.check(c.name(), who).compose(v1 -> checkPlacementHints(c)).map(c))
                 .compose(c -> networks.resolve(parsed.nets().stream().map(n -> new ContainerNetworks.Net(
                                 n.network(), n.port(), n.v4FixedIp(), n.v6FixedIp())).toList(), who)
-                        .compose(wanted -> networks.securityGroups(c.securityGroups(), who)
+                        .compose(wanted -> (openPorts(c, wanted) ? Future.succeededFuture(List.<String>of())
+                                : networks.securityGroups(c.securityGroups(), who))
                         .compose(groups -> store.inTransaction(tx -> quotas.reserve(tx.connection(), c)
-                        .compose(v3 -> networks.allocate(tx.connection(), c, wanted, groups))
+                        .compose(v3 -> openPorts(c, wanted)
+                                ? networks.exposedPortsGroup(tx.connection(), c, c.exposedPorts())
+                                : Future.succeededFuture(groups))
+                        .compose(sgs -> networks.allocate(tx.connection(), c, wanted, sgs))
                         .compose(withPorts -> mounts.apply(tx.connection(), withPorts, volumes, who, resolved))
                         .compose(withVolumes -> tx.insert(withVolumes, req))
                         .compose(saved -> mounts.record(tx.connection(), saved, resolved.get()).map(saved))
@@ -187,6 +192,14 @@ public final class ContainerApi {
                     ApiRouter.json(ctx, 202, view(ctx, saved, who).encode());
                 })
                 .onFailure(ctx::fail);
+    }
+
+    /**
+     * Whether the container gets a group of its own opening its {@code exposed_ports} (Zun does so when it has
+     * ports on a network; {@code security_groups} cannot be given with {@code exposed_ports}).
+     */
+    private static boolean openPorts(Container c, List<ContainerNetworks.Wanted> wanted) {
+        return !c.exposedPorts().isEmpty() && !wanted.isEmpty();
     }
 
     /** A zone or host that does not exist is the request's fault (400), not a placement failure. */

@@ -144,6 +144,36 @@ public final class ContainerNetworks {
         });
     }
 
+    /** The name of the group a container with {@code exposed_ports} gets (Zun's {@code zun-<container uuid>}). */
+    public static String exposedPortsGroupName(UUID container) {
+        return "zun-" + container;
+    }
+
+    /**
+     * Zun's group for a container with {@code exposed_ports}, inside the create's transaction: a group of the
+     * container's project named {@link #exposedPortsGroupName}, with Neutron's egress rules and one IPv4 ingress rule
+     * per exposed port from anywhere; the container carries it instead of {@code default}. It goes with the container
+     * (the {@code containers} delete trigger, V17), unless a port or another group's rule still names it.
+     *
+     * @param exposedPorts as {@code "<port>/<tcp|udp>"}
+     * @return the group's id, as the one entry of the container's {@code security_groups}
+     */
+    public Future<List<String>> exposedPortsGroup(SqlClient tx, Container c, List<String> exposedPorts) {
+        return groups.create(tx, c.projectId(), exposedPortsGroupName(c.uuid()),
+                        "Opens the exposed ports of container " + c.uuid())
+                .compose(g -> {
+                    Future<Void> chain = Future.succeededFuture();
+                    for (String p : exposedPorts) {
+                        int slash = p.indexOf('/');
+                        int port = Integer.parseInt(slash < 0 ? p : p.substring(0, slash));
+                        String protocol = slash < 0 ? "tcp" : p.substring(slash + 1);
+                        chain = chain.compose(x -> groups.addRuleIn(tx, g.uuid(), c.projectId(), "ingress", "IPv4",
+                                protocol, port, port, "0.0.0.0/0").mapEmpty());
+                    }
+                    return chain.map(x -> List.of(g.uuid().toString()));
+                });
+    }
+
     /** Security group names or ids as ids of groups the project may use; none means its default group. */
     public Future<List<String>> securityGroups(List<String> asked, Identity who) {
         return new NeutronApi(db, networks, groups, "").resolveGroups(who, who.projectId(), asked)

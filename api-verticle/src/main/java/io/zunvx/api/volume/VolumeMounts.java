@@ -196,7 +196,8 @@ public final class VolumeMounts {
 
     /**
      * Inside the create's transaction: finds and locks the existing volumes (the caller's project; any project for an
-     * admin), checks each is {@code available}, checks the quotas for the new ones, and returns the container with
+     * admin), checks each is {@code available} or still {@code creating} (the host's agent finishes it before it
+     * mounts it), checks the quotas for the new ones, and returns the container with
      * the hosts of the existing volumes as a scheduler hint.
      *
      * @throws ZunException (in the Future) 404 for a volume not found, 409 for a name that several volumes have, 400
@@ -225,7 +226,7 @@ public final class VolumeMounts {
                         if (!vol.attachments().isEmpty() || Volume.IN_USE.equals(vol.status())) {
                             return Future.failedFuture(ZunException.invalid("Volume " + vol.uuid() + " is in use."));
                         }
-                        if (!Volume.AVAILABLE.equals(vol.status())) {
+                        if (!mountable(vol.status())) {
                             return Future.failedFuture(ZunException.invalid("Volume " + vol.uuid() + " is "
                                     + vol.status() + ", not available."));
                         }
@@ -290,6 +291,16 @@ public final class VolumeMounts {
             chain = chain.compose(v -> volumes.addFile(tx, saved.uuid(), f.getKey(), f.getValue()));
         }
         return chain;
+    }
+
+    /**
+     * Whether an existing volume in this status may be named by a new container or capsule: {@code available}, or
+     * still {@code creating} (a volume made just before, as Zun's clients do). The host's agent makes a creating
+     * volume's storage before the first container that mounts it (under the volume's lock, so at most once with its
+     * own create command); a volume whose create fails puts that container in {@code Error} with the reason.
+     */
+    public static boolean mountable(String status) {
+        return Volume.AVAILABLE.equals(status) || Volume.CREATING.equals(status);
     }
 
     /** Removes the volumes a never-placed container made with sized mounts (nothing exists outside the database). */

@@ -1,6 +1,7 @@
 package io.zunvx.api.capsule;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -70,6 +71,9 @@ class CapsuleTemplateTest {
         assertEquals(1.0, t.cpu());
         assertEquals(512, t.memory());
         assertNull(t.containers().getFirst().command());
+        // Zun opens every capsule container's stdin, so a shell as the command keeps running
+        assertTrue(t.containers().getFirst().interactive());
+        assertFalse(t.containers().getFirst().tty());
     }
 
     @Test

@@ -146,6 +146,13 @@ public final class SecurityGroupRepository {
                 .compose(r -> bump(tx, group).map(r)));
     }
 
+    /** {@link #addRule} inside the caller's transaction (a rule on a group that transaction made, say). */
+    public Future<Rule> addRuleIn(SqlClient tx, UUID group, String project, String direction, String ethertype,
+                                  String protocol, Integer min, Integer max, String remoteIp) {
+        return insertRule(tx, group, project, direction, ethertype, protocol, min, max, remoteIp, null, "")
+                .compose(r -> bump(tx, group).map(r));
+    }
+
     public Future<Optional<Rule>> findRule(SqlClient db, UUID uuid) {
         return db.preparedQuery("SELECT " + RULE_COLS + " FROM security_group_rules WHERE uuid = $1")
                 .execute(Tuple.of(uuid))
