@@ -22,10 +22,13 @@ export function errorBox(err) {
   return h('p', { className: 'error', role: 'alert' }, err.message || String(err));
 }
 
+/** A table of rows (each a tr, or an array of cells); no rows: one saying "None.". */
 export function table(columns, rows, attrs) {
+  const body = rows.length ? rows.map((cells) => (cells instanceof Node ? cells
+    : h('tr', {}, cells.map((cell) => h('td', {}, cell)))))
+    : h('tr', {}, h('td', { colspan: String(columns.length), className: 'muted empty' }, 'None.'));
   return h('table', attrs || {}, h('thead', {}, h('tr', {}, columns.map((t) => h('th', {}, t)))),
-    h('tbody', {}, rows.map((cells) => (cells instanceof Node ? cells
-      : h('tr', {}, cells.map((cell) => h('td', {}, cell)))))));
+    h('tbody', {}, body));
 }
 
 /** A usage bar: used of limit (a negative or missing limit draws an empty bar). */
@@ -42,8 +45,7 @@ export async function tablePage(title, load, columns, row, extra) {
   page(title, extra || null, h('p', { className: 'muted' }, 'Loading…'));
   try {
     const items = await load();
-    page(title, extra || null, items.length ? table(columns, items.map(row))
-      : h('p', { className: 'muted empty' }, 'None.'));
+    page(title, extra || null, table(columns, items.map(row)));
   } catch (err) {
     page(title, extra || null, errorBox(err));
   }
