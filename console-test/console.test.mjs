@@ -77,6 +77,8 @@ const browser = await chromium.launch({
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
 const created = [];
+let adminProject = null;
+const volumePath = (id) => `/volume/v3/${adminProject}/volumes${id ? '/' + id : ''}`;
 try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
@@ -87,6 +89,9 @@ try {
   page.on('console', (m) => { if (/Content Security Policy|Refused to/.test(m.text())) violations.push(m.text()); });
   let loads = 0;
   page.on('load', () => { loads += 1; });
+  const urls = []; // every URL the console asked for, WebSockets included: none may carry the session token
+  page.on('request', (r) => urls.push(r.url()));
+  page.on('websocket', (w) => urls.push(w.url()));
 
   step('log in with a password');
   await page.goto(`${BASE}/ui/`);
@@ -131,6 +136,21 @@ try {
   // xterm.js draws its rows as DOM text: the command's output, not its echo, has the 42
   await page.waitForFunction(() => document.querySelector('#terminal .xterm-rows').textContent.includes('term-42'));
   await page.screenshot({ path: join(SHOTS, 'container.png'), fullPage: true });
+
+  step('the WebSocket proxy refuses a page of another origin');
+  if (BASE.includes('127.0.0.1')) {
+    const ex = await rest('POST', `/v1/containers/${uuid}/execute?command=sh&run=false&interactive=true`, adminToken);
+    check(ex.status === 200, `exec ${ex.status} ${JSON.stringify(ex.json)}`);
+    const stranger = await context.newPage();
+    await stranger.goto(`${BASE.replace('127.0.0.1', 'localhost')}/ui/`); // the same server, another origin
+    const outcome = await stranger.evaluate((url) => new Promise((resolve) => {
+      const ws = new WebSocket(url, ['binary']);
+      ws.onopen = () => { ws.close(); resolve('open'); };
+      ws.onclose = () => resolve('refused');
+    }), ex.json.proxy_url);
+    check(outcome === 'refused', 'a WebSocket from another origin was accepted');
+    await stranger.close();
+  }
 
   step('the list shows it live, with the label rendered as text');
   await page.click('a[href="#/containers"]');
@@ -225,6 +245,16 @@ spec:
     rmSync(archive, { force: true });
   }
 
+  step('a volume named as markup shows as text');
+  await page.click('a[href="#/volumes"]');
+  await page.fill('input[aria-label="volume name"]', XSS);
+  await page.click('text=Create volume');
+  await page.waitForFunction((x) => [...document.querySelectorAll('main td')].some((td) => td.textContent === x), XSS);
+  check(await page.locator('img').count() === 0, 'an img element was created from a volume name');
+  adminProject = await page.evaluate(() => JSON.parse(sessionStorage.getItem('zunvx.session')).projectId);
+  const volumes = await rest('GET', volumePath(''), adminToken);
+  for (const v of volumes.json?.volumes || []) if (v.name === XSS) created.push(['volume', v.id]);
+
   step('volumes, networks, quotas with usage bars, and the admin pages');
   for (const [href, shot] of [['#/volumes'], ['#/networks'], ['#/quotas', 'quotas.png'], ['#/hosts', 'hosts.png'],
     ['#/services'], ['#/projects']]) {
@@ -296,6 +326,7 @@ spec:
   }
   check(after === 401, `the logged-out token still answers ${after}`);
   check(violations.length === 0, `CSP violations: ${violations}`);
+  check(!urls.some((u) => u.includes(old)), 'the session token was in a URL');
   console.log('console test passed');
 } finally {
   await browser.close();
@@ -303,6 +334,7 @@ spec:
   for (const u of created) {
     if (typeof u === 'string') await rest('DELETE', `/v1/containers/${u}?stop=true`, adminToken).catch(() => {});
     else if (u[0] === 'capsules') await rest('DELETE', `/v1/capsules/${u[1]}`, adminToken).catch(() => {});
+    else if (u[0] === 'volume') await rest('DELETE', volumePath(u[1]), adminToken).catch(() => {});
     else await rest('DELETE', `/image/v2/images/${u[1]}`, adminToken).catch(() => {});
   }
 }

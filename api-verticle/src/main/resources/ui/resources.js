@@ -126,19 +126,20 @@ export function imagesPage() {
       throw err;
     }
   }, msg, imagesPage, { id: 'upload' }));
-  const content = h('div', {}, h('p', { className: 'muted' }, 'Loading…'));
-  page('Images', h('div', { className: 'card' }, h('h2', {}, 'On the hosts'), pull, msg), content);
+  const onHosts = h('div', {}, h('p', { className: 'muted' }, 'Loading…'));
+  const content = h('div');
+  page('Images', h('div', { className: 'card' }, h('h2', {}, 'On the hosts'), pull, msg, onHosts), content);
   (async () => {
     try {
       const [hostImages, store] = await Promise.all([api.get('/v1/images'),
         api.get('/image/v2/images?limit=1000').catch((err) => ({ error: err }))]);
+      clear(onHosts).append(table(['Repository', 'Tag', 'Host', 'Size', 'UUID'], hostImages.images.map((i) => [i.repo,
+        i.tag || '', i.host || '', size(i.size), i.uuid]), { id: 'host-images' }));
       clear(content).append(
-        table(['Repository', 'Tag', 'Host', 'Size', 'UUID'], hostImages.images.map((i) => [i.repo, i.tag || '',
-          i.host || '', size(i.size), i.uuid]), { id: 'host-images' }),
         h('div', { className: 'card' }, h('h2', {}, 'Image store'), upload,
           store.error ? errorBox(store.error) : table(['Name', 'Status', 'Visibility', 'Size', 'ID'],
             store.images.map((i) => [i.name || '', i.status, i.visibility, size(i.size), i.id]), { id: 'store-images' })));
-    } catch (err) { clear(content).append(errorBox(err)); }
+    } catch (err) { clear(onHosts).append(errorBox(err)); }
   })();
 }
 
