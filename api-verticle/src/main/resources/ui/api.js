@@ -74,14 +74,18 @@ function zunDetail(status, text) {
     if (j.errors && j.errors.length) return j.errors.map((e) => e.detail || e.title).join(' ');
     if (j.error) return j.error.message;
     if (j.message) return j.message;
+    // Neutron's {"NeutronError": {"message"}} and Cinder's {"itemNotFound": {"message"}}
+    const inner = Object.values(j).find((v) => v && typeof v === 'object' && typeof v.message === 'string');
+    if (inner) return inner.message;
   } catch (e) { /* not JSON */ }
   return text || `HTTP ${status}`;
 }
 
-export async function call(method, path, body) {
+/** A request with the session's token; body is sent as it is (a string, a Blob or a File) with the given type. */
+export async function raw(method, path, body, contentType) {
   const headers = { 'X-Auth-Token': token() || '', 'OpenStack-API-Version': VERSION };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const r = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  if (body !== undefined) headers['Content-Type'] = contentType;
+  const r = await fetch(path, { method, headers, body });
   const text = await r.text();
   if (r.status === 401) {
     listeners.expired.forEach((fn) => fn());
@@ -91,6 +95,10 @@ export async function call(method, path, body) {
   const type = r.headers.get('Content-Type') || '';
   if (!text) return null;
   return type.includes('json') ? JSON.parse(text) : text;
+}
+
+export async function call(method, path, body) {
+  return raw(method, path, body === undefined ? undefined : JSON.stringify(body), 'application/json');
 }
 
 export const get = (p) => call('GET', p);

@@ -4,14 +4,13 @@ import * as api from './api.js';
 import { h, clear, sparkline, statusBadge } from './dom.js';
 import { EventStream } from './events.js';
 import { Terminal } from './terminal.js';
+import { main, listeners, onLeave, page, errorBox } from './layout.js';
+import * as pages from './resources.js';
 
-const main = document.getElementById('main');
 const state = {
   containers: new Map(), // uuid -> container object
   sequences: new Map(), // uuid -> highest event sequence applied
-  listeners: new Set(), // re-render callbacks of the current page
   stream: null,
-  cleanup: [],
 };
 
 // ---- session --------------------------------------------------------------------------------------------------
@@ -71,9 +70,9 @@ function renderHeader() {
   document.getElementById('logout').hidden = !s;
   document.getElementById('who').textContent = s ? `${s.user} · ${s.project}${s.admin ? ' (admin)' : ''}` : '';
   if (!s) return;
-  const links = [['#/containers', 'Containers'], ['#/create', 'Create'], ['#/images', 'Images'],
-    ['#/quotas', 'Quotas']];
-  if (s.admin) links.push(['#/hosts', 'Hosts'], ['#/services', 'Services']);
+  const links = [['#/containers', 'Containers'], ['#/create', 'Create'], ['#/capsules', 'Capsules'],
+    ['#/images', 'Images'], ['#/volumes', 'Volumes'], ['#/networks', 'Networks'], ['#/quotas', 'Quotas']];
+  if (s.admin) links.push(['#/hosts', 'Hosts'], ['#/services', 'Services'], ['#/projects', 'Projects']);
   const current = location.hash.split('/')[1] || 'containers';
   for (const [href, label] of links) {
     nav.append(h('a', { href, className: href.split('/')[1] === current ? 'current' : '' }, label));
@@ -106,7 +105,7 @@ async function loadContainers() {
 }
 
 function applyEvent(kind, e) {
-  if (kind !== 'container') { changed(); return; }
+  if (kind !== 'container') { changed(); return; } // capsule and image pages reload their own list
   const seen = state.sequences.get(e.uuid) || 0;
   if (e.sequence <= seen) return; // already applied
   state.sequences.set(e.uuid, e.sequence);
@@ -116,7 +115,7 @@ function applyEvent(kind, e) {
 }
 
 function changed(uuid) {
-  for (const fn of state.listeners) fn(uuid);
+  for (const fn of listeners) fn(uuid);
 }
 
 function startStream(lastId) {
@@ -141,17 +140,6 @@ function startSession() {
 }
 
 // ---- pages ----------------------------------------------------------------------------------------------------
-
-function page(title, ...content) {
-  state.cleanup.forEach((fn) => fn());
-  state.cleanup = [];
-  state.listeners.clear();
-  clear(main).append(h('h1', {}, title), ...content);
-}
-
-function errorBox(err) {
-  return h('p', { className: 'error', role: 'alert' }, err.message || String(err));
-}
 
 function containersPage() {
   const search = h('input', { type: 'search', placeholder: 'Search name, uuid or image', 'aria-label': 'search' });
@@ -187,7 +175,7 @@ function containersPage() {
   status.addEventListener('change', render);
   page('Containers', h('div', { className: 'toolbar' }, search, status, all,
     h('a', { href: '#/create' }, h('button', { type: 'button', className: 'primary' }, 'Create container'))), table);
-  state.listeners.add(render);
+  listeners.add(render);
   render();
 }
 
@@ -397,11 +385,20 @@ async function containerPage(ref) {
   const openExec = async () => {
     try {
       const r = await api.post(`/v1/containers/${uuid}/execute?command=${encodeURIComponent(execCommand.value)}&run=false&interactive=true`);
-      term.connect(r.proxy_url);
+      term.connect(r.proxy_url, () => {
+        const { cols, rows } = term.size;
+        api.post(`/v1/containers/${uuid}/execute_resize?exec_id=${encodeURIComponent(r.exec_id)}&w=${cols}&h=${rows}`)
+          .catch(() => {}); // a terminal of the default size still works
+      });
     } catch (err) { termStatus.textContent = err.message; }
   };
   const openAttach = async () => {
-    try { term.connect(await api.get(`/v1/containers/${uuid}/attach`)); } catch (err) { termStatus.textContent = err.message; }
+    try {
+      term.connect(await api.get(`/v1/containers/${uuid}/attach`), () => {
+        const { cols, rows } = term.size;
+        api.post(`/v1/containers/${uuid}/resize?w=${cols}&h=${rows}`).catch(() => {});
+      });
+    } catch (err) { termStatus.textContent = err.message; }
   };
   page('', h('h1', {}, 'Container ', title), message, actions,
     h('div', { className: 'grid' }, h('div', { className: 'card' }, props),
@@ -412,72 +409,13 @@ async function containerPage(ref) {
       h('button', { type: 'button', id: 'attach', onclick: openAttach }, 'Attach'), termStatus), term.el),
     h('div', { className: 'card' }, h('h2', {}, 'Action history'), h('table', {}, h('thead', {}, h('tr', {},
       ['Action', 'Started', 'Finished', 'Message', 'Request'].map((t) => h('th', {}, t)))), history)));
-  state.listeners.add((changedUuid) => {
+  listeners.add((changedUuid) => {
     if (changedUuid === uuid) { renderProps(); loadActions(); }
   });
   const timers = [setInterval(() => { if (follow.checked) loadLogs(); }, 2000), setInterval(loadStats, 3000)];
-  state.cleanup.push(() => { timers.forEach(clearInterval); term.close(); });
+  term.mount();
+  onLeave(() => { timers.forEach(clearInterval); term.dispose(); });
   renderProps(); loadLogs(); loadStats(); loadActions();
-}
-
-async function tablePage(title, load, columns, row, extra) {
-  page(title, h('p', { className: 'muted' }, 'Loading…'));
-  try {
-    const items = await load();
-    const body = h('tbody', {}, items.map((i) => h('tr', {}, row(i).map((cell) => h('td', {}, cell)))));
-    page(title, extra || null, h('table', {}, h('thead', {}, h('tr', {}, columns.map((t) => h('th', {}, t)))), body));
-  } catch (err) {
-    page(title, errorBox(err));
-  }
-}
-
-function imagesPage() {
-  const repo = h('input', { placeholder: 'image to pull, e.g. busybox:latest', 'aria-label': 'image' });
-  const host = h('input', { placeholder: 'host', 'aria-label': 'host' });
-  const msg = h('span', { className: 'error' });
-  const pull = h('div', { className: 'toolbar' }, repo, host, h('button', { type: 'button', onclick: async () => {
-    try { await api.post('/v1/images', { repo: repo.value.trim(), host: host.value.trim() }); imagesPage(); } catch (err) { msg.textContent = err.message; }
-  } }, 'Pull'), msg);
-  tablePage('Images', async () => (await api.get('/v1/images')).images,
-    ['Repository', 'Tag', 'Host', 'Status', 'Size', 'UUID'],
-    (i) => [i.repo, i.tag || '', i.host || '', i.status || '', i.size ?? '', i.uuid], pull);
-}
-
-async function quotasPage() {
-  const s = api.session();
-  page('Quotas', h('p', { className: 'muted' }, 'Loading…'));
-  try {
-    const q = await api.get(`/v1/quotas/${encodeURIComponent(s.projectId)}?usages=true`);
-    const rows = Object.entries(q).map(([k, v]) => {
-      const limit = typeof v === 'object' ? v.limit : v;
-      const used = typeof v === 'object' ? (v.in_use ?? 0) : 0;
-      const pct = limit > 0 ? Math.min(100, (used / limit) * 100) : 0;
-      const bar = h('div', { className: 'bar', title: `${used} of ${limit}` }, h('span'));
-      bar.firstChild.style.width = `${pct}%`;
-      return h('tr', {}, h('td', {}, k), h('td', {}, String(used)), h('td', {}, limit < 0 ? 'unlimited' : String(limit)), h('td', {}, bar));
-    });
-    page('Quotas', h('table', {}, h('thead', {}, h('tr', {}, ['Resource', 'In use', 'Limit', ''].map((t) => h('th', {}, t)))),
-      h('tbody', {}, rows)));
-  } catch (err) { page('Quotas', errorBox(err)); }
-}
-
-function hostsPage() {
-  tablePage('Hosts', async () => (await api.get('/v1/hosts')).hosts,
-    ['Host', 'CPUs used / total', 'Memory used / total (MiB)', 'Containers', 'Zone'],
-    (x) => [x.hostname, `${x.cpu_used ?? '?'} / ${x.cpus ?? '?'}`, `${x.mem_used ?? '?'} / ${x.mem_total ?? '?'}`,
-      String(x.total_containers ?? ''), x.availability_zone || '']);
-}
-
-function servicesPage() {
-  const toggle = (svc) => h('button', { type: 'button', onclick: async () => {
-    try {
-      await api.put(`/v1/services/${svc.disabled ? 'enable' : 'disable'}`, { host: svc.host, binary: svc.binary });
-      servicesPage();
-    } catch (err) { window.alert(err.message); }
-  } }, svc.disabled ? 'enable' : 'disable');
-  tablePage('Services', async () => (await api.get('/v1/services')).services,
-    ['Host', 'Binary', 'State', 'Disabled', 'Reason', ''],
-    (x) => [x.host, x.binary, x.state, String(x.disabled), x.disabled_reason || '', toggle(x)]);
 }
 
 function route() {
@@ -487,10 +425,15 @@ function route() {
   switch (name) {
     case 'create': createPage(); break;
     case 'container': containerPage(decodeURIComponent(arg || '')); break;
-    case 'images': imagesPage(); break;
-    case 'quotas': quotasPage(); break;
-    case 'hosts': hostsPage(); break;
-    case 'services': servicesPage(); break;
+    case 'capsules': pages.capsulesPage(); break;
+    case 'capsule': pages.capsulePage(decodeURIComponent(arg || '')); break;
+    case 'images': pages.imagesPage(); break;
+    case 'volumes': pages.volumesPage(); break;
+    case 'networks': pages.networksPage(); break;
+    case 'quotas': pages.quotasPage(); break;
+    case 'hosts': pages.hostsPage(); break;
+    case 'services': pages.servicesPage(); break;
+    case 'projects': pages.projectsPage(); break;
     default: containersPage();
   }
 }
@@ -499,4 +442,9 @@ document.getElementById('login-form').addEventListener('submit', submitLogin);
 document.getElementById('logout').addEventListener('click', logout);
 api.onExpired(() => showLogin('Your session has expired; log in again. Nothing on this page is lost.'));
 window.addEventListener('hashchange', route);
+window.addEventListener('zunvx:all-projects', () => {
+  sessionStorage.setItem('zunvx.allProjects', 'true');
+  location.hash = '#/containers';
+  startSession();
+});
 if (api.token()) startSession(); else { renderHeader(); showLogin(); }

@@ -76,6 +76,6 @@ export class EventStream {
     if (event === 'ready') this.handlers.onReady(payload);
     else if (event === 'reset') this.handlers.onReset(payload);
     else if (event === 'expired') this.handlers.onExpired();
-    else if (event === 'container' || event === 'image') this.handlers.onEvent(event, payload);
+    else if (event === 'container' || event === 'image' || event === 'capsule') this.handlers.onEvent(event, payload);
   }
 }

@@ -1,67 +1,57 @@
-// A minimal terminal over the WebSocket proxy (subprotocol "binary", raw bytes both ways): keys are sent as the
-// bytes a terminal would send, output is shown as text with escape sequences removed. Not a full emulator.
+// The terminal: xterm.js (from the npm registry at build time, served from ui/vendor/) over the WebSocket proxy
+// (subprotocol "binary", raw bytes both ways). resize(cols, rows) is called when the terminal's size is known, so
+// the container's or exec's terminal is resized to match.
 
+import { Terminal as XTerm } from './vendor/xterm.js';
 import { h } from './dom.js';
-
-const KEYS = {
-  Enter: '\r', Backspace: '\x7f', Tab: '\t', Escape: '\x1b',
-  ArrowUp: '\x1b[A', ArrowDown: '\x1b[B', ArrowRight: '\x1b[C', ArrowLeft: '\x1b[D',
-};
-// CSI and OSC sequences, and the other two-byte escapes.
-const ESCAPES = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)|\x1b[()][A-Za-z0-9]|\x1b[=>NOMc78]/g;
 
 export class Terminal {
   constructor(onStatus) {
     this.onStatus = onStatus;
-    this.el = h('div', { className: 'terminal', tabindex: '0', role: 'log', 'aria-label': 'terminal' });
-    this.el.addEventListener('keydown', (e) => this.key(e));
-    this.el.addEventListener('paste', (e) => {
-      e.preventDefault();
-      this.send(e.clipboardData.getData('text'));
-    });
-    this.decoder = new TextDecoder();
+    this.el = h('div', { className: 'terminal', id: 'terminal' });
+    this.xterm = new XTerm({ rows: 20, cols: 100, fontSize: 13, scrollback: 2000, cursorBlink: true,
+      fontFamily: 'monospace', theme: { background: '#111111' } });
     this.encoder = new TextEncoder();
     this.ws = null;
+    this.opened = false;
+    this.xterm.onData((d) => this.send(this.encoder.encode(d)));
+    this.xterm.onBinary((d) => this.send(Uint8Array.from(d, (c) => c.charCodeAt(0))));
   }
 
-  connect(url) {
+  /** Draws the terminal into its element; call once the element is in the document. */
+  mount() {
+    if (!this.opened) this.xterm.open(this.el);
+    this.opened = true;
+  }
+
+  get size() { return { cols: this.xterm.cols, rows: this.xterm.rows }; }
+
+  connect(url, onOpen) {
     this.close();
+    this.xterm.reset();
     this.ws = new WebSocket(url, ['binary']);
     this.ws.binaryType = 'arraybuffer';
-    this.ws.onopen = () => { this.onStatus('connected'); this.el.focus(); };
+    this.ws.onopen = () => {
+      this.onStatus('connected');
+      this.xterm.focus();
+      if (onOpen) onOpen();
+    };
     this.ws.onclose = (e) => this.onStatus(`closed${e.reason ? ': ' + e.reason : ''}`);
     this.ws.onerror = () => this.onStatus('connection failed');
-    this.ws.onmessage = (m) => this.write(typeof m.data === 'string' ? m.data
-      : this.decoder.decode(new Uint8Array(m.data), { stream: true }));
+    this.ws.onmessage = (m) => this.xterm.write(typeof m.data === 'string' ? m.data : new Uint8Array(m.data));
   }
 
-  write(text) {
-    let out = this.el.textContent + text.replace(ESCAPES, '').replace(/\r\n/g, '\n').replace(/\r/g, '');
-    // Backspaces echoed by the shell erase the previous character.
-    while (/[^\n]\x08/.test(out)) out = out.replace(/[^\n]\x08/, '');
-    out = out.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '');
-    if (out.length > 200000) out = out.slice(-200000);
-    this.el.textContent = out;
-    this.el.scrollTop = this.el.scrollHeight;
-  }
-
-  key(e) {
-    let s = null;
-    if (e.ctrlKey && e.key.length === 1 && /[a-z]/i.test(e.key)) s = String.fromCharCode(e.key.toUpperCase().charCodeAt(0) - 64);
-    else if (KEYS[e.key]) s = KEYS[e.key];
-    else if (e.key.length === 1 && !e.metaKey) s = e.key;
-    if (s !== null) {
-      e.preventDefault();
-      this.send(s);
-    }
-  }
-
-  send(s) {
-    if (this.ws && this.ws.readyState === WebSocket.OPEN) this.ws.send(this.encoder.encode(s));
+  send(bytes) {
+    if (this.ws && this.ws.readyState === WebSocket.OPEN) this.ws.send(bytes);
   }
 
   close() {
     if (this.ws) this.ws.close();
     this.ws = null;
+  }
+
+  dispose() {
+    this.close();
+    this.xterm.dispose();
   }
 }

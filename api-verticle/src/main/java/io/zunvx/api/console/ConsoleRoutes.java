@@ -6,15 +6,18 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
 
 /**
- * The web console: static assets from the jar's {@code ui/} folder at {@code /ui/}, plain ES modules with no build
- * step. Every answer carries a Content-Security-Policy that allows scripts and styles only from the API's own origin
- * (no inline script, no {@code eval}), WebSocket connections (the terminal goes through the WebSocket proxy, on its
- * own port), and no framing.
+ * The web console: static assets from the jar's {@code ui/} folder at {@code /ui/}, plain ES modules; the npm packages
+ * it uses (xterm.js, js-yaml) are copied into {@code ui/vendor/} at build time. Every answer carries a
+ * Content-Security-Policy that allows scripts only from the API's own origin (no inline script, no {@code eval}),
+ * styles from it and inline ones (xterm.js writes its cell geometry into {@code <style>} elements and the colours
+ * of some cells into {@code style} attributes; styles cannot run code, and the console inserts every name as text so
+ * no markup of a user's reaches the page), WebSocket connections (the terminal goes through the WebSocket proxy, on
+ * its own port), and no framing.
  */
 public final class ConsoleRoutes {
     /** The policy of every console response. */
-    public static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-            + "connect-src 'self' ws: wss:; font-src 'self'; base-uri 'none'; form-action 'none'; "
+    public static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+            + "img-src 'self' data:; connect-src 'self' ws: wss:; font-src 'self'; base-uri 'none'; form-action 'none'; "
             + "frame-ancestors 'none'";
 
     private ConsoleRoutes() {
