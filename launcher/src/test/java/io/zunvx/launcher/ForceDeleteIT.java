@@ -12,6 +12,7 @@ import io.zunvx.compute.driver.Observed;
 import io.zunvx.model.Container;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -87,15 +88,20 @@ class ForceDeleteIT {
 
     @Test
     void theOwnerForceDeletesContainersOfADownHostAndTheHostRemovesThemWhenBack() {
-        // GIVEN two running containers of a member's project, one with a volume made for it
+        // GIVEN two running containers of a member's project, one with a volume made for it, and a running capsule
         String withVolume = run("fd-vol", ", \"mounts\": [{\"size\": 1, \"destination\": \"/data\"}]");
         String viaCli = run("fd-cli", "");
+        JsonObject capsule = runCapsule("fd-capsule");
+        String capsuleUuid = capsule.getString("uuid");
+        Set<String> capsuleParts = new HashSet<>(Set.of(capsuleUuid));
+        capsule.getJsonArray("containers").forEach(c -> capsuleParts.add(((JsonObject) c).getString("uuid")));
         UUID volume = platform.platform().pool().query("SELECT volume_uuid FROM volume_attachments "
                 + "WHERE container_uuid = '" + withVolume + "'").execute().await().iterator().next()
                 .getUUID("volume_uuid");
-        assertEquals(2L, usage().getJsonObject("containers").getLong("in_use"));
-        assertEquals(128L, hostFigures().getLong("mem_used"));
-        assertEquals(Set.of(withVolume, viaCli), dockerUuids());
+        assertEquals(3L, usage().getJsonObject("containers").getLong("in_use"));
+        assertTrue(hostFigures().getLong("mem_used") >= 128L, hostFigures().encode());
+        assertTrue(dockerUuids().containsAll(capsuleParts), dockerUuids().toString());
+        assertTrue(dockerUuids().containsAll(Set.of(withVolume, viaCli)), dockerUuids().toString());
 
         // AND the member watches its events
         try (SseClient events = SseClient.open(base + "/v1/events", memberToken, null)) {
@@ -119,6 +125,13 @@ class ForceDeleteIT {
             cli.assertOk();
             assertEquals(404, member.get("/v1/containers/" + viaCli).status());
 
+            // AND so does the capsule's delete (which always forces), with every container of it
+            assertEquals(204, member.delete("/v1/capsules/" + capsuleUuid).status());
+            assertEquals(404, member.get("/v1/capsules/" + capsuleUuid).status());
+            for (String part : capsuleParts) {
+                assertEquals(404, admin.get("/v1/containers/" + part).status(), part);
+            }
+
             // AND the quota, the host's claims and the volume are given back, and each got its Deleted event
             JsonObject usage = usage();
             assertEquals(0L, usage.getJsonObject("containers").getLong("in_use"), usage.encode());
@@ -135,7 +148,8 @@ class ForceDeleteIT {
             }
         }
         // AND the Docker containers are still on the host, which nobody could reach
-        assertEquals(Set.of(withVolume, viaCli), dockerUuids());
+        assertTrue(dockerUuids().containsAll(Set.of(withVolume, viaCli)), dockerUuids().toString());
+        assertTrue(dockerUuids().containsAll(capsuleParts), dockerUuids().toString());
 
         // WHEN the host's agent comes back
         Platforms.startCompute(platform, CrashPoints.NONE);
@@ -149,6 +163,7 @@ class ForceDeleteIT {
         for (String uuid : List.of(withVolume, viaCli)) {
             assertEquals(404, admin.get("/v1/containers/" + uuid).status());
         }
+        assertEquals(404, admin.get("/v1/capsules/" + capsuleUuid).status());
         assertFalse(admin.get("/v1/containers?all_projects=True").body().contains(withVolume));
         assertEquals(0L, usage().getJsonObject("containers").getLong("in_use"));
         assertTrue(hostFigures().getLong("mem_used") == 0L, hostFigures().encode());
@@ -184,6 +199,20 @@ class ForceDeleteIT {
         Poll.until(WAIT, () -> member.get("/v1/containers/" + uuid).json().getString("status"), "Running"::equals,
                 name + " to run");
         return uuid;
+    }
+
+    /** Runs a capsule of one busybox sleep in the member's project and waits until it runs; answers it. */
+    private static JsonObject runCapsule(String name) {
+        ZunHttp.Response r = member.post("/v1/capsules", new JsonObject().put("template", new JsonObject()
+                .put("kind", "capsule").put("metadata", new JsonObject().put("name", name))
+                .put("spec", new JsonObject().put("containers", List.of(new JsonObject().put("image", "busybox")
+                        .put("command", List.of("sleep", "600")).put("resources", new JsonObject()
+                                .put("requests", new JsonObject().put("cpu", 0.1).put("memory", 16)))))))
+                .encode());
+        assertEquals(202, r.status(), r.body());
+        String uuid = r.json().getString("uuid");
+        return Poll.until(WAIT, () -> member.get("/v1/capsules/" + uuid).json(),
+                c -> "Running".equals(c.getString("status")), name + " to run");
     }
 
     private static JsonObject usage() {
