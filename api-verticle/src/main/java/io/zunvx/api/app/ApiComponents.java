@@ -106,10 +106,10 @@ public final class ApiComponents implements AutoCloseable {
         this.neutron = new NeutronApi(db, networkRows, groupRows, api.publicUrl());
         this.containers = new ContainerApi(store, catalog, db, actions, compute, api.publicUrl(),
                 api.uniqueNameScope(), api.maxLimit(), platform.clock(), new SecureRandom(), policy, quotaService,
-                registryRows, storeImages, containerNetworks);
+                registryRows, storeImages, containerNetworks, config.scheduler().serviceDownTime());
         this.capsules = new CapsuleApi(db, store, catalog, actions, new CapsuleRepository(),
                 containerNetworks, policy, quotaService, api.publicUrl(), api.sandboxImage(), api.maxLimit(),
-                platform.clock(), new SecureRandom());
+                platform.clock(), new SecureRandom(), config.scheduler().serviceDownTime());
         this.containerActions = new ContainerActionsApi(store, catalog, db, actions, new ComputeNodeRepository(),
                 config.scheduler(), compute, quotaService, policy, storeImages, registryRows, api.publicUrl(),
                 api.uniqueNameScope(), config.proxy().baseUrl(), config.proxy().tokenTtl(), Defaults.standard(),

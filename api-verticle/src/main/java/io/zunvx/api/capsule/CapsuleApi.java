@@ -8,6 +8,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.SqlClient;
 import io.zunvx.api.container.ContainerFields;
 import io.zunvx.api.container.Defaults;
+import io.zunvx.api.container.DownHosts;
 import io.zunvx.api.http.ApiRouter;
 import io.zunvx.api.http.JsonBodies;
 import io.zunvx.api.http.QueryParams;
@@ -15,6 +16,7 @@ import io.zunvx.api.http.RequestContext;
 import io.zunvx.api.network.ContainerNetworks;
 import io.zunvx.api.policy.Policy;
 import io.zunvx.api.quota.QuotaGuard;
+import io.zunvx.api.volume.VolumeMounts;
 import io.zunvx.api.volume.VolumeQuota;
 import io.zunvx.model.ApiVersion;
 import io.zunvx.model.Capsule;
@@ -38,6 +40,7 @@ import io.zunvx.platform.error.ZunException;
 import io.zunvx.platform.events.Envelopes;
 import io.zunvx.platform.volume.VolumeRepository;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -75,11 +78,13 @@ public final class CapsuleApi {
     private final Clock clock;
     private final RandomGenerator random;
     private final CapsuleVolumes volumes;
+    private final DownHosts downHosts;
 
     public CapsuleApi(Transactions db, ContainerStore store, ContainerCatalog catalog,
                       ContainerActionRepository actions,
                       CapsuleRepository capsules, ContainerNetworks networks, Policy policy, QuotaGuard quotas,
-                      String publicUrl, String sandboxImage, int maxLimit, Clock clock, RandomGenerator random) {
+                      String publicUrl, String sandboxImage, int maxLimit, Clock clock, RandomGenerator random,
+                      Duration serviceDownTime) {
         this.sql = db.statements();
         this.store = store;
         this.catalog = catalog;
@@ -95,6 +100,8 @@ public final class CapsuleApi {
         this.random = random;
         VolumeRepository volumeRows = new VolumeRepository(clock);
         this.volumes = new CapsuleVolumes(volumeRows, new VolumeQuota(volumeRows), UUID::randomUUID);
+        this.downHosts = new DownHosts(new VolumeMounts(volumeRows, new VolumeQuota(volumeRows), UUID::randomUUID),
+                serviceDownTime, clock);
     }
 
     public void mount(Router r) {
@@ -296,8 +303,9 @@ public final class CapsuleApi {
 
     /**
      * Marks the capsule {@code Deleting} and, in the same transaction, asks the host of each placed container to
-     * remove it (stopping it first); containers never placed go at once. The capsule's row goes with its last
-     * container (the agent, or the sync loop after a crash, removes it).
+     * remove it (stopping it first); containers never placed go at once, and so do those of a host that is down
+     * (their Docker containers are removed as orphans when it is back). The capsule's row goes with its last
+     * container (the agent, or the sync loop after a crash, removes it), or at once when none was sent a command.
      */
     private void delete(RoutingContext ctx) {
         Identity who = RequestContext.identity(ctx);
@@ -316,7 +324,8 @@ public final class CapsuleApi {
                             Instant now = clock.instant();
                             return catalog.ofCapsule(c.uuid())
                                     .compose(list -> tx.lockAll(list.stream().map(Container::uuid).toList()))
-                                    .compose(locked -> removeAll(tx, c, locked, req, who).compose(placed -> {
+                                    .compose(locked -> hostDown(tx, locked).compose(down -> removeAll(tx, c,
+                                            locked, req, who, down)).compose(placed -> {
                                         if (placed == 0) {
                                             return capsules.delete(tx.connection(), c.uuid())
                                                     .compose(x -> CapsuleEvents.deleted(tx.connection(), c, req,
@@ -333,9 +342,18 @@ public final class CapsuleApi {
                 .onFailure(ctx::fail);
     }
 
-    /** Deletes the rows never placed and sends a delete to the host of every other; answers how many were sent. */
+    /** Whether the host of the capsule's placed containers is down (see {@link DownHosts}). */
+    private Future<Boolean> hostDown(ContainerStore.Tx tx, List<Container> rows) {
+        String host = rows.stream().map(Container::host).filter(h -> h != null).findFirst().orElse(null);
+        return host == null ? Future.succeededFuture(false) : downHosts.isDown(tx.connection(), host);
+    }
+
+    /**
+     * Deletes the rows never placed, and those of a host that is down ({@link DownHosts#remove}: no agent could carry
+     * out a command), and sends a delete to the host of every other; answers how many were sent.
+     */
     private Future<Integer> removeAll(ContainerStore.Tx tx, Capsule capsule, List<Container> rows, String req,
-                                      Identity who) {
+                                      Identity who, boolean hostDown) {
         Future<Integer> chain = Future.succeededFuture(0);
         for (Container c : rows) {
             chain = chain.compose(n -> {
@@ -344,6 +362,9 @@ public final class CapsuleApi {
                 if (c.host() == null) {
                     return recorded.compose(x -> volumes.dropUnplaced(tx.connection(), c.uuid(), capsule.volumes()))
                             .compose(x -> tx.delete(c, req)).map(n);
+                }
+                if (hostDown) {
+                    return recorded.compose(x -> downHosts.remove(tx, c, req)).map(n);
                 }
                 Container next = c.toBuilder().status(Status.DELETING).taskState(TaskState.CONTAINER_DELETING)
                         .build();

@@ -38,6 +38,7 @@ import io.zunvx.platform.image.StoreImageRepository;
 import io.zunvx.platform.registry.RegistryRepository;
 import io.zunvx.platform.volume.VolumeRepository;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,6 +68,7 @@ public final class ContainerApi {
     private final ImageChecks images;
     private final VolumeMounts mounts;
     private final ContainerNetworks networks;
+    private final DownHosts downHosts;
 
     /**
      * @param store           container writes with their events
@@ -75,12 +77,13 @@ public final class ContainerApi {
      * @param uniqueNameScope {@code ""}, {@code project} or {@code global}: where a new name must be unique
      * @param registries      the projects' registries, for {@code registry} and the registry a pull uses
      * @param storeImages     the image store, for {@code image_driver} {@code glance}
+     * @param serviceDownTime a compute service whose last heartbeat is older than this is down
      */
     public ContainerApi(ContainerStore store, ContainerCatalog catalog, Transactions db,
                         ContainerActionRepository actions, ComputeClient compute, String publicUrl,
                         String uniqueNameScope, int maxLimit, Clock clock, RandomGenerator random, Policy policy,
                         QuotaGuard quotas, RegistryRepository registries, StoreImageRepository storeImages,
-                        ContainerNetworks networks) {
+                        ContainerNetworks networks, Duration serviceDownTime) {
         this.networks = networks;
         this.store = store;
         this.catalog = catalog;
@@ -98,6 +101,7 @@ public final class ContainerApi {
         this.images = new ImageChecks(registries, storeImages);
         this.mounts = new VolumeMounts(new VolumeRepository(clock), new VolumeQuota(new VolumeRepository(clock)),
                 UUID::randomUUID);
+        this.downHosts = new DownHosts(mounts, serviceDownTime, clock);
     }
 
     public void mount(Router r) {
@@ -293,10 +297,9 @@ public final class ContainerApi {
             throw ZunException.invalidParamInVersion("force", v.toString(), "1.7");
         }
         boolean stop = q.stop();
+        boolean force = q.force() && !stop;
         if (stop) {
             policy.enforce("container:stop", who);
-        } else if (q.force()) {
-            policy.enforce("container:delete_force", who);
         }
         if (q.allProjects()) {
             policy.enforce("container:delete_all_projects", who);
@@ -308,22 +311,39 @@ public final class ContainerApi {
                         return Future.failedFuture(ZunException.containerNotFound(ctx.pathParam("c")));
                     }
                     Container c = row.get();
-                    policy.enforce("container:delete", who, c.projectId());
-                    if (!op.allows(c.status())) {
-                        return Future.failedFuture(ZunException.invalidState(op, c.uuid().toString(), c.status()));
-                    }
-                    Future<Void> recorded = actions.start(tx.connection(), c.uuid(), req, "delete", who.projectId(),
-                            who.userId(), clock.instant());
-                    if (c.host() == null) {
-                        // Never placed: nothing exists outside the database.
-                        return recorded.compose(x -> mounts.dropUnplaced(tx.connection(), c.uuid()))
-                                .compose(x -> tx.delete(c, req));
-                    }
-                    Container next = c.toBuilder().status(Status.DELETING).taskState(TaskState.CONTAINER_DELETING)
-                            .build();
-                    return recorded.compose(x -> tx.save(c, next, req))
-                            .compose(saved -> tx.publish(Envelopes.command(Topics.compute(c.host()),
-                                    new ContainerCommand.DeleteContainer(c.uuid(), req, q.force(), stop))));
+                    Future<Boolean> hostDown = force && c.host() != null
+                            ? downHosts.isDown(tx.connection(), c.host()) : Future.succeededFuture(false);
+                    return hostDown.compose(down -> {
+                        if (force) {
+                            // Forcing a live host's agent is an administrator's act (Zun's rule); on a host that is
+                            // down nothing is forced: the row goes, and the owner may do that.
+                            if (down) {
+                                policy.enforce("container:delete_force_host_down", who, c.projectId());
+                            } else {
+                                policy.enforce("container:delete_force", who);
+                            }
+                        }
+                        policy.enforce("container:delete", who, c.projectId());
+                        if (!op.allows(c.status())) {
+                            return Future.failedFuture(ZunException.invalidState(op, c.uuid().toString(),
+                                    c.status()));
+                        }
+                        Future<Void> recorded = actions.start(tx.connection(), c.uuid(), req, "delete",
+                                who.projectId(), who.userId(), clock.instant());
+                        if (c.host() == null) {
+                            // Never placed: nothing exists outside the database.
+                            return recorded.compose(x -> mounts.dropUnplaced(tx.connection(), c.uuid()))
+                                    .compose(x -> tx.delete(c, req));
+                        }
+                        if (down) {
+                            return recorded.compose(x -> downHosts.remove(tx, c, req));
+                        }
+                        Container next = c.toBuilder().status(Status.DELETING)
+                                .taskState(TaskState.CONTAINER_DELETING).build();
+                        return recorded.compose(x -> tx.save(c, next, req))
+                                .compose(saved -> tx.publish(Envelopes.command(Topics.compute(c.host()),
+                                        new ContainerCommand.DeleteContainer(c.uuid(), req, q.force(), stop))));
+                    });
                 })))
                 .onSuccess(x -> ctx.response().setStatusCode(204).end())
                 .onFailure(ctx::fail);

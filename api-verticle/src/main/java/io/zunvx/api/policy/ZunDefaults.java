@@ -22,6 +22,8 @@ final class ZunDefaults {
             r.put("container:" + a, owner);
         }
         r.put("container:actions", owner);
+        // Not a Zun rule: a forced delete of a container whose host is down removes only its row (see ContainerApi).
+        r.put("container:delete_force_host_down", owner);
         for (String a : new String[] {"create:runtime", "create:requested_destination", "create:image_pull_policy",
                 "delete_force", "delete_all_projects", "get_one_all_projects", "get_all_all_projects",
                 "get_one:host", "get_one:image_pull_policy", "get_one:privileged", "get_one:runtime"}) {

@@ -64,7 +64,9 @@ public final class QuotaService implements QuotaGuard {
 
     /**
      * What a project uses now: containers, vCPUs, MiB, GB. A capsule's containers count one each (its sandbox not);
-     * its resources count once, as the totals its sandbox holds.
+     * its resources count once, as the totals its sandbox holds. A container that ended in {@code Error} without ever
+     * getting a host (no host fits, or its scheduling request was dead-lettered and the sweep found no host) holds no
+     * resources anywhere: it counts as a container until it is deleted, as in Zun, but not its vCPUs, MiB or GB.
      */
     public Future<Map<String, Number>> usage(SqlClient db, String projectId) {
         return db.preparedQuery("""
@@ -72,7 +74,8 @@ public final class QuotaService implements QuotaGuard {
                                COALESCE(sum(cpu) FILTER (WHERE own), 0) AS cpu,
                                COALESCE(sum(memory) FILTER (WHERE own), 0) AS memory,
                                COALESCE(sum(disk) FILTER (WHERE own), 0) AS disk
-                        FROM (SELECT *, capsule_id IS NULL OR capsule_role = 'sandbox' AS own FROM containers
+                        FROM (SELECT *, (capsule_id IS NULL OR capsule_role = 'sandbox')
+                                        AND (host IS NOT NULL OR status <> 'Error') AS own FROM containers
                               WHERE project_id = $1) c""")
                 .execute(Tuple.of(projectId)).map(rs -> {
                     Row r = rs.iterator().next();

@@ -9,6 +9,8 @@ import io.zunvx.model.Volume;
 import io.zunvx.platform.auth.Identity;
 import io.zunvx.platform.error.ZunException;
 import io.zunvx.platform.volume.VolumeRepository;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
@@ -301,6 +303,26 @@ public final class VolumeMounts {
      */
     public static boolean mountable(String status) {
         return Volume.AVAILABLE.equals(status) || Volume.CREATING.equals(status);
+    }
+
+    /**
+     * The volumes of a container whose row goes while its host is down (a forced delete): its attachments go; a volume
+     * made for it ({@code auto_remove}) that no other container mounts loses its row, and the host's volume sweep
+     * removes the storage no row names once the host is back; any other volume nobody else mounts becomes
+     * {@code available} (its storage stays on that host).
+     */
+    public Future<Void> releaseOnDownHost(SqlConnection tx, UUID container, Instant now) {
+        return tx.preparedQuery("""
+                        WITH mine AS (DELETE FROM volume_attachments WHERE container_uuid = $1 RETURNING volume_uuid),
+                             shared AS (SELECT volume_uuid FROM volume_attachments
+                                        WHERE container_uuid <> $1 AND volume_uuid IN (SELECT volume_uuid FROM mine)),
+                             gone AS (DELETE FROM volumes WHERE uuid IN (SELECT volume_uuid FROM mine) AND auto_remove
+                                      AND uuid NOT IN (SELECT volume_uuid FROM shared) RETURNING uuid)
+                        UPDATE volumes SET status = 'available', status_reason = NULL, updated_at = $2,
+                            version = version + 1
+                        WHERE uuid IN (SELECT volume_uuid FROM mine) AND NOT auto_remove AND status = 'in-use'
+                            AND uuid NOT IN (SELECT volume_uuid FROM shared)""")
+                .execute(Tuple.of(container, now.atOffset(ZoneOffset.UTC))).mapEmpty();
     }
 
     /** Removes the volumes a never-placed container made with sized mounts (nothing exists outside the database). */

@@ -94,7 +94,8 @@ public final class ComputeAgent {
                     // Docker or PostgreSQL may be away for a while: retry a command for about a minute before it
                     // goes to the dead-letter topic (the sync loop then repairs the container's row).
                     RecordLoop.Options options = RecordLoop.Options.defaults().withAttempts(12)
-                            .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(10));
+                            .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(10))
+                            .withMaxInFlight(config.maxInFlight());
                     loop = RecordLoop.of(vertx, platform.kafka(), "zunvx-compute-" + config.hostName(),
                             List.of(topic), options, consumed -> {
                                 if (VolumeCommand.isVolumeCommandType(consumed.event().getType())) {

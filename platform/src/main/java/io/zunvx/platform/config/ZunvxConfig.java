@@ -199,20 +199,37 @@ public record ZunvxConfig(
      * @param labels            operator labels of this host, matched by {@code label:} scheduler hints
      * @param executeTimeout    how long a command run without a terminal ({@code execute} with {@code run}) may take
      *                          before the call answers 409 (Zun's {@code [docker] execute_timeout})
+     * @param maxInFlight       commands the agent's consumer holds polled and not yet settled before it pauses
+     *                          reading (it resumes at half); 0 for the default, {@value #DEFAULT_MAX_IN_FLIGHT}
      */
     public record Compute(String hostName, String dockerHost, String network, int internalPort, String internalUrl,
                           String availabilityZone, Duration heartbeat, Duration syncInterval, Duration orphanGrace,
                           Duration staleTask, boolean cpuPinning, Map<String, String> labels,
-                          Duration executeTimeout, ContainerDefaults containerDefaults) {
+                          Duration executeTimeout, ContainerDefaults containerDefaults, int maxInFlight) {
         /** Zun's default {@code execute_timeout}. */
         public static final Duration DEFAULT_EXECUTE_TIMEOUT = Duration.ofSeconds(5);
         /** The API waits this long for the agent's answer, so a command must end (or time out) well before. */
         public static final Duration MAX_EXECUTE_TIMEOUT = Duration.ofSeconds(90);
+        /** The commands in flight an agent's consumer holds at most, unless configured. */
+        public static final int DEFAULT_MAX_IN_FLIGHT = 1000;
 
         public Compute {
             labels = labels == null ? Map.of() : Map.copyOf(labels);
             executeTimeout = executeTimeout == null ? DEFAULT_EXECUTE_TIMEOUT : executeTimeout;
             containerDefaults = containerDefaults == null ? ContainerDefaults.DEFAULT : containerDefaults;
+            maxInFlight = maxInFlight == 0 ? DEFAULT_MAX_IN_FLIGHT : maxInFlight;
+            if (maxInFlight < 1) {
+                throw new ConfigException("ZUNVX_COMPUTE_MAX_IN_FLIGHT must be at least 1, not " + maxInFlight);
+            }
+        }
+
+        /** The same settings with the default bound on commands in flight. */
+        public Compute(String hostName, String dockerHost, String network, int internalPort, String internalUrl,
+                       String availabilityZone, Duration heartbeat, Duration syncInterval, Duration orphanGrace,
+                       Duration staleTask, boolean cpuPinning, Map<String, String> labels, Duration executeTimeout,
+                       ContainerDefaults containerDefaults) {
+            this(hostName, dockerHost, network, internalPort, internalUrl, availabilityZone, heartbeat, syncInterval,
+                    orphanGrace, staleTask, cpuPinning, labels, executeTimeout, containerDefaults, 0);
         }
 
         /** The same settings with the default container limits. */
@@ -246,7 +263,7 @@ public record ZunvxConfig(
         public Compute forEngine(String hostName, String dockerHost, int internalPort) {
             return new Compute(hostName, dockerHost, network, internalPort, "http://127.0.0.1:" + internalPort,
                     availabilityZone, heartbeat, syncInterval, orphanGrace, staleTask, cpuPinning, labels,
-                    executeTimeout, containerDefaults);
+                    executeTimeout, containerDefaults, maxInFlight);
         }
     }
 
@@ -412,7 +429,8 @@ public record ZunvxConfig(
                         new ContainerDefaults(
                                 env.integer("ZUNVX_COMPUTE_PIDS_LIMIT", (int) ContainerDefaults.DEFAULT.pidsLimit()),
                                 env.string("ZUNVX_COMPUTE_LOG_MAX_SIZE", ContainerDefaults.DEFAULT.logMaxSize()),
-                                env.integer("ZUNVX_COMPUTE_LOG_MAX_FILE", ContainerDefaults.DEFAULT.logMaxFile()))),
+                                env.integer("ZUNVX_COMPUTE_LOG_MAX_FILE", ContainerDefaults.DEFAULT.logMaxFile())),
+                        env.integer("ZUNVX_COMPUTE_MAX_IN_FLIGHT", Compute.DEFAULT_MAX_IN_FLIGHT)),
                 new Scheduler(env.duration("ZUNVX_SERVICE_DOWN_TIME", Duration.ofSeconds(180)),
                         env.string("ZUNVX_SCHEDULER_WEIGHER", "spread"),
                         env.number("ZUNVX_CPU_ALLOCATION_RATIO", 16.0),

@@ -36,6 +36,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -306,6 +307,45 @@ class OutboxRelayIT {
         assertEquals(huge.id(), dead.getFirst().getUUID("message_id"));
         assertEquals(2L, dead.getFirst().getLong("sequence"));
         assertEquals(huge.data().length(), dead.getFirst().getInteger("size"));
+        String reason = dead.getFirst().getString("reason");
+        assertTrue(reason.startsWith("RecordTooLargeException"), reason);
+    }
+
+    @Test
+    void rowTheBrokerRefusesForItsTopicsMessageLimitIsDeadLetteredAndTheRowsBehindItGoOn() throws Exception {
+        // GIVEN a topic whose broker-side limit (max.message.bytes) is 4 KiB, far below the producer's 1 MiB, and a
+        // row that passes the producer's check but not the broker's: 16 KiB of random text, which lz4 cannot shrink
+        OutboxRelay relay = deploy(new Readiness());
+        eventually("relay active", relay::isActive);
+        String topic = "zunvx.test.outbox-small-" + UUID.randomUUID().toString().substring(0, 8);
+        Properties p = new Properties();
+        p.put("bootstrap.servers", kafka.bootstrapServers());
+        try (Admin admin = Admin.create(p)) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1)
+                    .configs(Map.of("max.message.bytes", "4096")))).all().get(30, TimeUnit.SECONDS);
+        }
+        byte[] noise = new byte[12 * 1024];
+        new java.util.Random(7).nextBytes(noise);
+        OutboxMessage poison = new OutboxMessage(UUID.randomUUID(), topic, "k", TYPE, "k", 2L,
+                new JsonObject().put("blob", java.util.Base64.getEncoder().encodeToString(noise)).encode());
+        assertTrue(poison.data().length() < KafkaSettings.MAX_RECORD_BYTES);
+
+        // WHEN it is committed between rows of its own key and of another
+        write(List.of(message(topic, "k", 1), poison, message(topic, "k", 3), message(topic, "other", 1)));
+
+        // THEN the broker's refusal moves it to outbox_dead_letters with the reason, and the rest reach Kafka in order
+        List<ConsumerRecord<String, byte[]>> got = read(topic, 3);
+        assertEquals(List.of("k/1", "k/3", "other/1"), got.stream()
+                .map(r -> r.key() + "/" + header(r, "ce_sequence")).sorted().toList());
+        eventually("outbox empty", () -> pending(topic) == 0);
+        var dead = await(pool.preparedQuery("SELECT message_id, reason FROM outbox_dead_letters WHERE topic = $1")
+                .execute(Tuple.of(topic)).map(rs -> {
+                    List<Row> rows = new ArrayList<>();
+                    rs.forEach(rows::add);
+                    return rows;
+                }));
+        assertEquals(1, dead.size());
+        assertEquals(poison.id(), dead.getFirst().getUUID("message_id"));
         String reason = dead.getFirst().getString("reason");
         assertTrue(reason.startsWith("RecordTooLargeException"), reason);
     }
