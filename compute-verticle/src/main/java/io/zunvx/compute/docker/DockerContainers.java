@@ -24,6 +24,7 @@ import com.github.dockerjava.api.model.Mount;
 import com.github.dockerjava.api.model.MountType;
 import com.github.dockerjava.api.model.RestartPolicy;
 import com.github.dockerjava.api.model.Statistics;
+import io.zunvx.platform.logs.LogTail;
 import io.zunvx.compute.driver.ContainerDriver;
 import io.zunvx.compute.driver.DockerEvent;
 import io.zunvx.compute.driver.DriverException;
@@ -38,7 +39,6 @@ import io.zunvx.model.Container;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import io.zunvx.platform.config.ZunvxConfig.ContainerDefaults;
 import java.time.Clock;
@@ -338,7 +338,8 @@ final class DockerContainers implements ContainerDriver {
     public String logs(String id, LogOptions options) {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(options, "options");
-        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        // The log streams through a ring buffer of the cap: memory stays bounded whatever the log's length.
+        LogTail text = new LogTail(options.maxBytes());
         Collecting<Frame> frames = new Collecting<>() {
             @Override
             public void onNext(Frame frame) {
@@ -364,7 +365,7 @@ final class DockerContainers implements ContainerDriver {
             throw DockerErrors.translate(e);
         }
         frames.await();
-        return text.toString(StandardCharsets.UTF_8);
+        return text.text();
     }
 
     @Override
