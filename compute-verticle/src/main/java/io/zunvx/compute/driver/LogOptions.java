@@ -1,5 +1,6 @@
 package io.zunvx.compute.driver;
 
+import io.zunvx.platform.config.ZunvxConfig;
 import java.util.OptionalInt;
 
 /**
@@ -10,6 +11,7 @@ import java.util.OptionalInt;
  * @param timestamps        prefix every line with its RFC 3339 timestamp
  * @param tail              {@code all}, or the number of lines to return from the end
  * @param sinceEpochSeconds only lines written at or after this time, {@code null} for no lower bound
+ * @param maxBytes          the most bytes returned: a longer log gives its last bytes after a truncation line
  */
 public record LogOptions(boolean stdout, boolean stderr, boolean timestamps, String tail, Long sinceEpochSeconds,
                          long maxBytes) {
@@ -20,7 +22,7 @@ public record LogOptions(boolean stdout, boolean stderr, boolean timestamps, Str
     /** With the default cap ({@code ZUNVX_LOGS_MAX_BYTES}'s default). */
     public LogOptions(boolean stdout, boolean stderr, boolean timestamps, String tail, Long sinceEpochSeconds) {
         this(stdout, stderr, timestamps, tail, sinceEpochSeconds,
-                io.zunvx.platform.config.ZunvxConfig.Compute.DEFAULT_LOGS_MAX_BYTES);
+                ZunvxConfig.Compute.DEFAULT_LOGS_MAX_BYTES);
     }
 
     public LogOptions {
