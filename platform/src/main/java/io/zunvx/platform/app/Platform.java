@@ -95,8 +95,8 @@ public final class Platform {
                 .compose(v -> signs
                         ? TokenService.load(vertx, pool, TokenService.ISSUER, config.identity().tokenTtl(), clock,
                                 CredentialCipher.forSigningKeys(config))
-                        : retry(vertx, "the first token signing key", () -> TokenService.loadVerifier(vertx, pool,
-                                TokenService.ISSUER, config.identity().tokenTtl(), clock)))
+                        : TokenService.loadVerifier(vertx, pool, TokenService.ISSUER, config.identity().tokenTtl(),
+                                clock))
                 .map(tokens -> {
                     ZunvxConfig.Identity.Signing signing = config.identity().signing();
                     tokens.maintain(signing.refresh(), signing.rotation());

@@ -113,8 +113,8 @@ public final class TokenService {
     }
 
     /**
-     * A verifying service: only the public keys are read ({@code signing_keys}); {@link #issue} fails. Waits for the
-     * first key when there is none yet (a signing role makes it).
+     * A verifying service: only the public keys are read ({@code signing_keys}); {@link #issue} fails. Without any
+     * key yet (no signing role has started) it refuses every token until a refresh finds one.
      */
     public static Future<TokenService> loadVerifier(Vertx vertx, Pool pool, String issuer, Duration ttl,
                                                     Clock clock) {
@@ -268,12 +268,13 @@ public final class TokenService {
         Future<Void> refresh() {
             lastRefresh = System.nanoTime();
             return keys(pool).compose(rows -> {
-                if (rows.isEmpty()) {
-                    return Future.failedFuture(new IllegalStateException(
-                            "there is no token signing key yet (an api role makes the first)"));
-                }
                 if (cipher == null) {
+                    // A verifier may start before any signer made the first key: it verifies nothing until then,
+                    // and a token naming a kid it does not know makes it look again.
                     return Future.succeededFuture(build(rows, null));
+                }
+                if (rows.isEmpty()) {
+                    return Future.failedFuture(new IllegalStateException("there is no token signing key"));
                 }
                 String kid = rows.getFirst().getString("kid");
                 return pool.preparedQuery("SELECT private_key FROM signing_key_secrets WHERE kid = $1")
@@ -310,7 +311,7 @@ public final class TokenService {
         }
 
         private KeyState build(List<Row> rows, String privatePem) {
-            String kid = rows.getFirst().getString("kid");
+            String kid = rows.isEmpty() ? null : rows.getFirst().getString("kid");
             JWTAuth signer = privatePem == null ? null : JWTAuth.create(vertx, new JWTAuthOptions()
                     .addPubSecKey(new PubSecKeyOptions().setAlgorithm(ALGORITHM).setId(kid).setBuffer(privatePem)));
             JWTAuthOptions v = new JWTAuthOptions().setJWTOptions(new JWTOptions()

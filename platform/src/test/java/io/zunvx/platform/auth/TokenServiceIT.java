@@ -490,6 +490,26 @@ class TokenServiceIT {
     }
 
     @Test
+    void aVerifierStartedBeforeAnyKeyExistsTakesUpTheFirstOneWhenATokenNamesIt() {
+        // GIVEN a verifier on a database without keys (a compute host up before any api)
+        Pool pool = freshPool();
+        TokenService verifier = await(TokenService.loadVerifier(pg.vertx(), pool, ISSUER, TTL, Clock.systemUTC()));
+        assertEquals(0, verifier.jwks().getJsonArray("keys").size());
+
+        // WHEN a signer starts and issues a token
+        String token = load(pool, ISSUER, Clock.systemUTC()).issue(ALICE).value();
+
+        // THEN the verifier looks again for the unknown kid and accepts it
+        assertEquals(ALICE.userId(), poll(() -> {
+            try {
+                return await(verifier.verify(token)).userId();
+            } catch (AssertionError | RuntimeException e) {
+                return null;
+            }
+        }));
+    }
+
+    @Test
     void privateKeysAreSealedAtRestAndAnotherSecretCannotSign() {
         // GIVEN a signing service
         Pool pool = freshPool();
