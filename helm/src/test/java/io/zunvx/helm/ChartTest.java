@@ -41,7 +41,7 @@ class ChartTest {
         return new Helm(CHART).template().withName("zv").withNamespace("cloud")
                 .set("database.url", "postgresql://zunvx:secret@db:5432/zunvx")
                 .set("kafka.bootstrapServers", "kafka:9092")
-                .set("registryKey", KEY);
+                .set("registryKey", KEY).set("signingKeySecret", KEY);
     }
 
     private static List<JsonNode> objects(String manifest) throws IOException {
@@ -81,7 +81,8 @@ class ChartTest {
         Files.writeString(values, Files.readString(values)
                 .replace("  url: \"\"", "  url: \"postgresql://zunvx:secret@db:5432/zunvx\"")
                 .replace("  bootstrapServers: \"\"", "  bootstrapServers: \"kafka:9092\"")
-                .replace("registryKey: \"\"", "registryKey: \"" + KEY + "\""));
+                .replace("registryKey: \"\"", "registryKey: \"" + KEY + "\"")
+                .replace("signingKeySecret: \"\"", "signingKeySecret: \"" + KEY + "\""));
         LintResult result = new Helm(copy).lint().strict().call();
         assertFalse(result.isFailed(), String.join("\n", result.getMessages()));
     }
@@ -162,9 +163,25 @@ class ChartTest {
     }
 
     @Test
+    void onlyTheSigningRolesGetTheSigningKeySecret() throws IOException {
+        List<JsonNode> objects = objects(rendered().call());
+        assertEquals(KEY, find(objects, "Secret", "zv-zunvx-signing").path("stringData")
+                .path("ZUNVX_SIGNING_KEY_SECRET").asText());
+        for (String role : List.of("api", "wsproxy", "scheduler")) {
+            String env = find(objects, "Deployment", "zv-zunvx-" + role).path("spec").path("template").path("spec")
+                    .path("containers").get(0).path("envFrom").toString();
+            assertEquals(!role.equals("scheduler"), env.contains("zv-zunvx-signing"), role + ": " + env);
+        }
+        String compute = find(objects, "DaemonSet", "zv-zunvx-compute").toString();
+        assertFalse(compute.contains("zv-zunvx-signing"), compute);
+        assertFalse(find(objects, "Secret", "zv-zunvx-secrets").toString().contains("SIGNING"));
+    }
+
+    @Test
     void refusesToRenderWithoutTheDatabase() {
         Exception e = assertThrows(Exception.class, () -> new Helm(CHART).template().withName("zv")
-                .set("kafka.bootstrapServers", "kafka:9092").set("registryKey", KEY).call());
+                .set("kafka.bootstrapServers", "kafka:9092").set("registryKey", KEY).set("signingKeySecret", KEY)
+                .call());
         assertTrue(e.getMessage().contains("database.url"), e.getMessage());
     }
 

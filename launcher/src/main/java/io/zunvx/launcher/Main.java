@@ -31,6 +31,8 @@ public final class Main {
         switch (command) {
             case "all-in-one" -> allInOne(config);
             case "migrate" -> Migrate.run(config, required(config.database().url(), "ZUNVX_DB_URL"));
+            case "rotate-signing-key" -> Migrate.rotateSigningKey(config,
+                    required(config.database().url(), "ZUNVX_DB_URL"));
             case "api" -> role("api", config, roles.api());
             case "scheduler" -> role("scheduler", config, roles.scheduler());
             case "compute" -> role("compute", config, roles.compute());
@@ -85,6 +87,8 @@ public final class Main {
                   compute       the agent for this host's Docker engine
                   wsproxy       the WebSocket proxy of attach and interactive exec
                   migrate       bring the PostgreSQL schema up to date (and, with ZUNVX_ADMIN_PASSWORD, the admin)
+                  rotate-signing-key  add a token signing key now (running roles take it up within
+                                ZUNVX_SIGNING_KEY_REFRESH; the old key verifies until its tokens expired)
                 configuration: ZUNVX_* environment variables (see README)""");
         System.exit(code);
     }

@@ -53,7 +53,9 @@ public final class RoleProcess implements AutoCloseable {
         OpsRoutes.mount(router, readiness);
         HttpServer ops = vertx.createHttpServer().requestHandler(router).listen(config.opsPort()).await();
         AtomicReference<Role> built = new AtomicReference<>();
-        Future<Platform> started = Platform.connect(vertx, config, dbUrl, kafka, readiness, Clock.systemUTC())
+        // Only the roles that issue tokens read the private signing keys; the others verify with public keys.
+        boolean signs = "api".equals(name) || "wsproxy".equals(name);
+        Future<Platform> started = Platform.connect(vertx, config, dbUrl, kafka, readiness, Clock.systemUTC(), signs)
                 .compose(platform -> vertx.deployVerticle(new OutboxRelay(platform.database(), platform.publisher(),
                                 "/zunvx/outbox", readiness, Duration.ofSeconds(2), Duration.ofSeconds(5)))
                         .compose(id -> {

@@ -18,6 +18,8 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import io.zunvx.api.identity.AdminBootstrap;
 import io.zunvx.compute.agent.CrashPoints;
+import io.zunvx.platform.auth.TokenService;
+import io.zunvx.platform.registry.CredentialCipher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -593,7 +595,9 @@ class IdentityIT {
         Row key = rows("SELECT * FROM signing_keys WHERE retired_at IS NULL ORDER BY created_at DESC, seq DESC")
                 .getFirst();
         String kid = key.getString("kid");
-        String ourKey = key.getString("private_key");
+        String ourKey = TokenService.privateKeyPem(rows("SELECT private_key FROM signing_key_secrets WHERE kid = '"
+                + kid + "'").getFirst().getString("private_key"),
+                CredentialCipher.forSigningKeys(platform.platform().config()));
         Instant now = Instant.now();
         JsonObject claims = new JsonObject().put("sub", platform.bootstrap().userId()).put("name", "admin")
                 .put("project_id", platform.bootstrap().projectId()).put("project_name", "admin")

@@ -301,6 +301,15 @@ class WsProxyIT {
     }
 
     static void assertRefused(String url, String origin, int status) throws Exception {
+        assertRefused(url, origin, status, 0);
+    }
+
+    /** The upgrade at {@code url} is refused with {@code status}, and the agent still has {@code open} sessions. */
+    static void assertRefusedWithSessions(String url, int status, int open) throws Exception {
+        assertRefused(url, null, status, open);
+    }
+
+    private static void assertRefused(String url, String origin, int status, int open) throws Exception {
         try {
             WebSocket ws = connect(url, origin).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             ws.close();
@@ -309,7 +318,7 @@ class WsProxyIT {
             assertTrue(e.getCause() instanceof UpgradeRejectedException, e.getCause().toString());
             assertEquals(status, ((UpgradeRejectedException) e.getCause()).getStatus());
         }
-        assertEquals(0, sessions(), "sessions open at the agent after a refusal");
+        assertEquals(open, sessions(), "sessions open at the agent after a refusal");
     }
 
     static double sessions() {

@@ -20,7 +20,8 @@ import java.util.UUID;
  */
 final class Grants {
     /** What a redeemed token allows: a session with this container (and exec instance) on this host. */
-    record Grant(UUID container, String host, String endpoint, String status, boolean interactive, String execId) {
+    record Grant(UUID container, String host, String endpoint, String status, boolean interactive, String execId,
+                 String userId) {
     }
 
     /** Why a token was refused; the message goes into the log and the refusal. */
@@ -39,7 +40,7 @@ final class Grants {
             WHERE t.token_hash = $1 AND t.used_at IS NULL AND t.expires_at > $4
               AND c.uuid = t.container_uuid AND (c.uuid::text = $2 OR c.name = $2)
               AND t.exec_id IS NOT DISTINCT FROM $3
-            RETURNING t.token_hash, c.uuid, c.host, c.status, c.interactive, t.exec_id,
+            RETURNING t.token_hash, c.uuid, c.host, c.status, c.interactive, t.exec_id, t.user_id, t.project_id,
                 (SELECT n.internal_endpoint FROM compute_nodes n WHERE n.hostname = c.host) AS endpoint""";
 
     private static final String EXPLAIN = """
@@ -80,7 +81,8 @@ final class Grants {
                 }
                 return Future.succeededFuture(new Grant(r.getUUID("uuid"), r.getString("host"),
                         r.getString("endpoint"), r.getString("status"), Boolean.TRUE.equals(r.getBoolean("interactive")),
-                        r.getString("exec_id")));
+                        r.getString("exec_id"), r.getString("user_id") != null ? r.getString("user_id")
+                        : "project:" + r.getString("project_id")));
             }
             return explain(hash, container, execId, now);
         });

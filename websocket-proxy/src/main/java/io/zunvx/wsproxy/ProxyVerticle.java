@@ -1,6 +1,8 @@
 package io.zunvx.wsproxy;
 
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -12,6 +14,7 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.net.HostAndPort;
+import io.vertx.core.streams.WriteStream;
 import io.zunvx.model.Status;
 import io.zunvx.platform.auth.Identity;
 import io.zunvx.platform.auth.TokenService;
@@ -24,6 +27,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +50,7 @@ public final class ProxyVerticle extends VerticleBase {
 
     private final ZunvxConfig.Proxy config;
     private final Grants grants;
+    private final Sessions sessions;
     private final TokenService tokens;
     private final Clock clock;
     private WebSocketClient agents;
@@ -51,9 +58,10 @@ public final class ProxyVerticle extends VerticleBase {
     private volatile TokenService.Token serviceToken;
 
     /** Built by {@link WsProxyComponents#verticle()}. */
-    ProxyVerticle(ZunvxConfig.Proxy config, Grants grants, TokenService tokens, Clock clock) {
+    ProxyVerticle(ZunvxConfig.Proxy config, Grants grants, Sessions sessions, TokenService tokens, Clock clock) {
         this.config = config;
         this.grants = grants;
+        this.sessions = sessions;
         this.tokens = tokens;
         this.clock = clock;
     }
@@ -97,8 +105,16 @@ public final class ProxyVerticle extends VerticleBase {
         }
         grants.redeem(q.get("token"), q.get("uuid"), execId)
                 .compose(this::admissible)
-                .compose(grant -> connectAgent(grant).map(agent -> Map.entry(grant, agent)))
-                .onSuccess(pair -> accept(hs, what, pair.getValue()))
+                .compose(grant -> {
+                    if (!sessions.take(grant.userId())) {
+                        return Future.failedFuture(new Grants.Refused(429, "user " + grant.userId() + " already has "
+                                + sessions.maxPerUser() + " open sessions (ZUNVX_WSPROXY_MAX_SESSIONS_PER_USER)"));
+                    }
+                    return connectAgent(grant)
+                            .onFailure(err -> sessions.release(grant.userId()))
+                            .map(agent -> Map.entry(grant, agent));
+                })
+                .onSuccess(pair -> accept(hs, what, pair.getKey().userId(), pair.getValue()))
                 .onFailure(err -> {
                     if (err instanceof Grants.Refused r) {
                         refuse(hs, what, r.status, r.getMessage());
@@ -130,26 +146,92 @@ public final class ProxyVerticle extends VerticleBase {
                 .putHeader("Authorization", "Bearer " + serviceToken()));
     }
 
-    private void accept(ServerWebSocketHandshake hs, String what, WebSocket agent) {
+    private void accept(ServerWebSocketHandshake hs, String what, String user, WebSocket agent) {
         agent.pause();
         hs.accept().onSuccess(client -> {
             LOG.info("{}: session open", what);
-            bridge(client, agent);
+            bridge(client, agent, what, () -> sessions.release(user));
         }).onFailure(err -> {
             LOG.info("{}: handshake failed: {}", what, err.toString());
+            sessions.release(user);
             agent.close();
         });
     }
 
     /**
      * Pipes each side into the other. When one side closes, the other is closed with its code and reason (1000 when
-     * the container's process ended), so a client sees why its session ended.
+     * the container's process ended), so a client sees why its session ended. A session that carries no data either
+     * way for {@code ZUNVX_WSPROXY_IDLE_TIMEOUT} is closed: the client gets {@value #IDLE_CODE} and a reason saying
+     * so. {@code ended} runs once, when both sides are closed.
      */
-    private static void bridge(ServerWebSocket client, WebSocket agent) {
-        client.pipe().endOnComplete(false).endOnFailure(false).to(agent)
-                .onComplete(ar -> closeWith(agent, client));
-        agent.pipe().endOnComplete(false).endOnFailure(false).to(client)
-                .onComplete(ar -> closeWith(client, agent));
+    private void bridge(ServerWebSocket client, WebSocket agent, String what, Runnable ended) {
+        long idleMillis = config.idleTimeout().toMillis();
+        AtomicLong last = new AtomicLong(System.nanoTime());
+        Runnable touch = () -> last.set(System.nanoTime());
+        long timer = vertx.setPeriodic(Math.max(50, Math.min(1000, idleMillis / 4)), id -> {
+            if (TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - last.get()) >= idleMillis && !client.isClosed()) {
+                LOG.info("{}: idle for {}, closing", what, config.idleTimeout());
+                client.close(IDLE_CODE, "idle timeout: no data for " + config.idleTimeout().toSeconds() + "s");
+                agent.close((short) 1000, "client idle");
+            }
+        });
+        AtomicInteger open = new AtomicInteger(2);
+        Runnable sideDone = () -> {
+            if (open.decrementAndGet() == 0) {
+                vertx.cancelTimer(timer);
+                ended.run();
+            }
+        };
+        client.pipe().endOnComplete(false).endOnFailure(false).to(new Touching(agent, touch))
+                .onComplete(ar -> {
+                    closeWith(agent, client);
+                    sideDone.run();
+                });
+        agent.pipe().endOnComplete(false).endOnFailure(false).to(new Touching(client, touch))
+                .onComplete(ar -> {
+                    closeWith(client, agent);
+                    sideDone.run();
+                });
+    }
+
+    /** Close code of a session closed for idling (the "going away" of RFC 6455). */
+    static final short IDLE_CODE = 1001;
+
+    /** A socket written to through a pipe, noting each write as activity. */
+    private record Touching(WebSocketBase target, Runnable touch) implements WriteStream<Buffer> {
+        @Override
+        public WriteStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
+            target.exceptionHandler(handler);
+            return this;
+        }
+
+        @Override
+        public Future<Void> write(Buffer data) {
+            touch.run();
+            return target.write(data);
+        }
+
+        @Override
+        public Future<Void> end() {
+            return target.end();
+        }
+
+        @Override
+        public WriteStream<Buffer> setWriteQueueMaxSize(int maxSize) {
+            target.setWriteQueueMaxSize(maxSize);
+            return this;
+        }
+
+        @Override
+        public boolean writeQueueFull() {
+            return target.writeQueueFull();
+        }
+
+        @Override
+        public WriteStream<Buffer> drainHandler(Handler<Void> handler) {
+            target.drainHandler(handler);
+            return this;
+        }
     }
 
     private static void closeWith(WebSocketBase target, WebSocketBase ended) {

@@ -9,10 +9,12 @@ import io.zunvx.platform.app.Platform;
 public final class WsProxyComponents {
     private final Platform platform;
     private final Grants grants;
+    private final Sessions sessions;
 
     private WsProxyComponents(Platform platform, Grants grants) {
         this.platform = platform;
         this.grants = grants;
+        this.sessions = new Sessions(platform.config().proxy().maxSessionsPerUser());
     }
 
     public static WsProxyComponents create(Platform platform) {
@@ -21,6 +23,6 @@ public final class WsProxyComponents {
 
     /** The role's entry point: the public WebSocket server. Deploy it once. */
     public ProxyVerticle verticle() {
-        return new ProxyVerticle(platform.config().proxy(), grants, platform.tokens(), platform.clock());
+        return new ProxyVerticle(platform.config().proxy(), grants, sessions, platform.tokens(), platform.clock());
     }
 }

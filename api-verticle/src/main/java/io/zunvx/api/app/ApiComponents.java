@@ -96,7 +96,8 @@ public final class ApiComponents implements AutoCloseable {
         RegistryRepository registryRows = new RegistryRepository(CredentialCipher.fromConfig(config),
                 platform.clock());
         StoreImageRepository storeImages = new StoreImageRepository(platform.clock());
-        this.compute = new ComputeClient(vertx, db, tokens, platform.clock());
+        this.compute = new ComputeClient(vertx, db, tokens, platform.clock(),
+                platform.config().compute().logsMaxBytes());
         this.registryClient = new RegistryClient(vertx);
 
         NetworkRepository networkRows = new NetworkRepository(platform.clock());

@@ -13,11 +13,14 @@ import io.vertx.core.json.jackson.JacksonCodec;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.ext.web.codec.BodyCodec;
 import io.zunvx.platform.auth.Identity;
 import io.zunvx.platform.auth.TokenService;
+import io.zunvx.platform.config.ZunvxConfig;
 import io.zunvx.platform.db.Transactions;
 import io.zunvx.platform.error.ZunException;
 import io.zunvx.platform.host.ComputeNodeRepository;
+import io.zunvx.platform.logs.LogTail;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -58,9 +61,19 @@ public final class ComputeClient {
     private final ComputeNodeRepository nodes = new ComputeNodeRepository();
     private final TokenService tokens;
     private final Clock clock;
+    private final long logsMaxBytes;
     private volatile TokenService.Token serviceToken;
 
     public ComputeClient(Vertx vertx, Transactions db, TokenService tokens, Clock clock) {
+        this(vertx, db, tokens, clock, ZunvxConfig.Compute.DEFAULT_LOGS_MAX_BYTES);
+    }
+
+    /**
+     * @param logsMaxBytes the cap of a {@code logs} answer ({@code ZUNVX_LOGS_MAX_BYTES}); the agent applies it too,
+     *                     and whatever an agent sends beyond it (and its marker line) is cut here as well
+     */
+    public ComputeClient(Vertx vertx, Transactions db, TokenService tokens, Clock clock, long logsMaxBytes) {
+        this.logsMaxBytes = logsMaxBytes;
         this.vertx = vertx;
         this.http = WebClient.create(vertx, new WebClientOptions().setConnectTimeout(5000).setIdleTimeout(60)
                 .setKeepAlive(true));
@@ -69,12 +82,18 @@ public final class ComputeClient {
         this.clock = clock;
     }
 
-    /** GET {@code path} (under {@code /internal/v1}) on {@code host}'s agent; the body as text. */
-    public Future<String> getText(String host, String path, Map<String, String> query) {
+    /**
+     * GET {@code path} (under {@code /internal/v1}) on {@code host}'s agent; the body as text, streamed through a
+     * {@link LogTail} so that at most the logs cap (plus the agent's marker line) is ever held, whatever the agent
+     * sends.
+     */
+    public Future<String> getLogText(String host, String path, Map<String, String> query) {
         return endpoint(host).compose(base -> {
+            LogTail tail = new LogTail(logsMaxBytes + LogTail.MARKER_ROOM);
             var req = http.getAbs(base + "/internal/v1" + path)
                     .putHeader("Authorization", "Bearer " + token())
-                    .timeout(Duration.ofMinutes(2).toMillis());
+                    .timeout(Duration.ofMinutes(2).toMillis())
+                    .as(BodyCodec.pipe(tail, false));
             query.forEach((k, v) -> {
                 if (v != null) {
                     req.addQueryParam(k, v);
@@ -83,7 +102,16 @@ public final class ComputeClient {
             return req.send()
                     .recover(err -> Future.failedFuture(ZunException.unavailable(
                             "The compute service on host " + host + " is not reachable.", err)))
-                    .compose(ComputeClient::text);
+                    .compose(r -> {
+                        if (r.statusCode() == 200) {
+                            return Future.succeededFuture(tail.text());
+                        }
+                        if (r.statusCode() == 404) {
+                            return Future.succeededFuture("");
+                        }
+                        return Future.failedFuture(new ZunException(r.statusCode() >= 500 ? 500 : r.statusCode(),
+                                "", "The compute service answered " + r.statusCode()));
+                    });
         });
     }
 
@@ -210,17 +238,6 @@ public final class ComputeClient {
                 return n;
             }
         };
-    }
-
-    private static Future<String> text(HttpResponse<Buffer> r) {
-        if (r.statusCode() == 200) {
-            return Future.succeededFuture(r.bodyAsString() == null ? "" : r.bodyAsString());
-        }
-        if (r.statusCode() == 404) {
-            return Future.succeededFuture("");
-        }
-        return Future.failedFuture(new ZunException(r.statusCode() >= 500 ? 500 : r.statusCode(), "",
-                "The compute service answered " + r.statusCode()));
     }
 
     private Future<String> endpoint(String host) {

@@ -412,7 +412,7 @@ public final class ContainerApi {
             params.put("timestamps", String.valueOf(q.timestamps()));
             params.put("tail", q.tail() == null ? "all" : String.valueOf(q.tail()));
             params.put("since", q.since() == null ? null : String.valueOf(q.since()));
-            return compute.getText(c.host(), "/containers/" + c.uuid() + "/logs", params);
+            return compute.getLogText(c.host(), "/containers/" + c.uuid() + "/logs", params);
         }).onSuccess(text -> ApiRouter.json(ctx, 200, Json.encode(text)))
                 .onFailure(ctx::fail);
     }

@@ -50,6 +50,9 @@ public final class IdentityApi {
     private static final int MAX_PASSWORD = 4096;
     private static final String V3 = "/identity/v3";
 
+    /** The login counter of a client address for every user name together. */
+    private static final String CLIENT_KEY = "client:*";
+
     private final Vertx vertx;
     private final SqlClient sql;
     private final TokenService tokens;
@@ -58,11 +61,16 @@ public final class IdentityApi {
     private final IdentityStore store = new IdentityStore();
     private final KeystoneViews views;
     private final int maxAttempts;
+    private final int maxClientFailures;
+    private final ClientAddress clients;
     private final Duration window;
     private final Clock clock;
 
     IdentityApi(Vertx vertx, Transactions db, TokenService tokens, AccountCheck accounts, Passwords passwords,
-                String publicUrl, int maxAttempts, Duration window, Clock clock) {
+                String publicUrl, int maxAttempts, int maxClientFailures, ClientAddress clients, Duration window,
+                Clock clock) {
+        this.maxClientFailures = maxClientFailures;
+        this.clients = clients;
         this.vertx = vertx;
         this.sql = db.statements();
         this.tokens = tokens;
@@ -84,7 +92,8 @@ public final class IdentityApi {
                 vertx.createSharedWorkerExecutor(Passwords.POOL, Passwords.poolSize()));
         return new IdentityApi(vertx, platform.transactions(), platform.tokens(),
                 AccountCheck.of(vertx, platform.transactions()),
-                passwords, platform.config().api().publicUrl(), cfg.loginMaxFailures(), cfg.loginWindow(),
+                passwords, platform.config().api().publicUrl(), cfg.loginMaxFailures(),
+                cfg.loginMaxFailuresPerClient(), new ClientAddress(cfg.trustedProxies()), cfg.loginWindow(),
                 platform.clock());
     }
 
@@ -164,8 +173,22 @@ public final class IdentityApi {
     /**
      * Counts the attempt, then checks the password, spending the same work whether the user exists, is disabled or
      * has no password, so neither the answer nor its timing tells which was the case.
+     *
+     * <p>Two counters, both per client address ({@link ClientAddress}) and window: one per account (or unknown name),
+     * {@code ZUNVX_LOGIN_MAX_FAILURES}, and one for all names together, {@code ZUNVX_LOGIN_MAX_FAILURES_PER_CLIENT},
+     * so that a client trying many names (unknown ones cost a dummy hash as long as real ones) gets 429 without any
+     * hashing once it is past that. A success takes its own attempt back off the client's counter.
      */
     private Future<IdentityStore.User> checkPassword(AuthRequest.ByPassword p, String source) {
+        return store.countAttempt(sql, CLIENT_KEY, source, clock.instant(), window).compose(clientAttempts -> {
+            if (clientAttempts > maxClientFailures) {
+                return Future.failedFuture(KeystoneError.tooManyAttempts());
+            }
+            return checkAccount(p, source).compose(u -> store.forgiveAttempt(sql, CLIENT_KEY, source).map(u));
+        });
+    }
+
+    private Future<IdentityStore.User> checkAccount(AuthRequest.ByPassword p, String source) {
         AuthRequest.UserRef ref = p.user();
         Future<Optional<IdentityStore.User>> found = ref.id() != null ? store.user(sql, ref.id())
                 : ref.domain().isDefault() ? store.userByName(sql, IdentityStore.DEFAULT_DOMAIN, ref.name())
@@ -662,10 +685,13 @@ public final class IdentityApi {
                 : Future.failedFuture(KeystoneError.forbidden(action)));
     }
 
-    /** The client's address as the socket saw it (forwarded headers are not trusted). */
-    private static String source(RoutingContext ctx) {
+    /**
+     * The client's address: the socket's peer, or, when that peer is a trusted proxy ({@code ZUNVX_TRUSTED_PROXIES}),
+     * the client its {@code X-Forwarded-For} names.
+     */
+    private String source(RoutingContext ctx) {
         var a = ctx.request().remoteAddress();
-        return a == null || a.host() == null ? "unknown" : a.host();
+        return clients.of(a == null ? null : a.host(), ctx.request().headers().getAll("X-Forwarded-For"));
     }
 
     private static JsonObject requireBody(RoutingContext ctx) {

@@ -259,6 +259,13 @@ final class IdentityStore {
                 .map(rs -> rs.iterator().next().getInteger("attempts"));
     }
 
+    /** Takes one attempt back (a success counted before its password was checked). */
+    Future<Void> forgiveAttempt(SqlClient db, String userKey, String source) {
+        return db.preparedQuery("UPDATE login_failures SET attempts = attempts - 1 "
+                        + "WHERE user_key = $1 AND source = $2 AND attempts > 0")
+                .execute(Tuple.of(userKey, source)).mapEmpty();
+    }
+
     Future<Void> clearAttempts(SqlClient db, String userKey, String source) {
         return db.preparedQuery("DELETE FROM login_failures WHERE user_key = $1 AND source = $2")
                 .execute(Tuple.of(userKey, source)).mapEmpty();

@@ -122,7 +122,7 @@ public final class ComputeComponents {
         LiveResize resize = new LiveResize(context, driver, blocking, db, nodes, host,
                 platform.config().scheduler());
         InternalEndpoint endpoint = new InternalEndpoint(vertx, context, driver, driver, driver, blocking, store,
-                platform.tokens(), host, resize, config.executeTimeout(), networks);
+                platform.tokens(), host, resize, config.executeTimeout(), networks, config.logsMaxBytes());
         CapsuleManager capsules = new CapsuleManager(vertx, context, manager, driver, blocking, store,
                 db, new CapsuleRepository(), serial, host, config.syncInterval(), platform.clock());
         ComputeAgent agent = new ComputeAgent(vertx, context, platform, driver, blocking, serial, manager, images,

@@ -37,7 +37,7 @@ import io.zunvx.compute.driver.VolumeMount;
 import io.zunvx.model.Container;
 import io.zunvx.model.Healthcheck;
 import io.zunvx.platform.config.ZunvxConfig.ContainerDefaults;
-import java.io.ByteArrayOutputStream;
+import io.zunvx.platform.logs.LogTail;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -340,7 +340,8 @@ final class DockerContainers implements ContainerDriver {
     public String logs(String id, LogOptions options) {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(options, "options");
-        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        // The log streams through a ring buffer of the cap: memory stays bounded whatever the log's length.
+        LogTail text = new LogTail(options.maxBytes());
         Collecting<Frame> frames = new Collecting<>() {
             @Override
             public void onNext(Frame frame) {
@@ -366,7 +367,7 @@ final class DockerContainers implements ContainerDriver {
             throw DockerErrors.translate(e);
         }
         frames.await();
-        return text.toString(StandardCharsets.UTF_8);
+        return text.text();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.zunvx.compute.driver;
 
+import io.zunvx.platform.config.ZunvxConfig;
 import java.util.OptionalInt;
 
 /**
@@ -10,11 +11,19 @@ import java.util.OptionalInt;
  * @param timestamps        prefix every line with its RFC 3339 timestamp
  * @param tail              {@code all}, or the number of lines to return from the end
  * @param sinceEpochSeconds only lines written at or after this time, {@code null} for no lower bound
+ * @param maxBytes          the most bytes returned: a longer log gives its last bytes after a truncation line
  */
-public record LogOptions(boolean stdout, boolean stderr, boolean timestamps, String tail, Long sinceEpochSeconds) {
+public record LogOptions(boolean stdout, boolean stderr, boolean timestamps, String tail, Long sinceEpochSeconds,
+                         long maxBytes) {
 
     /** Both streams, no timestamps, every line. */
     public static final LogOptions ALL = new LogOptions(true, true, false, "all", null);
+
+    /** With the default cap ({@code ZUNVX_LOGS_MAX_BYTES}'s default). */
+    public LogOptions(boolean stdout, boolean stderr, boolean timestamps, String tail, Long sinceEpochSeconds) {
+        this(stdout, stderr, timestamps, tail, sinceEpochSeconds,
+                ZunvxConfig.Compute.DEFAULT_LOGS_MAX_BYTES);
+    }
 
     public LogOptions {
         if (tail == null || tail.isBlank()) {
@@ -27,6 +36,9 @@ public record LogOptions(boolean stdout, boolean stderr, boolean timestamps, Str
         }
         if (sinceEpochSeconds != null && sinceEpochSeconds < 0) {
             throw new IllegalArgumentException("since must not be negative");
+        }
+        if (maxBytes < 1) {
+            throw new IllegalArgumentException("maxBytes must be positive");
         }
     }
 

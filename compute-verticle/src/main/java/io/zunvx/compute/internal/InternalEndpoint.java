@@ -23,6 +23,7 @@ import io.zunvx.compute.driver.NetworkDriver;
 import io.zunvx.compute.driver.ProcessList;
 import io.zunvx.compute.driver.ResourceUsage;
 import io.zunvx.model.Container;
+import io.zunvx.platform.config.ZunvxConfig;
 import io.zunvx.platform.app.Runtimes;
 import io.zunvx.platform.auth.TokenService;
 import io.zunvx.platform.concurrent.Blocking;
@@ -67,6 +68,7 @@ public final class InternalEndpoint {
     private final Duration execTimeout;
     private final TerminalSessions sessions;
     private final NetworkManager projectNetworks;
+    private final long logsMaxBytes;
     private HttpServer server;
 
     /**
@@ -87,6 +89,19 @@ public final class InternalEndpoint {
                             NetworkDriver networks, Blocking blocking, ContainerStore store, TokenService tokens,
                             String host, LiveResize resize, Duration execTimeout,
                             NetworkManager projectNetworks) {
+        this(vertx, context, containers, exec, networks, blocking, store, tokens, host, resize, execTimeout,
+                projectNetworks, ZunvxConfig.Compute.DEFAULT_LOGS_MAX_BYTES);
+    }
+
+    /**
+     * As above, with the cap of a {@code logs} answer ({@code ZUNVX_LOGS_MAX_BYTES}): the log's last bytes are kept
+     * after a marker line.
+     */
+    public InternalEndpoint(Vertx vertx, Context context, ContainerDriver containers, ExecDriver exec,
+                            NetworkDriver networks, Blocking blocking, ContainerStore store, TokenService tokens,
+                            String host, LiveResize resize, Duration execTimeout,
+                            NetworkManager projectNetworks, long logsMaxBytes) {
+        this.logsMaxBytes = logsMaxBytes;
         this.projectNetworks = projectNetworks;
         this.vertx = vertx;
         this.context = context;
@@ -176,7 +191,7 @@ public final class InternalEndpoint {
         var q = ctx.queryParams();
         LogOptions options = new LogOptions(!"false".equals(q.get("stdout")), !"false".equals(q.get("stderr")),
                 "true".equals(q.get("timestamps")), q.get("tail") == null ? "all" : q.get("tail"),
-                q.get("since") == null ? null : Long.valueOf(q.get("since")));
+                q.get("since") == null ? null : Long.valueOf(q.get("since")), logsMaxBytes);
         container(ctx).compose(c -> docker(() -> containers.logs(c.containerId(), options), Gone.CONFLICT))
                 .onSuccess(text -> ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8").end(text))
                 .onFailure(ctx::fail);

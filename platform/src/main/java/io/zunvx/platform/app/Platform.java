@@ -9,6 +9,7 @@ import io.zunvx.platform.auth.TokenService;
 import io.zunvx.platform.config.ZunvxConfig;
 import io.zunvx.platform.db.Database;
 import io.zunvx.platform.db.Transactions;
+import io.zunvx.platform.registry.CredentialCipher;
 import io.zunvx.platform.http.Readiness;
 import io.zunvx.platform.image.BlobStore;
 import io.zunvx.platform.kafka.EventPublisher;
@@ -68,6 +69,16 @@ public final class Platform {
      */
     public static Future<Platform> connect(Vertx vertx, ZunvxConfig config, String dbUrl, String kafkaBootstrap,
                                            Readiness readiness, Clock clock) {
+        return connect(vertx, config, dbUrl, kafkaBootstrap, readiness, clock, true);
+    }
+
+    /**
+     * As above; {@code signs} says whether this process issues tokens (api, wsproxy, the all-in-one: it reads the
+     * sealed private signing keys with {@code ZUNVX_SIGNING_KEY_SECRET}) or only verifies them (compute, scheduler:
+     * public keys only). Either way the keys are re-read every {@code ZUNVX_SIGNING_KEY_REFRESH}.
+     */
+    public static Future<Platform> connect(Vertx vertx, ZunvxConfig config, String dbUrl, String kafkaBootstrap,
+                                           Readiness readiness, Clock clock, boolean signs) {
         Database db = Database.of(dbUrl);
         Pool pool = db.pool(vertx, config.database().poolSize(), "zunvx-" + UUID.randomUUID());
         KafkaSettings kafka = new KafkaSettings(kafkaBootstrap, "zunvx");
@@ -82,9 +93,14 @@ public final class Platform {
                                 ? new IllegalStateException("the schema is not there yet (run `zunvx migrate`)")
                                 : err)))
                 .compose(v -> retry(vertx, "Kafka at " + kafkaBootstrap, () -> KafkaTopics.ensure(vertx, kafka, topics)))
-                .compose(v -> TokenService.load(vertx, pool, TokenService.ISSUER,
-                        config.identity().tokenTtl(), clock))
+                .compose(v -> signs
+                        ? TokenService.load(vertx, pool, TokenService.ISSUER, config.identity().tokenTtl(), clock,
+                                CredentialCipher.forSigningKeys(config))
+                        : TokenService.loadVerifier(vertx, pool, TokenService.ISSUER, config.identity().tokenTtl(),
+                                clock))
                 .map(tokens -> {
+                    ZunvxConfig.Identity.Signing signing = config.identity().signing();
+                    tokens.maintain(signing.refresh(), signing.rotation());
                     EventPublisher publisher = new EventPublisher(vertx, kafka, "zunvx-" + UUID.randomUUID(), clock);
                     readiness.register("kafka", new KafkaCheck(vertx, kafka));
                     return new Platform(vertx, config, db, pool, kafka, publisher, tokens, readiness, clock);
@@ -197,6 +213,7 @@ public final class Platform {
     }
 
     public Future<Void> close() {
+        tokens.stopMaintenance();
         return Future.join(publisher.close(), pool.close()).mapEmpty();
     }
 }

@@ -12,7 +12,9 @@ import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import io.zunvx.platform.db.Database;
 import io.zunvx.platform.error.ZunException;
+import io.zunvx.platform.registry.CredentialCipher;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -27,14 +29,30 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Issues and verifies the platform's tokens: JWTs signed with ES256 keys kept in PostgreSQL ({@code signing_keys}),
- * so every API instance and every role verifies the same tokens. The newest key signs; all unretired keys verify
- * (rotation by {@code kid}). Only ES256 is accepted: {@code alg: none} and other algorithms fail. When an external
- * OpenID Connect issuer is trusted ({@link #trusting}), tokens naming that issuer are checked against its keys instead.
+ * Issues and verifies the platform's tokens: JWTs signed with ES256 keys kept in PostgreSQL, so every API instance and
+ * every role verifies the same tokens. Public keys are in {@code signing_keys}, which every role reads; the private
+ * keys are in {@code signing_key_secrets}, sealed with AES-256-GCM under {@code ZUNVX_SIGNING_KEY_SECRET} (or the
+ * all-in-one's key file), and only a signing service ({@link #load} with a cipher: the api and wsproxy roles) reads
+ * them. A verifying service ({@link #loadVerifier}: compute hosts) never touches that table, so its database role
+ * needs no grant on it.
+ *
+ * <p>The newest key signs; all unretired keys verify (rotation by {@code kid}). Keys are re-read every
+ * {@code ZUNVX_SIGNING_KEY_REFRESH} ({@link #maintain}), and at once when a token names a {@code kid} not yet known,
+ * so a rotation reaches running processes without a restart. A signer also adds a key when the newest is older than
+ * {@code ZUNVX_SIGNING_KEY_ROTATION}, and retires a key (dropping its private part) once every token it can have
+ * signed has expired: its successor has signed for the token lifetime plus the refresh interval and the leeway.
+ *
+ * <p>Only ES256 is accepted: {@code alg: none} and other algorithms fail. When an external OpenID Connect issuer is
+ * trusted ({@link #trusting}), tokens naming that issuer are checked against its keys instead.
  */
 public final class TokenService {
     public static final String ALGORITHM = "ES256";
@@ -48,26 +66,25 @@ public final class TokenService {
     public static final String ACCOUNT_CLAIM = "account";
     /** The value of {@link #ACCOUNT_CLAIM}: an account of the platform's own identity tables. */
     public static final String LOCAL_ACCOUNT = "local";
+    /** Seconds of clock difference allowed on {@code exp} and {@code nbf}. */
+    static final int LEEWAY_SECONDS = 5;
+    /** A sealed private key as stored: this prefix, then the Base64 of nonce, ciphertext and tag. */
+    private static final String SEALED = "aes256gcm:";
+    private static final Logger LOG = LoggerFactory.getLogger(TokenService.class);
 
-    private final JWTAuth signer;
-    private final JWTAuth verifier;
-    private final String kid;
+    private final KeyRing ring;
     private final String issuer;
     private final Duration ttl;
     private final Clock clock;
-    private final JsonArray jwks;
     private final ExternalIssuer external;
     private final VerifiedTokens verified;
 
-    private TokenService(JWTAuth signer, JWTAuth verifier, String kid, String issuer, Duration ttl, Clock clock,
-                         JsonArray jwks, ExternalIssuer external, VerifiedTokens verified) {
-        this.signer = signer;
-        this.verifier = verifier;
-        this.kid = kid;
+    private TokenService(KeyRing ring, String issuer, Duration ttl, Clock clock, ExternalIssuer external,
+                         VerifiedTokens verified) {
+        this.ring = ring;
         this.issuer = issuer;
         this.ttl = ttl;
         this.clock = clock;
-        this.jwks = jwks;
         this.external = external;
         this.verified = verified;
     }
@@ -80,24 +97,133 @@ public final class TokenService {
         if (issuer != null && issuer.issuer().equals(this.issuer)) {
             throw new IllegalArgumentException("an external issuer cannot be named like this platform: " + this.issuer);
         }
-        return new TokenService(signer, verifier, kid, this.issuer, ttl, clock, jwks, issuer, verified);
+        return new TokenService(ring, this.issuer, ttl, clock, issuer, verified);
     }
 
-    /** Loads the keys, creating the first one if there is none (safe when several instances start at once). */
-    public static Future<TokenService> load(Vertx vertx, Pool pool, String issuer, Duration ttl, Clock clock) {
-        return keys(pool).compose(rows -> rows.isEmpty()
-                        ? createKey(pool, clock).compose(v -> keys(pool))
-                        : Future.succeededFuture(rows))
-                .map(rows -> build(vertx, rows, issuer, ttl, clock));
+    /**
+     * A signing service: loads the keys, creating the first one if there is none (safe when several instances start
+     * at once), and the newest private key, unsealed with {@code cipher}.
+     */
+    public static Future<TokenService> load(Vertx vertx, Pool pool, String issuer, Duration ttl, Clock clock,
+                                            CredentialCipher cipher) {
+        KeyRing ring = new KeyRing(vertx, pool, issuer, cipher);
+        return keys(pool).compose(rows -> rows.isEmpty() ? createKey(pool, clock, cipher) : Future.succeededFuture())
+                .compose(v -> ring.refresh())
+                .map(v -> new TokenService(ring, issuer, ttl, clock, null,
+                        new VerifiedTokens(clock, VerifiedTokens.DEFAULT_MAX_ENTRIES)));
     }
 
-    /** Adds a new signing key; the old ones keep verifying until retired. */
-    public static Future<Void> rotate(Pool pool, Clock clock) {
-        return createKey(pool, clock);
+    /**
+     * A verifying service: only the public keys are read ({@code signing_keys}); {@link #issue} fails. Without any
+     * key yet (no signing role has started) it refuses every token until a refresh finds one.
+     */
+    public static Future<TokenService> loadVerifier(Vertx vertx, Pool pool, String issuer, Duration ttl,
+                                                    Clock clock) {
+        KeyRing ring = new KeyRing(vertx, pool, issuer, null);
+        return ring.refresh().map(v -> new TokenService(ring, issuer, ttl, clock, null,
+                new VerifiedTokens(clock, VerifiedTokens.DEFAULT_MAX_ENTRIES)));
+    }
+
+    /**
+     * {@link #rotate} through a connection of its own to {@code database}, closed afterwards: for a one-off command
+     * that has no platform.
+     */
+    public static Future<Void> rotate(Vertx vertx, Database database, Clock clock, CredentialCipher cipher) {
+        Pool pool = database.pool(vertx, 1, "zunvx-rotate");
+        return rotate(pool, clock, cipher).eventually(pool::close);
+    }
+
+    /** Adds a new signing key, sealed with {@code cipher}; the old ones keep verifying until retired. */
+    public static Future<Void> rotate(Pool pool, Clock clock, CredentialCipher cipher) {
+        return createKey(pool, clock, cipher);
+    }
+
+    /**
+     * The PEM of a private key as {@code signing_key_secrets} stores it, unsealed with {@code cipher} (for tools and
+     * tests that must sign as the platform does).
+     *
+     * @throws IllegalArgumentException if it was sealed with another key or altered
+     */
+    public static String privateKeyPem(String stored, CredentialCipher cipher) {
+        return stored.startsWith(SEALED) ? cipher.decrypt(Base64.getDecoder().decode(stored.substring(SEALED.length())))
+                : stored;
+    }
+
+    /** Whether this service signs (it holds a private key). */
+    public boolean signs() {
+        return ring.cipher != null;
+    }
+
+    /** The {@code kid} new tokens are signed with, {@code null} for a verifying service. */
+    public String signingKid() {
+        return ring.state.kid;
+    }
+
+    /**
+     * Keeps the keys current: every {@code refresh}, a signer first adds a key if the newest is older than
+     * {@code rotation} and retires keys no unexpired token can carry any more; then every service re-reads the keys.
+     *
+     * Stopped by {@link #stopMaintenance()}.
+     */
+    public void maintain(Duration refresh, Duration rotation) {
+        stopMaintenance();
+        ring.timer = ring.vertx.setPeriodic(refresh.toMillis(), id -> {
+            Future<Void> upkeep = signs() ? rotateIfOlder(rotation).compose(v -> retire(refresh))
+                    : Future.succeededFuture();
+            upkeep.compose(v -> ring.refresh())
+                    .onFailure(e -> LOG.warn("cannot refresh the token signing keys: {}", e.toString()));
+        });
+    }
+
+    /** Stops what {@link #maintain} started, if anything. */
+    public void stopMaintenance() {
+        long t = ring.timer;
+        if (t >= 0) {
+            ring.vertx.cancelTimer(t);
+            ring.timer = -1;
+        }
+    }
+
+    /** Re-reads the keys now. */
+    public Future<Void> refresh() {
+        return ring.refresh();
+    }
+
+    private Future<Void> rotateIfOlder(Duration rotation) {
+        return keys(ring.pool).compose(rows -> {
+            Instant newest = rows.isEmpty() ? null : rows.getFirst().getOffsetDateTime("created_at").toInstant();
+            if (newest != null && newest.plus(rotation).isAfter(clock.instant())) {
+                return Future.succeededFuture();
+            }
+            LOG.info("the newest token signing key is older than {}: adding one", rotation);
+            return createKey(ring.pool, clock, ring.cipher);
+        });
+    }
+
+    /**
+     * Retires every key that a newer key has replaced for long enough: the newer one was made before
+     * {@code now - (ttl + refresh + leeway)}, so every instance has signed with it (or a newer one) for a whole token
+     * lifetime. A retired key's private part is deleted; its public row stays, marked.
+     */
+    private Future<Void> retire(Duration refresh) {
+        Instant cutoff = clock.instant().minus(ttl).minus(refresh).minusSeconds(LEEWAY_SECONDS);
+        return ring.pool.withTransaction(sql -> sql.preparedQuery("""
+                        UPDATE signing_keys k SET retired_at = $1
+                        WHERE k.retired_at IS NULL AND EXISTS (
+                            SELECT 1 FROM signing_keys n
+                            WHERE (n.created_at, n.seq) > (k.created_at, k.seq) AND n.created_at <= $2)
+                        RETURNING k.kid""")
+                .execute(Tuple.of(clock.instant().atOffset(ZoneOffset.UTC), cutoff.atOffset(ZoneOffset.UTC)))
+                .compose(rows -> {
+                    rows.forEach(r -> LOG.info("retired token signing key {}", r.getString("kid")));
+                    return sql.query("DELETE FROM signing_key_secrets s USING signing_keys k "
+                            + "WHERE s.kid = k.kid AND k.retired_at IS NOT NULL").execute();
+                })).mapEmpty();
     }
 
     private static Future<List<Row>> keys(Pool pool) {
-        return pool.query("SELECT * FROM signing_keys WHERE retired_at IS NULL ORDER BY created_at DESC, seq DESC")
+        return pool.query("SELECT kid, public_key, created_at, seq FROM signing_keys WHERE retired_at IS NULL "
+                        + "ORDER BY created_at DESC, seq DESC")
                 .execute().map(rs -> {
                     List<Row> out = new ArrayList<>();
                     rs.forEach(out::add);
@@ -105,39 +231,112 @@ public final class TokenService {
                 });
     }
 
-    private static Future<Void> createKey(Pool pool, Clock clock) {
+    private static Future<Void> createKey(Pool pool, Clock clock, CredentialCipher cipher) {
+        if (cipher == null) {
+            return Future.failedFuture(new IllegalStateException("a verifying service cannot make signing keys"));
+        }
         try {
             KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
             g.initialize(new ECGenParameterSpec("secp256r1"));
             KeyPair kp = g.generateKeyPair();
-            String priv = pem("PRIVATE KEY", kp.getPrivate().getEncoded());
+            String sealed = SEALED + Base64.getEncoder().encodeToString(
+                    cipher.encrypt(pem("PRIVATE KEY", kp.getPrivate().getEncoded())));
             String pub = pem("PUBLIC KEY", kp.getPublic().getEncoded());
-            return pool.preparedQuery("""
-                            INSERT INTO signing_keys (kid, algorithm, private_key, public_key, created_at)
-                            VALUES ($1, $2, $3, $4, $5)""")
-                    .execute(Tuple.of(UUID.randomUUID().toString(), ALGORITHM, priv, pub,
-                            clock.instant().atOffset(ZoneOffset.UTC)))
-                    .mapEmpty();
+            String kid = UUID.randomUUID().toString();
+            return pool.withTransaction(sql -> sql.preparedQuery("""
+                            INSERT INTO signing_keys (kid, algorithm, public_key, created_at)
+                            VALUES ($1, $2, $3, $4)""")
+                    .execute(Tuple.of(kid, ALGORITHM, pub, clock.instant().atOffset(ZoneOffset.UTC)))
+                    .compose(v -> sql.preparedQuery("INSERT INTO signing_key_secrets (kid, private_key) "
+                            + "VALUES ($1, $2)").execute(Tuple.of(kid, sealed)))).mapEmpty();
         } catch (GeneralSecurityException e) {
             return Future.failedFuture(e);
         }
     }
 
-    private static TokenService build(Vertx vertx, List<Row> rows, String issuer, Duration ttl, Clock clock) {
-        Row newest = rows.getFirst();
-        String kid = newest.getString("kid");
-        JWTAuth signer = JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions()
-                .setAlgorithm(ALGORITHM).setId(kid).setBuffer(newest.getString("private_key"))));
-        JWTAuthOptions v = new JWTAuthOptions().setJWTOptions(new JWTOptions()
-                .setIssuer(issuer).setAudience(List.of(AUDIENCE)).setLeeway(5));
-        JsonArray jwks = new JsonArray();
-        for (Row r : rows) {
-            v.addPubSecKey(new PubSecKeyOptions().setAlgorithm(ALGORITHM).setId(r.getString("kid"))
-                    .setBuffer(r.getString("public_key")));
-            jwks.add(jwk(r.getString("kid"), r.getString("public_key")));
+    /** What one load of the keys gives: the signer (or none), its kid, the verifier and the published set. */
+    private record KeyState(JWTAuth signer, String kid, JWTAuth verifier, JsonArray jwks, Set<String> kids) {
+    }
+
+    /** The keys a service and its copies ({@link #trusting}) share, replaced as a whole on every refresh. */
+    private static final class KeyRing {
+        final Vertx vertx;
+        final Pool pool;
+        final String issuer;
+        final CredentialCipher cipher;
+        volatile KeyState state = new KeyState(null, null, null, new JsonArray(), Set.of());
+        volatile long lastRefresh = System.nanoTime() - TimeUnit.MINUTES.toNanos(1);
+        volatile long timer = -1;
+
+        KeyRing(Vertx vertx, Pool pool, String issuer, CredentialCipher cipher) {
+            this.vertx = vertx;
+            this.pool = pool;
+            this.issuer = issuer;
+            this.cipher = cipher;
         }
-        return new TokenService(signer, JWTAuth.create(vertx, v), kid, issuer, ttl, clock, jwks, null,
-                new VerifiedTokens(clock, VerifiedTokens.DEFAULT_MAX_ENTRIES));
+
+        Future<Void> refresh() {
+            lastRefresh = System.nanoTime();
+            return keys(pool).compose(rows -> {
+                if (cipher == null) {
+                    // A verifier may start before any signer made the first key: it verifies nothing until then,
+                    // and a token naming a kid it does not know makes it look again.
+                    return Future.succeededFuture(build(rows, null));
+                }
+                if (rows.isEmpty()) {
+                    return Future.failedFuture(new IllegalStateException("there is no token signing key"));
+                }
+                String kid = rows.getFirst().getString("kid");
+                return pool.preparedQuery("SELECT private_key FROM signing_key_secrets WHERE kid = $1")
+                        .execute(Tuple.of(kid)).compose(rs -> {
+                            if (rs.size() == 0) {
+                                return Future.failedFuture(new IllegalStateException(
+                                        "the private part of signing key " + kid + " is missing"));
+                            }
+                            String stored = rs.iterator().next().getString("private_key");
+                            return unseal(kid, stored).map(pemText -> build(rows, pemText));
+                        });
+            }).map(next -> {
+                state = next;
+                return null;
+            });
+        }
+
+        /** The PEM of a stored private key; a plaintext one (stored before sealing existed) is sealed now. */
+        private Future<String> unseal(String kid, String stored) {
+            if (stored.startsWith(SEALED)) {
+                try {
+                    return Future.succeededFuture(privateKeyPem(stored, cipher));
+                } catch (IllegalArgumentException e) {
+                    return Future.failedFuture(new IllegalStateException("signing key " + kid + ": "
+                            + e.getMessage(), e));
+                }
+            }
+            String sealed = SEALED + Base64.getEncoder().encodeToString(cipher.encrypt(stored));
+            return pool.preparedQuery("UPDATE signing_key_secrets SET private_key = $2 WHERE kid = $1 "
+                            + "AND private_key = $3")
+                    .execute(Tuple.of(kid, sealed, stored))
+                    .onSuccess(r -> LOG.info("sealed the plaintext private part of signing key {}", kid))
+                    .map(stored);
+        }
+
+        private KeyState build(List<Row> rows, String privatePem) {
+            String kid = rows.isEmpty() ? null : rows.getFirst().getString("kid");
+            JWTAuth signer = privatePem == null ? null : JWTAuth.create(vertx, new JWTAuthOptions()
+                    .addPubSecKey(new PubSecKeyOptions().setAlgorithm(ALGORITHM).setId(kid).setBuffer(privatePem)));
+            JWTAuthOptions v = new JWTAuthOptions().setJWTOptions(new JWTOptions()
+                    .setIssuer(issuer).setAudience(List.of(AUDIENCE)).setLeeway(LEEWAY_SECONDS));
+            JsonArray jwks = new JsonArray();
+            Set<String> kids = new HashSet<>();
+            for (Row r : rows) {
+                v.addPubSecKey(new PubSecKeyOptions().setAlgorithm(ALGORITHM).setId(r.getString("kid"))
+                        .setBuffer(r.getString("public_key")));
+                jwks.add(jwk(r.getString("kid"), r.getString("public_key")));
+                kids.add(r.getString("kid"));
+            }
+            return new KeyState(signer, privatePem == null ? null : kid, JWTAuth.create(vertx, v), jwks,
+                    Set.copyOf(kids));
+        }
     }
 
     /**
@@ -185,12 +384,16 @@ public final class TokenService {
         if (account) {
             claims.put(ACCOUNT_CLAIM, LOCAL_ACCOUNT);
         }
-        String jwt = signer.generateToken(claims, new JWTOptions()
+        KeyState keys = ring.state;
+        if (keys.signer() == null) {
+            throw new IllegalStateException("this service only verifies tokens; it holds no private key");
+        }
+        String jwt = keys.signer().generateToken(claims, new JWTOptions()
                 .setAlgorithm(ALGORITHM)
                 .setIssuer(issuer)
                 .setAudience(List.of(AUDIENCE))
                 .setNoTimestamp(true)
-                .setHeader(new JsonObject().put("kid", kid)));
+                .setHeader(new JsonObject().put("kid", keys.kid())));
         return new Token(jwt, now, exp);
     }
 
@@ -223,7 +426,13 @@ public final class TokenService {
                 return external.verify(token, header);
             }
         }
-        return verifier.authenticate(new TokenCredentials(token))
+        JsonObject header = part(token, 0);
+        Object kid = header == null ? null : header.getValue("kid");
+        // A kid not known yet may be a key another instance just added: re-read the keys (at most once a second).
+        Future<Void> current = kid instanceof String k && !ring.state.kids().contains(k)
+                && System.nanoTime() - ring.lastRefresh > TimeUnit.SECONDS.toNanos(1)
+                ? ring.refresh().recover(e -> Future.succeededFuture()) : Future.succeededFuture();
+        return current.compose(v -> ring.state.verifier().authenticate(new TokenCredentials(token)))
                 .recover(e -> Future.failedFuture(unauthorized()))
                 .compose(user -> {
                     JsonObject p = user.principal();
@@ -264,7 +473,7 @@ public final class TokenService {
 
     /** Public keys as a JWK set. */
     public JsonObject jwks() {
-        return new JsonObject().put("keys", jwks.copy());
+        return new JsonObject().put("keys", ring.state.jwks().copy());
     }
 
     public String issuer() {

@@ -77,17 +77,7 @@ public record ZunvxConfig(
             if (maxUploadBytes <= 0) {
                 throw new ConfigException("ZUNVX_IMAGE_STORE_MAX_BYTES must be positive, not " + maxUploadBytes);
             }
-            if (registryKey != null) {
-                byte[] key;
-                try {
-                    key = Base64.getDecoder().decode(registryKey.strip());
-                } catch (IllegalArgumentException e) {
-                    throw new ConfigException("ZUNVX_REGISTRY_KEY must be base64");
-                }
-                if (key.length != 32) {
-                    throw new ConfigException("ZUNVX_REGISTRY_KEY must decode to 32 bytes, not " + key.length);
-                }
-            }
+            aesKey("ZUNVX_REGISTRY_KEY", registryKey);
             searchRegistry = searchRegistry == null ? "" : searchRegistry.strip();
             Objects.requireNonNull(uploadIdleTimeout, "uploadIdleTimeout");
             if (projectQuotaBytes <= 0) {
@@ -102,21 +92,8 @@ public record ZunvxConfig(
         }
 
         static Images from(Env env, Path dataDir) {
-            String max = env.string("ZUNVX_IMAGE_STORE_MAX_BYTES", null);
-            long maxBytes;
-            try {
-                maxBytes = max == null ? DEFAULT_MAX_UPLOAD_BYTES : Long.parseLong(max);
-            } catch (NumberFormatException e) {
-                throw new ConfigException("ZUNVX_IMAGE_STORE_MAX_BYTES must be a number of bytes, not '" + max + "'");
-            }
-            String quota = env.string("ZUNVX_IMAGE_STORE_PROJECT_QUOTA_BYTES", null);
-            long quotaBytes;
-            try {
-                quotaBytes = quota == null ? DEFAULT_PROJECT_QUOTA_BYTES : Long.parseLong(quota);
-            } catch (NumberFormatException e) {
-                throw new ConfigException("ZUNVX_IMAGE_STORE_PROJECT_QUOTA_BYTES must be a number of bytes, not '"
-                        + quota + "'");
-            }
+            long maxBytes = bytes(env, "ZUNVX_IMAGE_STORE_MAX_BYTES", DEFAULT_MAX_UPLOAD_BYTES);
+            long quotaBytes = bytes(env, "ZUNVX_IMAGE_STORE_PROJECT_QUOTA_BYTES", DEFAULT_PROJECT_QUOTA_BYTES);
             return new Images(env.string("ZUNVX_IMAGE_STORE_BACKEND", FILE),
                     Path.of(env.string("ZUNVX_IMAGE_STORE_DIR", dataDir.resolve("images").toString()))
                             .toAbsolutePath(),
@@ -201,17 +178,22 @@ public record ZunvxConfig(
      *                          before the call answers 409 (Zun's {@code [docker] execute_timeout})
      * @param maxInFlight       commands the agent's consumer holds polled and not yet settled before it pauses
      *                          reading (it resumes at half); 0 for the default, {@value #DEFAULT_MAX_IN_FLIGHT}
+     * @param logsMaxBytes      the most bytes of a container's log one {@code logs} call returns, on the agent and
+     *                          on the API ({@code ZUNVX_LOGS_MAX_BYTES}); the latest bytes are kept after a marker
      */
     public record Compute(String hostName, String dockerHost, String network, int internalPort, String internalUrl,
                           String availabilityZone, Duration heartbeat, Duration syncInterval, Duration orphanGrace,
                           Duration staleTask, boolean cpuPinning, Map<String, String> labels,
-                          Duration executeTimeout, ContainerDefaults containerDefaults, int maxInFlight) {
+                          Duration executeTimeout, ContainerDefaults containerDefaults, int maxInFlight,
+                          long logsMaxBytes) {
         /** Zun's default {@code execute_timeout}. */
         public static final Duration DEFAULT_EXECUTE_TIMEOUT = Duration.ofSeconds(5);
         /** The API waits this long for the agent's answer, so a command must end (or time out) well before. */
         public static final Duration MAX_EXECUTE_TIMEOUT = Duration.ofSeconds(90);
         /** The commands in flight an agent's consumer holds at most, unless configured. */
         public static final int DEFAULT_MAX_IN_FLIGHT = 1000;
+        /** The default cap of one {@code logs} answer: 4 MiB. */
+        public static final long DEFAULT_LOGS_MAX_BYTES = 4L << 20;
 
         public Compute {
             labels = labels == null ? Map.of() : Map.copyOf(labels);
@@ -223,13 +205,14 @@ public record ZunvxConfig(
             }
         }
 
-        /** The same settings with the default bound on commands in flight. */
+        /** The same settings with the default bound on commands in flight and the default cap of a {@code logs} answer. */
         public Compute(String hostName, String dockerHost, String network, int internalPort, String internalUrl,
                        String availabilityZone, Duration heartbeat, Duration syncInterval, Duration orphanGrace,
                        Duration staleTask, boolean cpuPinning, Map<String, String> labels, Duration executeTimeout,
                        ContainerDefaults containerDefaults) {
             this(hostName, dockerHost, network, internalPort, internalUrl, availabilityZone, heartbeat, syncInterval,
-                    orphanGrace, staleTask, cpuPinning, labels, executeTimeout, containerDefaults, 0);
+                    orphanGrace, staleTask, cpuPinning, labels, executeTimeout, containerDefaults, 0,
+                    DEFAULT_LOGS_MAX_BYTES);
         }
 
         /** The same settings with the default container limits. */
@@ -263,7 +246,7 @@ public record ZunvxConfig(
         public Compute forEngine(String hostName, String dockerHost, int internalPort) {
             return new Compute(hostName, dockerHost, network, internalPort, "http://127.0.0.1:" + internalPort,
                     availabilityZone, heartbeat, syncInterval, orphanGrace, staleTask, cpuPinning, labels,
-                    executeTimeout, containerDefaults, maxInFlight);
+                    executeTimeout, containerDefaults, maxInFlight, logsMaxBytes);
         }
     }
 
@@ -296,13 +279,29 @@ public record ZunvxConfig(
      * @param allowedOrigins host names a browser-sent {@code Origin} may carry besides the {@code Host} header's
      *                       (lowercase; {@code ZUNVX_WSPROXY_ALLOWED_ORIGINS}, a comma list, empty by default)
      */
-    public record Proxy(int port, String baseUrl, List<String> allowedOrigins, Duration tokenTtl) {
+    public record Proxy(int port, String baseUrl, List<String> allowedOrigins, Duration tokenTtl,
+                        int maxSessionsPerUser, Duration idleTimeout) {
         /** How long an attach or interactive-exec URL stays usable unless configured otherwise. */
         public static final Duration DEFAULT_TOKEN_TTL = Duration.ofMinutes(10);
+        /** Open sessions one user may hold on one proxy instance unless configured otherwise. */
+        public static final int DEFAULT_MAX_SESSIONS_PER_USER = 10;
+        /** How long a session may carry no data either way before the proxy closes it. */
+        public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(30);
 
         public Proxy {
             allowedOrigins = allowedOrigins.stream().map(String::trim).filter(o -> !o.isEmpty())
                     .map(o -> o.toLowerCase(Locale.ROOT)).toList();
+            if (maxSessionsPerUser < 1) {
+                throw new ConfigException("ZUNVX_WSPROXY_MAX_SESSIONS_PER_USER must be at least 1, not "
+                        + maxSessionsPerUser);
+            }
+            if (idleTimeout == null || idleTimeout.toMillis() < 1) {
+                throw new ConfigException("ZUNVX_WSPROXY_IDLE_TIMEOUT must be positive");
+            }
+        }
+
+        public Proxy(int port, String baseUrl, List<String> allowedOrigins, Duration tokenTtl) {
+            this(port, baseUrl, allowedOrigins, tokenTtl, DEFAULT_MAX_SESSIONS_PER_USER, DEFAULT_IDLE_TIMEOUT);
         }
 
         public Proxy(int port, String baseUrl) {
@@ -318,16 +317,31 @@ public record ZunvxConfig(
      * @param loginMaxFailures  password attempts allowed per user name and source address within one window
      * @param loginWindow       the window; once the attempts are used up, logins answer 429 until it ends
      * @param oidc              an external OpenID Connect issuer whose tokens are accepted too; {@code null} = none
+     * @param loginMaxFailuresPerClient failed password attempts allowed per client address (all user names together,
+     *                          unknown ones included) within one window; beyond it logins answer 429 without hashing
+     * @param trustedProxies    addresses or CIDR blocks of reverse proxies whose {@code X-Forwarded-For} names the
+     *                          client ({@code ZUNVX_TRUSTED_PROXIES}, a comma list, empty by default: the header is
+     *                          ignored)
+     * @param signing           the token signing keys: their encryption at rest, refresh and rotation
      */
     public record Identity(String adminUser, String adminProject, String adminPassword, Duration tokenTtl,
-                           int loginMaxFailures, Duration loginWindow, Oidc oidc) {
+                           int loginMaxFailures, Duration loginWindow, Oidc oidc, int loginMaxFailuresPerClient,
+                           List<String> trustedProxies, Signing signing) {
         public static final int DEFAULT_LOGIN_MAX_FAILURES = 5;
         public static final Duration DEFAULT_LOGIN_WINDOW = Duration.ofMinutes(5);
+        public static final int DEFAULT_LOGIN_MAX_FAILURES_PER_CLIENT = 30;
 
         public Identity {
             if (loginMaxFailures < 1) {
                 throw new ConfigException("ZUNVX_LOGIN_MAX_FAILURES must be at least 1, not " + loginMaxFailures);
             }
+            if (loginMaxFailuresPerClient < 1) {
+                throw new ConfigException("ZUNVX_LOGIN_MAX_FAILURES_PER_CLIENT must be at least 1, not "
+                        + loginMaxFailuresPerClient);
+            }
+            trustedProxies = trustedProxies == null ? List.of() : trustedProxies.stream().map(String::strip)
+                    .filter(p -> !p.isEmpty()).toList();
+            signing = signing == null ? Signing.DEFAULT : signing;
         }
 
         /** Without an external issuer and with the default login limits. */
@@ -336,13 +350,25 @@ public record ZunvxConfig(
                     null);
         }
 
+        /** With the default per-client limit, no trusted proxies and the default signing keys. */
+        public Identity(String adminUser, String adminProject, String adminPassword, Duration tokenTtl,
+                        int loginMaxFailures, Duration loginWindow, Oidc oidc) {
+            this(adminUser, adminProject, adminPassword, tokenTtl, loginMaxFailures, loginWindow, oidc,
+                    DEFAULT_LOGIN_MAX_FAILURES_PER_CLIENT, List.of(), Signing.DEFAULT);
+        }
+
         static Identity from(Env env) {
             return new Identity(env.string("ZUNVX_ADMIN_USER", "admin"), env.string("ZUNVX_ADMIN_PROJECT", "admin"),
                     env.string("ZUNVX_ADMIN_PASSWORD", null),
                     env.duration("ZUNVX_TOKEN_TTL", Duration.ofHours(12)),
                     env.integer("ZUNVX_LOGIN_MAX_FAILURES", DEFAULT_LOGIN_MAX_FAILURES),
                     env.duration("ZUNVX_LOGIN_WINDOW", DEFAULT_LOGIN_WINDOW),
-                    Oidc.from(env));
+                    Oidc.from(env),
+                    env.integer("ZUNVX_LOGIN_MAX_FAILURES_PER_CLIENT", DEFAULT_LOGIN_MAX_FAILURES_PER_CLIENT),
+                    List.of(env.string("ZUNVX_TRUSTED_PROXIES", "").split(",")),
+                    new Signing(env.string("ZUNVX_SIGNING_KEY_SECRET", null),
+                            env.duration("ZUNVX_SIGNING_KEY_REFRESH", Signing.DEFAULT.refresh()),
+                            env.duration("ZUNVX_SIGNING_KEY_ROTATION", Signing.DEFAULT.rotation())));
         }
 
         @Override
@@ -350,7 +376,41 @@ public record ZunvxConfig(
             return "Identity[adminUser=" + adminUser + ", adminProject=" + adminProject + ", adminPassword="
                     + (adminPassword == null ? "(generated)" : "***") + ", tokenTtl=" + tokenTtl
                     + ", loginMaxFailures=" + loginMaxFailures + ", loginWindow=" + loginWindow + ", oidc=" + oidc
-                    + "]";
+                    + ", loginMaxFailuresPerClient=" + loginMaxFailuresPerClient + ", trustedProxies="
+                    + trustedProxies + ", signing=" + signing + "]";
+        }
+
+        /**
+         * The token signing keys.
+         *
+         * @param secret   base64 of the 32-byte AES-256-GCM key that seals the private signing keys at rest
+         *                 ({@code ZUNVX_SIGNING_KEY_SECRET}); {@code null} = a key file
+         *                 {@code <dataDir>/signing.key} made on first use (all-in-one). Only signing roles (api,
+         *                 wsproxy) use it
+         * @param refresh  how often every role re-reads the public keys (and signers the newest private key), so a
+         *                 rotation reaches running processes without a restart
+         * @param rotation age of the newest key after which a signer adds a new one ({@code zunvx rotate-signing-key}
+         *                 adds one at once)
+         */
+        public record Signing(String secret, Duration refresh, Duration rotation) {
+            public static final Signing DEFAULT = new Signing(null, Duration.ofSeconds(60), Duration.ofDays(30));
+
+            public Signing {
+                aesKey("ZUNVX_SIGNING_KEY_SECRET", secret);
+                if (refresh == null || refresh.toMillis() < 100) {
+                    throw new ConfigException("ZUNVX_SIGNING_KEY_REFRESH must be at least 100ms");
+                }
+                if (rotation == null || rotation.compareTo(refresh) <= 0) {
+                    throw new ConfigException("ZUNVX_SIGNING_KEY_ROTATION must be longer than "
+                            + "ZUNVX_SIGNING_KEY_REFRESH");
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "Signing[secret=" + (secret == null ? "(key file)" : "***") + ", refresh=" + refresh
+                        + ", rotation=" + rotation + "]";
+            }
         }
 
         /**
@@ -430,7 +490,8 @@ public record ZunvxConfig(
                                 env.integer("ZUNVX_COMPUTE_PIDS_LIMIT", (int) ContainerDefaults.DEFAULT.pidsLimit()),
                                 env.string("ZUNVX_COMPUTE_LOG_MAX_SIZE", ContainerDefaults.DEFAULT.logMaxSize()),
                                 env.integer("ZUNVX_COMPUTE_LOG_MAX_FILE", ContainerDefaults.DEFAULT.logMaxFile())),
-                        env.integer("ZUNVX_COMPUTE_MAX_IN_FLIGHT", Compute.DEFAULT_MAX_IN_FLIGHT)),
+                        env.integer("ZUNVX_COMPUTE_MAX_IN_FLIGHT", Compute.DEFAULT_MAX_IN_FLIGHT),
+                        bytes(env, "ZUNVX_LOGS_MAX_BYTES", Compute.DEFAULT_LOGS_MAX_BYTES)),
                 new Scheduler(env.duration("ZUNVX_SERVICE_DOWN_TIME", Duration.ofSeconds(180)),
                         env.string("ZUNVX_SCHEDULER_WEIGHER", "spread"),
                         env.number("ZUNVX_CPU_ALLOCATION_RATIO", 16.0),
@@ -438,7 +499,9 @@ public record ZunvxConfig(
                         env.number("ZUNVX_DISK_ALLOCATION_RATIO", 1.0)),
                 new Proxy(proxyPort, env.string("ZUNVX_WSPROXY_BASE_URL", "ws://127.0.0.1:" + proxyPort + "/"),
                         List.of(env.string("ZUNVX_WSPROXY_ALLOWED_ORIGINS", "").split(",")),
-                        env.duration("ZUNVX_WSPROXY_TOKEN_TTL", Proxy.DEFAULT_TOKEN_TTL)),
+                        env.duration("ZUNVX_WSPROXY_TOKEN_TTL", Proxy.DEFAULT_TOKEN_TTL),
+                        env.integer("ZUNVX_WSPROXY_MAX_SESSIONS_PER_USER", Proxy.DEFAULT_MAX_SESSIONS_PER_USER),
+                        env.duration("ZUNVX_WSPROXY_IDLE_TIMEOUT", Proxy.DEFAULT_IDLE_TIMEOUT)),
                 Identity.from(env),
                 new Quota(env.integer("ZUNVX_QUOTA_CONTAINERS", 40), env.integer("ZUNVX_QUOTA_CPU", 20),
                         env.integer("ZUNVX_QUOTA_MEMORY", 51200), env.integer("ZUNVX_QUOTA_DISK", 100)),
@@ -488,6 +551,35 @@ public record ZunvxConfig(
         positive("ZUNVX_DB_POOL_SIZE", database.poolSize);
         positive("ZUNVX_KAFKA_PARTITIONS", kafka.partitions);
         positive("ZUNVX_API_MAX_LIMIT", api.maxLimit);
+        if (compute.logsMaxBytes < 1024) {
+            throw new ConfigException("ZUNVX_LOGS_MAX_BYTES must be at least 1024, not " + compute.logsMaxBytes);
+        }
+    }
+
+    /** A set key must be the base64 of 32 bytes (an AES-256 key); {@code null} is not set. */
+    static void aesKey(String name, String base64) {
+        if (base64 == null) {
+            return;
+        }
+        byte[] key;
+        try {
+            key = Base64.getDecoder().decode(base64.strip());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(name + " must be base64");
+        }
+        if (key.length != 32) {
+            throw new ConfigException(name + " must decode to 32 bytes, not " + key.length);
+        }
+    }
+
+    /** A number of bytes; anything else names the variable. */
+    static long bytes(Env env, String key, long dflt) {
+        String v = env.string(key, null);
+        try {
+            return v == null ? dflt : Long.parseLong(v.strip());
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key + " must be a number of bytes, not '" + v + "'");
+        }
     }
 
     private static void port(String key, int p) {

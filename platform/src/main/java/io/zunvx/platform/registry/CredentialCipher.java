@@ -24,12 +24,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Encrypts registry passwords at rest with AES-256-GCM. Each value gets a fresh random 12-byte nonce, stored in front
+ * Encrypts secrets at rest with AES-256-GCM: registry passwords ({@link #fromConfig}) and the private token signing
+ * keys ({@link #forSigningKeys}), each under its own key. Each value gets a fresh random 12-byte nonce, stored in front
  * of the ciphertext and its 16-byte tag; a changed byte or another key makes decryption fail.
  */
 public final class CredentialCipher {
     /** Name of the key file under the data directory when no key is configured. */
     public static final String KEY_FILE = "registry.key";
+    /** Name of the signing keys' key file under the data directory when no key is configured. */
+    public static final String SIGNING_KEY_FILE = "signing.key";
     private static final Logger LOG = LoggerFactory.getLogger(CredentialCipher.class);
     private static final int KEY_BYTES = 32;
     private static final int NONCE_BYTES = 12;
@@ -37,14 +40,41 @@ public final class CredentialCipher {
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     private final SecretKey key;
+    private final String what;
+    private final String keyName;
     private final SecureRandom random = new SecureRandom();
 
-    /** @param key the 32-byte AES key */
+    /** @param key the 32-byte AES key of registry passwords */
     public CredentialCipher(byte[] key) {
+        this(key, "registry password", "ZUNVX_REGISTRY_KEY");
+    }
+
+    /**
+     * @param key     the 32-byte AES key
+     * @param what    what it seals, for error messages
+     * @param keyName the setting of the key, for error messages
+     */
+    public CredentialCipher(byte[] key, String what, String keyName) {
         if (key == null || key.length != KEY_BYTES) {
-            throw new IllegalArgumentException("the registry key must be " + KEY_BYTES + " bytes");
+            throw new IllegalArgumentException("the " + what + " key must be " + KEY_BYTES + " bytes");
         }
         this.key = new SecretKeySpec(key.clone(), "AES");
+        this.what = what;
+        this.keyName = keyName;
+    }
+
+    /**
+     * The cipher of the private token signing keys: {@code ZUNVX_SIGNING_KEY_SECRET} when set, otherwise the key file
+     * {@code <dataDir>/signing.key} (base64, created once with mode 0600). Only the roles that sign (api, wsproxy)
+     * need it.
+     *
+     * @throws ConfigException if the configured key or the key file does not hold 32 bytes
+     */
+    public static CredentialCipher forSigningKeys(ZunvxConfig config) {
+        String configured = config.identity().signing().secret();
+        byte[] k = configured != null ? decodeKey(configured, "ZUNVX_SIGNING_KEY_SECRET")
+                : keyFile(config.dataDir().resolve(SIGNING_KEY_FILE));
+        return new CredentialCipher(k, "private signing key", "ZUNVX_SIGNING_KEY_SECRET");
     }
 
     /**
@@ -70,7 +100,7 @@ public final class CredentialCipher {
             warnIfReadableByOthers(file);
             return decodeKey(Files.readString(file, StandardCharsets.US_ASCII), file.toString());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read or create the registry key file " + file, e);
+            throw new UncheckedIOException("cannot read or create the key file " + file, e);
         }
     }
 
@@ -88,7 +118,7 @@ public final class CredentialCipher {
             Files.writeString(tmp, Base64.getEncoder().encodeToString(fresh) + "\n", StandardCharsets.US_ASCII);
             // Without REPLACE_EXISTING: if another process made the file first, its key wins and ours is dropped.
             Files.move(tmp, file);
-            LOG.info("created registry key file {}", file);
+            LOG.info("created key file {}", file);
         } catch (FileAlreadyExistsException raced) {
             // the other process's key is used
         } finally {
@@ -100,7 +130,7 @@ public final class CredentialCipher {
         if (posix(file)) {
             Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
             if (!OWNER_ONLY.containsAll(perms)) {
-                LOG.warn("registry key file {} is readable by others ({}); it should be mode 0600", file,
+                LOG.warn("key file {} is readable by others ({}); it should be mode 0600", file,
                         PosixFilePermissions.toString(perms));
             }
         }
@@ -142,15 +172,15 @@ public final class CredentialCipher {
     /** @throws IllegalArgumentException if the value was altered or sealed with another key */
     public String decrypt(byte[] sealed) {
         if (sealed == null || sealed.length < NONCE_BYTES + TAG_BITS / 8) {
-            throw new IllegalArgumentException("stored registry password is too short to be a sealed value");
+            throw new IllegalArgumentException("stored " + what + " is too short to be a sealed value");
         }
         try {
             Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
             c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, sealed, 0, NONCE_BYTES));
             return new String(c.doFinal(sealed, NONCE_BYTES, sealed.length - NONCE_BYTES), StandardCharsets.UTF_8);
         } catch (AEADBadTagException e) {
-            throw new IllegalArgumentException("stored registry password cannot be decrypted: it was altered or "
-                    + "sealed with another key (ZUNVX_REGISTRY_KEY changed?)", e);
+            throw new IllegalArgumentException("stored " + what + " cannot be decrypted: it was altered or "
+                    + "sealed with another key (" + keyName + " changed?)", e);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM is not available", e);
         }

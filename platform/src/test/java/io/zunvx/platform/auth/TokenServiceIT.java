@@ -16,8 +16,11 @@ import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.zunvx.platform.db.Database;
 import io.zunvx.platform.db.PgSession;
+import io.zunvx.platform.db.TestDatabase;
 import io.zunvx.platform.error.ZunException;
+import io.zunvx.platform.registry.CredentialCipher;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.AlgorithmParameters;
@@ -39,6 +42,7 @@ import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -54,6 +58,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class TokenServiceIT {
     private static final String ISSUER = "http://127.0.0.1:9517/identity/v3";
     private static final Duration TTL = Duration.ofHours(1);
+    /** The key the private signing keys of these tests are sealed with. */
+    static final CredentialCipher CIPHER = new CredentialCipher(new byte[32], "private signing key",
+            "ZUNVX_SIGNING_KEY_SECRET");
     private static final Identity ALICE = new Identity("user-alice", "alice", "project-demo", "demo",
             List.of("member", "reader"), null);
 
@@ -177,7 +184,7 @@ class TokenServiceIT {
         // GIVEN a token issued an hour ago for one second
         Pool pool = freshPool();
         Clock anHourAgo = Clock.fixed(Instant.now().minus(Duration.ofHours(1)), ZoneOffset.UTC);
-        TokenService past = await(TokenService.load(pg.vertx(), pool, ISSUER, Duration.ofSeconds(1), anHourAgo));
+        TokenService past = await(TokenService.load(pg.vertx(), pool, ISSUER, Duration.ofSeconds(1), anHourAgo, CIPHER));
         String token = past.issue(ALICE).value();
 
         // WHEN it is verified now
@@ -304,7 +311,7 @@ class TokenServiceIT {
         Pool pool = freshPool();
         TokenService ours = load(pool, ISSUER, Clock.systemUTC());
         Row key = signingKeys(pool).getFirst();
-        String privatePem = key.getString("private_key");
+        String privatePem = privatePem(pool, key.getString("kid"));
         String kid = key.getString("kid");
         JsonObject claims = claims(Instant.now(), Duration.ofMinutes(5));
         String otherAudience = sign(privatePem, kid, ISSUER, List.of("billing"), claims);
@@ -324,9 +331,9 @@ class TokenServiceIT {
         TokenService ours = load(pool, ISSUER, Clock.systemUTC());
         Row key = signingKeys(pool).getFirst();
         JsonObject claims = claims(Instant.now(), Duration.ofMinutes(5));
-        String noSubject = sign(key.getString("private_key"), key.getString("kid"), ISSUER,
+        String noSubject = sign(privatePem(pool, key.getString("kid")), key.getString("kid"), ISSUER,
                 List.of(TokenService.AUDIENCE), claims.copy().put("sub", null));
-        String noProject = sign(key.getString("private_key"), key.getString("kid"), ISSUER,
+        String noProject = sign(privatePem(pool, key.getString("kid")), key.getString("kid"), ISSUER,
                 List.of(TokenService.AUDIENCE), claims.copy().put("project_id", null));
 
         // THEN both are refused
@@ -351,7 +358,7 @@ class TokenServiceIT {
         String oldKid = part(oldToken, 0).getString("kid");
 
         // WHEN a key is added and the service loaded again
-        await(TokenService.rotate(pool, Clock.systemUTC()));
+        await(TokenService.rotate(pool, Clock.systemUTC(), CIPHER));
         TokenService after = load(pool, ISSUER, Clock.systemUTC());
         String newToken = after.issue(ALICE).value();
         String newKid = part(newToken, 0).getString("kid");
@@ -374,7 +381,7 @@ class TokenServiceIT {
 
         for (int i = 0; i < 5; i++) {
             // WHEN a key is added and the service loaded again
-            await(TokenService.rotate(pool, frozen));
+            await(TokenService.rotate(pool, frozen, CIPHER));
             TokenService after = load(pool, ISSUER, frozen);
             String kid = part(after.issue(ALICE).value(), 0).getString("kid");
 
@@ -391,7 +398,7 @@ class TokenServiceIT {
         TokenService before = load(pool, ISSUER, Clock.systemUTC());
         String oldToken = before.issue(ALICE).value();
         String oldKid = part(oldToken, 0).getString("kid");
-        await(TokenService.rotate(pool, Clock.systemUTC()));
+        await(TokenService.rotate(pool, Clock.systemUTC(), CIPHER));
         await(pool.preparedQuery("UPDATE signing_keys SET retired_at = now() WHERE kid = $1")
                 .execute(io.vertx.sqlclient.Tuple.of(oldKid)));
 
@@ -409,7 +416,7 @@ class TokenServiceIT {
         // GIVEN two keys after a rotation
         Pool pool = freshPool();
         load(pool, ISSUER, Clock.systemUTC());
-        await(TokenService.rotate(pool, Clock.systemUTC()));
+        await(TokenService.rotate(pool, Clock.systemUTC(), CIPHER));
         TokenService tokens = load(pool, ISSUER, Clock.systemUTC());
 
         // WHEN the key set is read
@@ -450,6 +457,168 @@ class TokenServiceIT {
     }
 
     @Test
+    void aComputeDatabaseRoleWithoutTheSecretsTableVerifiesButCannotReadOrSign() {
+        // GIVEN a database with a signing key, and a role granted what a compute host needs of the keys: the public
+        // table only
+        Database db = pg.db().freshDatabase();
+        Pool admin = db.pool(pg.vertx(), 2, "admin-" + UUID.randomUUID());
+        pools.add(admin);
+        TokenService signer = await(TokenService.load(pg.vertx(), admin, ISSUER, TTL, Clock.systemUTC(), CIPHER));
+        String role = "compute_" + UUID.randomUUID().toString().replace("-", "");
+        TestDatabase.execute(db, "CREATE ROLE " + role + " LOGIN PASSWORD 'compute'");
+        TestDatabase.execute(db, "GRANT SELECT ON signing_keys TO " + role);
+        Pool compute = Database.of(db.url().replace("postgres:postgres@", role + ":compute@"))
+                .pool(pg.vertx(), 2, "compute-" + UUID.randomUUID());
+        pools.add(compute);
+
+        // WHEN that role loads a verifying service and checks a token the signer issued
+        TokenService verifier = await(TokenService.loadVerifier(pg.vertx(), compute, ISSUER, TTL,
+                Clock.systemUTC()));
+        String token = signer.issue(ALICE).value();
+
+        // THEN the token verifies with public keys alone
+        assertEquals(ALICE.userId(), await(verifier.verify(token)).userId());
+        assertFalse(verifier.signs());
+        assertEquals(null, verifier.signingKid());
+
+        // AND the role can neither read the private keys nor become a signer, and the verifier cannot issue
+        Throwable denied = awaitFailure(compute.query("SELECT private_key FROM signing_key_secrets").execute());
+        assertTrue(denied.getMessage().contains("permission denied"), denied.getMessage());
+        assertTrue(awaitFailure(TokenService.load(pg.vertx(), compute, ISSUER, TTL, Clock.systemUTC(), CIPHER))
+                .getMessage().contains("permission denied"));
+        assertThrowsIllegalState(() -> verifier.issue(ALICE));
+    }
+
+    @Test
+    void aVerifierStartedBeforeAnyKeyExistsTakesUpTheFirstOneWhenATokenNamesIt() {
+        // GIVEN a verifier on a database without keys (a compute host up before any api)
+        Pool pool = freshPool();
+        TokenService verifier = await(TokenService.loadVerifier(pg.vertx(), pool, ISSUER, TTL, Clock.systemUTC()));
+        assertEquals(0, verifier.jwks().getJsonArray("keys").size());
+
+        // WHEN a signer starts and issues a token
+        String token = load(pool, ISSUER, Clock.systemUTC()).issue(ALICE).value();
+
+        // THEN the verifier looks again for the unknown kid and accepts it
+        assertEquals(ALICE.userId(), poll(() -> {
+            try {
+                return await(verifier.verify(token)).userId();
+            } catch (AssertionError | RuntimeException e) {
+                return null;
+            }
+        }));
+    }
+
+    @Test
+    void privateKeysAreSealedAtRestAndAnotherSecretCannotSign() {
+        // GIVEN a signing service
+        Pool pool = freshPool();
+        TokenService tokens = load(pool, ISSUER, Clock.systemUTC());
+        String kid = tokens.signingKid();
+
+        // WHEN the stored private key is read
+        String stored = await(pool.preparedQuery("SELECT private_key FROM signing_key_secrets WHERE kid = $1")
+                .execute(io.vertx.sqlclient.Tuple.of(kid))).iterator().next().getString("private_key");
+
+        // THEN it is no PEM, only the configured secret opens it, and the public table holds no private part
+        assertFalse(stored.contains("PRIVATE KEY"), stored);
+        assertTrue(privatePem(pool, kid).contains("BEGIN PRIVATE KEY"));
+        CredentialCipher other = new CredentialCipher(new byte[]{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
+                16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32}, "private signing key",
+                "ZUNVX_SIGNING_KEY_SECRET");
+        Throwable wrong = awaitFailure(TokenService.load(pg.vertx(), pool, ISSUER, TTL, Clock.systemUTC(), other));
+        assertTrue(wrong.getMessage().contains("ZUNVX_SIGNING_KEY_SECRET"), wrong.getMessage());
+        Set<String> columns = new HashSet<>();
+        await(pool.query("SELECT column_name FROM information_schema.columns WHERE table_name = 'signing_keys'")
+                .execute()).forEach(r -> columns.add(r.getString(0)));
+        assertFalse(columns.contains("private_key"), columns.toString());
+    }
+
+    @Test
+    void aPlaintextKeyLeftByAnOlderVersionIsSealedOnLoad() {
+        // GIVEN a key whose private part is stored as plain PEM, as the migration moved it
+        Pool pool = freshPool();
+        TokenService first = load(pool, ISSUER, Clock.systemUTC());
+        String kid = first.signingKid();
+        String token = first.issue(ALICE).value();
+        await(pool.preparedQuery("UPDATE signing_key_secrets SET private_key = $2 WHERE kid = $1")
+                .execute(io.vertx.sqlclient.Tuple.of(kid, privatePem(pool, kid))));
+
+        // WHEN a signing service loads it
+        TokenService again = load(pool, ISSUER, Clock.systemUTC());
+
+        // THEN it signs with that key, and the stored value is sealed
+        assertEquals(kid, again.signingKid());
+        assertEquals(ALICE.userId(), await(again.verify(token)).userId());
+        String stored = await(pool.preparedQuery("SELECT private_key FROM signing_key_secrets WHERE kid = $1")
+                .execute(io.vertx.sqlclient.Tuple.of(kid))).iterator().next().getString("private_key");
+        assertFalse(stored.contains("PRIVATE KEY"), stored);
+    }
+
+    @Test
+    void runningServicesTakeUpARotationAndRetireTheOldKeyAfterTheOverlap() {
+        // GIVEN a signer and a verifier running with a short token lifetime and refresh interval
+        Pool pool = freshPool();
+        Duration ttl = Duration.ofSeconds(3);
+        Duration refresh = Duration.ofMillis(200);
+        TokenService signer = await(TokenService.load(pg.vertx(), pool, ISSUER, ttl, Clock.systemUTC(), CIPHER));
+        TokenService verifier = await(TokenService.loadVerifier(pg.vertx(), pool, ISSUER, ttl,
+                Clock.systemUTC()));
+        signer.maintain(refresh, Duration.ofDays(30));
+        verifier.maintain(refresh, Duration.ofDays(30));
+        try {
+            String oldKid = signer.signingKid();
+            String oldToken = signer.issue(ALICE).value();
+
+            // WHEN a key is added while they run
+            await(TokenService.rotate(pool, Clock.systemUTC(), CIPHER));
+
+            // THEN the signer moves to the new key without a restart, and both verify old and new tokens
+            String newKid = poll(() -> oldKid.equals(signer.signingKid()) ? null : signer.signingKid());
+            String newToken = signer.issue(ALICE).value();
+            assertEquals(newKid, part(newToken, 0).getString("kid"));
+            assertEquals(ALICE.userId(), await(verifier.verify(oldToken)).userId());
+            assertEquals(ALICE.userId(), await(verifier.verify(newToken)).userId());
+
+            // AND once the old key's tokens have all expired, it is retired: its private part is gone, and neither
+            // service lists it any more
+            poll(() -> kids(verifier).contains(oldKid) || kids(signer).contains(oldKid) ? null : true);
+            assertEquals(0, await(pool.preparedQuery("SELECT 1 FROM signing_key_secrets WHERE kid = $1")
+                    .execute(io.vertx.sqlclient.Tuple.of(oldKid))).size());
+            assertEquals(1, await(pool.preparedQuery(
+                    "SELECT 1 FROM signing_keys WHERE kid = $1 AND retired_at IS NOT NULL")
+                    .execute(io.vertx.sqlclient.Tuple.of(oldKid))).size());
+            assertUnauthorized(awaitFailure(verifier.verify(oldToken)));
+            assertEquals(ALICE.userId(), await(verifier.verify(signer.issue(ALICE).value())).userId());
+        } finally {
+            signer.stopMaintenance();
+            verifier.stopMaintenance();
+        }
+    }
+
+    /** Polls {@code probe} until it answers non-null, for at most a minute. */
+    private static <T> T poll(java.util.function.Supplier<T> probe) {
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (System.nanoTime() < deadline) {
+            T v = probe.get();
+            if (v != null) {
+                return v;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+        }
+        throw new AssertionError("condition not met within a minute");
+    }
+
+    private static void assertThrowsIllegalState(Runnable r) {
+        try {
+            r.run();
+        } catch (IllegalStateException expected) {
+            return;
+        }
+        throw new AssertionError("expected IllegalStateException");
+    }
+
+    @Test
     void jwksIsACopy() {
         // GIVEN the key set handed to a caller who changes it
         TokenService tokens = load(freshPool(), ISSUER, Clock.systemUTC());
@@ -468,7 +637,14 @@ class TokenServiceIT {
     }
 
     private static TokenService load(Pool pool, String issuer, Clock clock) {
-        return await(TokenService.load(pg.vertx(), pool, issuer, TTL, clock));
+        return await(TokenService.load(pg.vertx(), pool, issuer, TTL, clock, CIPHER));
+    }
+
+    /** The unsealed private key of {@code kid}. */
+    static String privatePem(Pool pool, String kid) {
+        String stored = await(pool.preparedQuery("SELECT private_key FROM signing_key_secrets WHERE kid = $1")
+                .execute(io.vertx.sqlclient.Tuple.of(kid))).iterator().next().getString("private_key");
+        return TokenService.privateKeyPem(stored, CIPHER);
     }
 
     private static List<Row> signingKeys(Pool pool) {

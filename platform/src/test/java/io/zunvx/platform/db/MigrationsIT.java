@@ -62,8 +62,8 @@ class MigrationsIT {
             Database db = Database.of(pg.url());
             Migrations.migrate(db);
             TestDatabase.execute(db, """
-                    INSERT INTO signing_keys (kid, algorithm, private_key, public_key, created_at)
-                    VALUES ('kept-key', 'ES256', 'p', 'q', now())""");
+                    INSERT INTO signing_keys (kid, algorithm, public_key, created_at)
+                    VALUES ('kept-key', 'ES256', 'q', now())""");
         }
 
         // WHEN it starts again on the same directory (on whatever port is free) and is migrated again
