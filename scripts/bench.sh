@@ -39,6 +39,8 @@ cleanup() {
 }
 trap cleanup EXIT
 trap fail ERR
+# Every step is bounded: a step that outlives its limit is killed and fails the run, naming the step.
+bounded() { timeout --kill-after=30 "$@"; }
 
 step="tools"
 . scripts/env.sh
@@ -70,8 +72,6 @@ print(":".join(out))')"
 }
 launcher_cp=$(classpath launcher)
 scheduler_cp=$(classpath scheduler-verticle)
-# Every step is bounded: a step that outlives its limit is killed and fails the run, naming the step.
-bounded() { timeout --kill-after=30 "$@"; }
 free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 rss_mib() { echo $(( $(awk '/VmRSS/ {print $2}' "/proc/$1/status") / 1024 )); }
 
@@ -79,7 +79,7 @@ step="all-in-one"
 tag="bench-$RANDOM$RANDOM"
 echo "$tag" > "$work/tag"
 # The Java benchmarks name their compute hosts after it, so the cleanup finds their containers too.
-export ZUNVX_BENCH_TAG=$tag
+export BENCH_TAG=$tag  # not ZUNVX_: the platform refuses configuration variables it does not know
 api_port=$(free_port)
 ZUNVX_DATA_DIR="$work/aio" ZUNVX_API_PORT=$api_port ZUNVX_API_HOST=127.0.0.1 ZUNVX_WSPROXY_PORT=$(free_port) \
   ZUNVX_COMPUTE_INTERNAL_PORT=$(free_port) ZUNVX_OPS_PORT=$(free_port) ZUNVX_COMPUTE_HOST="$tag-aio" \

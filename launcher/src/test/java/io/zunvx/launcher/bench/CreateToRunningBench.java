@@ -63,7 +63,7 @@ public final class CreateToRunningBench {
         int warmup = 5;
         Path data = Files.createTempDirectory("zunvx-bench");
         // scripts/bench.sh gives its run's tag, by which it removes whatever a killed step left behind.
-        String host = System.getenv().getOrDefault("ZUNVX_BENCH_TAG", "bench") + "-"
+        String host = System.getenv().getOrDefault("BENCH_TAG", "bench") + "-"
                 + UUID.randomUUID().toString().substring(0, 6);
         int apiPort = freePort();
         ZunvxConfig config = ZunvxConfig.from(Map.of(
@@ -104,17 +104,7 @@ public final class CreateToRunningBench {
                     }
 
                     t0 = System.nanoTime();
-                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-                                    URI.create("http://127.0.0.1:" + apiPort + "/v1/containers?run=true"))
-                            .header("X-Auth-Token", token).header("Content-Type", "application/json")
-                            .header("OpenStack-API-Version", "container 1.40")
-                            .POST(HttpRequest.BodyPublishers.ofString("{\"image\":\"busybox\",\"command\":"
-                                    + "[\"sleep\",\"300\"],\"cpu\":0.1,\"memory\":32}"))
-                            .build(), HttpResponse.BodyHandlers.ofString());
-                    if (r.statusCode() != 202) {
-                        throw new IllegalStateException("create answered " + r.statusCode() + ": " + r.body());
-                    }
-                    String uuid = new JsonObject(r.body()).getString("uuid");
+                    String uuid = run(http, apiPort, token);
                     created.add(uuid);
                     Running running = awaitRunning(events, uuid);
                     if (i >= warmup) {
@@ -171,6 +161,21 @@ public final class CreateToRunningBench {
         }
         // The platform did not get to them in time (a loaded machine): the benchmark removes its own leftovers.
         docker.listManaged(host).forEach(o -> docker.remove(o.id(), true));
+    }
+
+    /** {@code POST /v1/containers?run=true} of the benchmark's container; its uuid. */
+    private static String run(HttpClient http, int apiPort, String token) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + apiPort + "/v1/containers?run=true"))
+                .header("X-Auth-Token", token).header("Content-Type", "application/json")
+                .header("OpenStack-API-Version", "container 1.40")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"image\":\"busybox\",\"command\":"
+                        + "[\"sleep\",\"300\"],\"cpu\":0.1,\"memory\":32}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 202) {
+            throw new IllegalStateException("create answered " + r.statusCode() + ": " + r.body());
+        }
+        return new JsonObject(r.body()).getString("uuid");
     }
 
     /**
@@ -270,17 +275,7 @@ public final class CreateToRunningBench {
                 for (int i = 0; i < launches; i++) {
                     done.add(pool.submit(() -> {
                         long s0 = System.nanoTime();
-                        HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-                                        URI.create("http://127.0.0.1:" + apiPort + "/v1/containers?run=true"))
-                                .header("X-Auth-Token", token).header("Content-Type", "application/json")
-                                .header("OpenStack-API-Version", "container 1.40")
-                                .POST(HttpRequest.BodyPublishers.ofString("{\"image\":\"busybox\",\"command\":"
-                                        + "[\"sleep\",\"300\"],\"cpu\":0.1,\"memory\":32}"))
-                                .build(), HttpResponse.BodyHandlers.ofString());
-                        if (r.statusCode() != 202) {
-                            throw new IllegalStateException("create answered " + r.statusCode() + ": " + r.body());
-                        }
-                        String uuid = new JsonObject(r.body()).getString("uuid");
+                        String uuid = run(http, apiPort, token);
                         created.add(uuid);
                         sent.put(uuid, s0);
                         return null;

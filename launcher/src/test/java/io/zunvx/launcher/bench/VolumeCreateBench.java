@@ -32,7 +32,7 @@ public final class VolumeCreateBench {
         int warmup = 3;
         Path data = Files.createTempDirectory("zunvx-bench");
         // scripts/bench.sh gives its run's tag, by which it removes whatever a killed step left behind.
-        String host = System.getenv().getOrDefault("ZUNVX_BENCH_TAG", "bench") + "-"
+        String host = System.getenv().getOrDefault("BENCH_TAG", "bench") + "-"
                 + UUID.randomUUID().toString().substring(0, 6);
         int apiPort = CreateToRunningBench.freePort();
         ZunvxConfig config = ZunvxConfig.from(Map.of(
