@@ -31,7 +31,9 @@ public final class VolumeCreateBench {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         int warmup = 3;
         Path data = Files.createTempDirectory("zunvx-bench");
-        String host = "bench-" + UUID.randomUUID().toString().substring(0, 6);
+        // scripts/bench.sh gives its run's tag, by which it removes whatever a killed step left behind.
+        String host = System.getenv().getOrDefault("BENCH_TAG", "bench") + "-"
+                + UUID.randomUUID().toString().substring(0, 6);
         int apiPort = CreateToRunningBench.freePort();
         ZunvxConfig config = ZunvxConfig.from(Map.of(
                 "ZUNVX_DATA_DIR", data.toString(),
@@ -86,7 +88,7 @@ public final class VolumeCreateBench {
                                 String body, List<Double> into) throws Exception {
         long t0 = System.nanoTime();
         String uuid = send(http, token, "POST", base + "/v1/containers?run=true", body).getString("uuid");
-        long t1 = CreateToRunningBench.awaitRunning(events, uuid);
+        long t1 = CreateToRunningBench.awaitRunning(events, uuid).nanos();
         if (into != null) {
             into.add((t1 - t0) / 1e6);
         }

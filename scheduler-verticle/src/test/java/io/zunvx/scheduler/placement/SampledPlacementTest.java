@@ -168,8 +168,9 @@ class SampledPlacementTest {
     void howManyPassingHostsASampleWants() {
         assertEquals(10, Sampling.SCALED.wanted(10));
         assertEquals(100, Sampling.SCALED.wanted(1_000));
-        assertEquals(500, Sampling.SCALED.wanted(10_000));
-        assertEquals(1_000, Sampling.SCALED.wanted(100_000));
+        assertEquals(100, Sampling.SCALED.wanted(10_000));
+        assertEquals(200, Sampling.SCALED.wanted(20_000));
+        assertEquals(250, Sampling.SCALED.wanted(100_000));
         assertEquals(1_000_000, Sampling.EXHAUSTIVE.wanted(1_000_000));
         assertThrows(IllegalArgumentException.class, () -> new Sampling(0, 5, 10));
         assertThrows(IllegalArgumentException.class, () -> new Sampling(10, 5, 9));
