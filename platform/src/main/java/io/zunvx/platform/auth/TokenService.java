@@ -11,6 +11,7 @@ import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import io.zunvx.platform.db.Database;
 import io.zunvx.platform.error.ZunException;
@@ -101,13 +102,15 @@ public final class TokenService {
     }
 
     /**
-     * A signing service: loads the keys, creating the first one if there is none (safe when several instances start
-     * at once), and the newest private key, unsealed with {@code cipher}.
+     * A signing service: loads the keys, creating the first one if there is none, and the newest private key, unsealed
+     * with {@code cipher}. Several instances starting at once create one first key between them: the check and the
+     * insert run under a table lock, so none signs with a key the others have not seen yet.
      */
     public static Future<TokenService> load(Vertx vertx, Pool pool, String issuer, Duration ttl, Clock clock,
                                             CredentialCipher cipher) {
         KeyRing ring = new KeyRing(vertx, pool, issuer, cipher);
-        return keys(pool).compose(rows -> rows.isEmpty() ? createKey(pool, clock, cipher) : Future.succeededFuture())
+        return keys(pool).compose(rows -> rows.isEmpty() ? createFirstKey(pool, clock, cipher)
+                        : Future.succeededFuture())
                 .compose(v -> ring.refresh())
                 .map(v -> new TokenService(ring, issuer, ttl, clock, null,
                         new VerifiedTokens(clock, VerifiedTokens.DEFAULT_MAX_ENTRIES)));
@@ -231,7 +234,17 @@ public final class TokenService {
                 });
     }
 
+    private static Future<Void> createFirstKey(Pool pool, Clock clock, CredentialCipher cipher) {
+        return pool.withTransaction(tx -> tx.query("LOCK TABLE signing_keys IN EXCLUSIVE MODE").execute()
+                .compose(v -> tx.query("SELECT 1 FROM signing_keys WHERE retired_at IS NULL LIMIT 1").execute())
+                .compose(rs -> rs.size() > 0 ? Future.<Void>succeededFuture() : insertKey(tx, clock, cipher)));
+    }
+
     private static Future<Void> createKey(Pool pool, Clock clock, CredentialCipher cipher) {
+        return pool.withTransaction(tx -> insertKey(tx, clock, cipher));
+    }
+
+    private static Future<Void> insertKey(SqlClient sql, Clock clock, CredentialCipher cipher) {
         if (cipher == null) {
             return Future.failedFuture(new IllegalStateException("a verifying service cannot make signing keys"));
         }
@@ -243,12 +256,12 @@ public final class TokenService {
                     cipher.encrypt(pem("PRIVATE KEY", kp.getPrivate().getEncoded())));
             String pub = pem("PUBLIC KEY", kp.getPublic().getEncoded());
             String kid = UUID.randomUUID().toString();
-            return pool.withTransaction(sql -> sql.preparedQuery("""
+            return sql.preparedQuery("""
                             INSERT INTO signing_keys (kid, algorithm, public_key, created_at)
                             VALUES ($1, $2, $3, $4)""")
                     .execute(Tuple.of(kid, ALGORITHM, pub, clock.instant().atOffset(ZoneOffset.UTC)))
                     .compose(v -> sql.preparedQuery("INSERT INTO signing_key_secrets (kid, private_key) "
-                            + "VALUES ($1, $2)").execute(Tuple.of(kid, sealed)))).mapEmpty();
+                            + "VALUES ($1, $2)").execute(Tuple.of(kid, sealed))).mapEmpty();
         } catch (GeneralSecurityException e) {
             return Future.failedFuture(e);
         }
