@@ -11,6 +11,7 @@ import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import io.zunvx.platform.error.ZunException;
 import java.nio.charset.StandardCharsets;
@@ -83,10 +84,18 @@ public final class TokenService {
         return new TokenService(signer, verifier, kid, this.issuer, ttl, clock, jwks, issuer, verified);
     }
 
-    /** Loads the keys, creating the first one if there is none (safe when several instances start at once). */
+    /**
+     * Loads the keys, creating the first one if there is none. Several instances starting at once create one key
+     * between them: the check and the insert run under a table lock, so every instance signs with a key the others
+     * know (each loads the keys once, at start).
+     */
     public static Future<TokenService> load(Vertx vertx, Pool pool, String issuer, Duration ttl, Clock clock) {
         return keys(pool).compose(rows -> rows.isEmpty()
-                        ? createKey(pool, clock).compose(v -> keys(pool))
+                        ? pool.withTransaction(tx -> tx.query("LOCK TABLE signing_keys IN EXCLUSIVE MODE").execute()
+                                .compose(v -> tx.query("SELECT 1 FROM signing_keys WHERE retired_at IS NULL LIMIT 1")
+                                        .execute())
+                                .compose(rs -> rs.size() > 0 ? Future.<Void>succeededFuture() : createKey(tx, clock)))
+                                .compose(v -> keys(pool))
                         : Future.succeededFuture(rows))
                 .map(rows -> build(vertx, rows, issuer, ttl, clock));
     }
@@ -105,14 +114,14 @@ public final class TokenService {
                 });
     }
 
-    private static Future<Void> createKey(Pool pool, Clock clock) {
+    private static Future<Void> createKey(SqlClient db, Clock clock) {
         try {
             KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
             g.initialize(new ECGenParameterSpec("secp256r1"));
             KeyPair kp = g.generateKeyPair();
             String priv = pem("PRIVATE KEY", kp.getPrivate().getEncoded());
             String pub = pem("PUBLIC KEY", kp.getPublic().getEncoded());
-            return pool.preparedQuery("""
+            return db.preparedQuery("""
                             INSERT INTO signing_keys (kid, algorithm, private_key, public_key, created_at)
                             VALUES ($1, $2, $3, $4, $5)""")
                     .execute(Tuple.of(UUID.randomUUID().toString(), ALGORITHM, priv, pub,
