@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,6 +53,8 @@ class FaultIT {
     private static final int ROUNDS = 3;
     private static final Set<String> TRANSIENT = Set.of("Creating", "Deleting", "Restarting", "Rebuilding", "Unknown");
     private static final List<String> FIGURES = new ArrayList<>();
+    private static final String CREATE = """
+            {"image": "busybox", "command": ["sleep", "3600"], "cpu": 0.1, "memory": 16, "name": "%s"}""";
 
     @TempDir
     static Path data;
@@ -63,6 +66,7 @@ class FaultIT {
     static String project;
 
     @BeforeAll
+    @Timeout(value = 10, unit = TimeUnit.MINUTES)
     static void start() {
         cluster = new FaultCluster(data, Path.of("target", "fault-logs"));
         cluster.start();
@@ -102,7 +106,7 @@ class FaultIT {
     @Test
     @Order(1)
     void computeKilledMidCreate() {
-        fault("SIGKILL compute mid-create", ledger -> ledger.creates.get() >= 2, () -> {
+        fault("SIGKILL compute mid-create", ledger -> ledger.creates.get() >= 2, l -> {
             cluster.kill("compute");
             cluster.startRole("compute");
             cluster.awaitReady("compute");
@@ -112,7 +116,7 @@ class FaultIT {
     @Test
     @Order(2)
     void computeKilledMidStop() {
-        fault("SIGKILL compute mid-stop", ledger -> ledger.stops.get() >= 1, () -> {
+        fault("SIGKILL compute mid-stop", ledger -> ledger.stops.get() >= 1, l -> {
             cluster.kill("compute");
             cluster.startRole("compute");
             cluster.awaitReady("compute");
@@ -122,7 +126,7 @@ class FaultIT {
     @Test
     @Order(3)
     void computeKilledMidDelete() {
-        fault("SIGKILL compute mid-delete", ledger -> ledger.deletes.get() >= 1, () -> {
+        fault("SIGKILL compute mid-delete", ledger -> ledger.deletes.get() >= 1, l -> {
             cluster.kill("compute");
             cluster.startRole("compute");
             cluster.awaitReady("compute");
@@ -132,7 +136,7 @@ class FaultIT {
     @Test
     @Order(4)
     void schedulerKilledHoldingClaims() {
-        fault("SIGKILL scheduler", ledger -> ledger.creates.get() >= 2, () -> {
+        fault("SIGKILL scheduler", ledger -> ledger.creates.get() >= 2, l -> {
             cluster.kill("scheduler");
             cluster.startRole("scheduler");
             cluster.awaitReady("scheduler");
@@ -142,8 +146,22 @@ class FaultIT {
     @Test
     @Order(5)
     void apiKilledWithRequestsInFlight() {
-        fault("SIGKILL api (the other serves)", ledger -> ledger.creates.get() >= 2, () -> {
+        fault("SIGKILL api (the other serves)", ledger -> ledger.creates.get() >= 2, l -> {
+            // More creates sent to this process alone, racing the kill: each answered one is recorded.
+            List<CompletableFuture<Void>> inFlight = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                String name = "fault-inflight-" + i;
+                inFlight.add(CompletableFuture.runAsync(() -> {
+                    l.sent.incrementAndGet();
+                    ZunHttp.Response r = quietly(() -> api("api1").post("/v1/containers", CREATE.formatted(name)));
+                    if (r != null && r.status() == 202) {
+                        l.acked.incrementAndGet();
+                        l.last.put(r.json().getString("uuid"), "create");
+                    }
+                }));
+            }
             cluster.kill("api1");
+            inFlight.forEach(CompletableFuture::join);
             cluster.startRole("api1");
             cluster.awaitReady("api1");
         });
@@ -152,7 +170,7 @@ class FaultIT {
     @Test
     @Order(6)
     void kafkaKilled() {
-        fault("SIGKILL Kafka", ledger -> ledger.creates.get() >= 2, () -> {
+        fault("SIGKILL Kafka", ledger -> ledger.creates.get() >= 2, l -> {
             cluster.kill("kafka");
             cluster.startKafka();
         });
@@ -161,7 +179,7 @@ class FaultIT {
     @Test
     @Order(7)
     void postgresqlKilled() {
-        fault("SIGKILL PostgreSQL", ledger -> ledger.creates.get() >= 2, () -> {
+        fault("SIGKILL PostgreSQL", ledger -> ledger.creates.get() >= 2, l -> {
             cluster.killPg();
             cluster.startPg();
         });
@@ -170,13 +188,13 @@ class FaultIT {
     @Test
     @Order(8)
     void dockerdKilled() {
-        fault("SIGKILL dockerd", ledger -> ledger.creates.get() >= 2, cluster::killAndRestartDocker);
+        fault("SIGKILL dockerd", ledger -> ledger.creates.get() >= 2, l -> cluster.killAndRestartDocker());
     }
 
     @Test
     @Order(9)
     void computeStoppedPastHeartbeatTimeout() {
-        fault("SIGSTOP compute past the down time, SIGCONT", ledger -> ledger.creates.get() >= 2, () -> {
+        fault("SIGSTOP compute past the down time, SIGCONT", ledger -> ledger.creates.get() >= 2, l -> {
             cluster.signal("compute", "STOP");
             try {
                 Poll.until(Duration.ofSeconds(120), FaultIT::computeState, "down"::equals, "the host to go down");
@@ -232,7 +250,7 @@ class FaultIT {
     }
 
     /** Runs the workload, injects the fault once {@code trigger} holds, then waits for the platform to settle. */
-    private void fault(String name, Trigger trigger, Runnable inject) {
+    private void fault(String name, Trigger trigger, Consumer<Ledger> inject) {
         Ledger ledger = new Ledger();
         List<CompletableFuture<Void>> clients = new ArrayList<>();
         try (ExecutorService pool = Executors.newFixedThreadPool(CLIENTS)) {
@@ -242,7 +260,7 @@ class FaultIT {
             }
             Poll.until(Duration.ofSeconds(180), () -> trigger.ready(ledger) || clients.stream().allMatch(
                     CompletableFuture::isDone), ok -> ok, "the moment to inject " + name);
-            inject.run();
+            inject.accept(ledger);
             Instant recovered = Instant.now();
             clients.forEach(CompletableFuture::join);
             Check last = Poll.until(SETTLE, () -> check(ledger), Check::clean, "the platform to settle after " + name);
@@ -260,8 +278,7 @@ class FaultIT {
             boolean run = (round + client) % 2 == 0;
             String name = "fault-" + client + "-" + round;
             ZunHttp.Response created = ledger.send(a -> a.post("/v1/containers" + (run ? "?run=true" : ""),
-                    "{\"image\": \"busybox\", \"command\": [\"sleep\", \"3600\"], \"cpu\": 0.1, \"memory\": 16,"
-                            + " \"name\": \"" + name + "\"}"), true);
+                    CREATE.formatted(name)), true);
             if (created == null || created.status() != 202) {
                 continue;
             }
