@@ -70,8 +70,9 @@ final class DockerDaemons implements AutoCloseable {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(root.resolve("dockerd.log").toFile())).start();
             Daemon d = new Daemon(name, root, p);
             daemons.add(d);
-            Poll.until(Duration.ofSeconds(60), () -> run("docker", "-H", d.host(), "version") == 0, ok -> ok,
-                    "dockerd " + name);
+            // A restart after SIGKILL first recovers the killed engine's containers: slow on a loaded machine.
+            Poll.until(Duration.ofSeconds(180), () -> run("docker", "-H", d.host(), "version") == 0, ok -> ok,
+                    "dockerd " + name + " (log: " + root.resolve("dockerd.log") + ")");
             return d;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

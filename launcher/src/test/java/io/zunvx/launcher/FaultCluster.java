@@ -4,10 +4,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -208,7 +211,7 @@ final class FaultCluster implements AutoCloseable {
         // The log of the next incarnation follows the old one's; mark where.
         try {
             Files.writeString(logs.resolve(name + ".log"), "\n===== SIGKILL =====\n",
-                    java.nio.file.StandardOpenOption.APPEND);
+                    StandardOpenOption.APPEND);
         } catch (IOException e) {
             // only a marker
         }
@@ -249,7 +252,7 @@ final class FaultCluster implements AutoCloseable {
             signal("compute", "CONT");
         }
         List<String> names = new ArrayList<>(processes.keySet());
-        java.util.Collections.reverse(names);
+        Collections.reverse(names);
         for (String name : names) {
             Process p = processes.get(name);
             if (p.isAlive()) {
@@ -261,6 +264,14 @@ final class FaultCluster implements AutoCloseable {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
+            }
+        }
+        if (docker != null) {
+            try {
+                Files.copy(docker.root().resolve("dockerd.log"), logs.resolve("dockerd.log"),
+                        StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                // the engine's log is kept only for reading after a failure
             }
         }
         daemons.close();

@@ -25,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -223,7 +224,7 @@ class FaultIT {
         final AtomicInteger calls = new AtomicInteger();
 
         /** Sends through one API process, the other if it does not answer; null when neither answered. */
-        ZunHttp.Response send(java.util.function.Function<ZunHttp, ZunHttp.Response> call, boolean counted) {
+        ZunHttp.Response send(Function<ZunHttp, ZunHttp.Response> call, boolean counted) {
             if (counted) {
                 sent.incrementAndGet();
             }
@@ -309,22 +310,16 @@ class FaultIT {
 
     /** The container's status once it is one of {@code wanted} ("gone" once deleted), or null at the deadline. */
     private static String awaitStatus(Ledger ledger, String uuid, Set<String> wanted) {
-        Instant deadline = Instant.now().plus(STATE_WAIT);
-        while (Instant.now().isBefore(deadline)) {
-            ZunHttp.Response r = ledger.send(a -> a.get("/v1/containers/" + uuid), false);
-            String status = r == null ? null : r.status() == 404 ? "gone" : r.status() == 200
-                    ? r.json().getString("status") : null;
-            if (status != null && wanted.contains(status)) {
-                return status;
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return null;
-            }
+        try {
+            return Poll.until(STATE_WAIT, () -> {
+                ZunHttp.Response r = ledger.send(a -> a.get("/v1/containers/" + uuid), false);
+                return r == null ? null : r.status() == 404 ? "gone" : r.status() == 200
+                        ? r.json().getString("status") : null;
+            }, s -> s != null && wanted.contains(s), uuid + " to be one of " + wanted);
+        } catch (AssertionError e) {
+            // a fault held it up: the settle check decides
+            return null;
         }
-        return null;
     }
 
     /** What a settle check found. */
