@@ -20,6 +20,8 @@ final class DockerDaemons implements AutoCloseable {
     static final String ALT_RUNTIME = "zunvx-alt";
 
     private final List<Daemon> daemons = new ArrayList<>();
+    /** Processes a killed engine left behind (its containerd), ended at {@link #close()} if still alive. */
+    private final List<ProcessHandle> leftovers = new ArrayList<>();
 
     record Daemon(String name, Path root, Process process) {
         String host() {
@@ -29,8 +31,34 @@ final class DockerDaemons implements AutoCloseable {
 
     Daemon start(String name) {
         Path root = Path.of("/tmp", "zunvx-dockerd-" + name + "-" + ProcessHandle.current().pid());
+        deleteTree(root);
+        Daemon d = launch(name, root);
+        int loaded = run("sh", "-c", "docker save busybox:latest | docker -H " + d.host() + " load -q");
+        if (loaded != 0) {
+            throw new IllegalStateException("could not load busybox into dockerd " + name);
+        }
+        return d;
+    }
+
+    /**
+     * Kills a daemon's engine with SIGKILL, as a crash would (its containerd and shims are left to themselves), then
+     * starts it again on the same data and exec roots; returns the new daemon once it answers.
+     */
+    Daemon killAndRestart(Daemon d) {
+        List<ProcessHandle> children = d.process().descendants().toList();
+        d.process().destroyForcibly();
         try {
-            deleteTree(root);
+            d.process().waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        leftovers.addAll(children);
+        daemons.remove(d);
+        return launch(d.name(), d.root());
+    }
+
+    private Daemon launch(String name, Path root) {
+        try {
             Files.createDirectories(root);
             String runc = Files.exists(Path.of("/usr/sbin/runc")) ? "/usr/sbin/runc" : "/usr/bin/runc";
             Process p = new ProcessBuilder("dockerd", "--storage-driver=vfs", "--bridge=none", "--iptables=false",
@@ -38,15 +66,13 @@ final class DockerDaemons implements AutoCloseable {
                     "--data-root", root.resolve("data").toString(), "--exec-root", root.resolve("exec").toString(),
                     "--pidfile", root.resolve("docker.pid").toString(),
                     "--add-runtime", ALT_RUNTIME + "=" + runc)
-                    .redirectErrorStream(true).redirectOutput(root.resolve("dockerd.log").toFile()).start();
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(root.resolve("dockerd.log").toFile())).start();
             Daemon d = new Daemon(name, root, p);
             daemons.add(d);
-            Poll.until(Duration.ofSeconds(60), () -> run("docker", "-H", d.host(), "version") == 0, ok -> ok,
-                    "dockerd " + name);
-            int loaded = run("sh", "-c", "docker save busybox:latest | docker -H " + d.host() + " load -q");
-            if (loaded != 0) {
-                throw new IllegalStateException("could not load busybox into dockerd " + name);
-            }
+            // A restart after SIGKILL first recovers the killed engine's containers: slow on a loaded machine.
+            Poll.until(Duration.ofSeconds(180), () -> run("docker", "-H", d.host(), "version") == 0, ok -> ok,
+                    "dockerd " + name + " (log: " + root.resolve("dockerd.log") + ")");
             return d;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -85,8 +111,9 @@ final class DockerDaemons implements AutoCloseable {
 
     @Override
     public void close() {
+        daemons.forEach(this::stop);
+        leftovers.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
         for (Daemon d : daemons) {
-            stop(d);
             // vfs layers and exec state are plain directories once the engine is gone.
             run("sh", "-c", "umount -R " + d.root() + "/exec 2>/dev/null; umount -R " + d.root()
                     + "/data 2>/dev/null; true");

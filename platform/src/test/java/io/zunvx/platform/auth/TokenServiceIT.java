@@ -149,6 +149,26 @@ class TokenServiceIT {
     }
 
     @Test
+    void instancesStartingAtOnceShareOneKey() {
+        // GIVEN four services loading at the same moment from a database without keys, as roles started together do
+        Pool pool = freshPool();
+        List<io.vertx.core.Future<TokenService>> loading = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            loading.add(TokenService.load(pg.vertx(), pool, ISSUER, TTL, Clock.systemUTC()));
+        }
+        List<TokenService> all = loading.stream().map(f -> await(f)).toList();
+
+        // THEN one key was created, and each verifies what every other issues
+        assertEquals(1, signingKeys(pool).size());
+        for (TokenService issuer : all) {
+            String token = issuer.issue(ALICE).value();
+            for (TokenService verifier : all) {
+                assertEquals(ALICE.userId(), await(verifier.verify(token)).userId());
+            }
+        }
+    }
+
+    @Test
     void tokenSignedByAnotherDatabasesKeyIsRejected() {
         // GIVEN two deployments with their own databases, hence their own keys, and the same issuer
         TokenService ours = load(freshPool(), ISSUER, Clock.systemUTC());
