@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
@@ -152,9 +153,9 @@ class TokenServiceIT {
     void instancesStartingAtOnceShareOneKey() {
         // GIVEN four services loading at the same moment from a database without keys, as roles started together do
         Pool pool = freshPool();
-        List<io.vertx.core.Future<TokenService>> loading = new ArrayList<>();
+        List<Future<TokenService>> loading = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            loading.add(TokenService.load(pg.vertx(), pool, ISSUER, TTL, Clock.systemUTC()));
+            loading.add(TokenService.load(pg.vertx(), pool, ISSUER, TTL, Clock.systemUTC(), CIPHER));
         }
         List<TokenService> all = loading.stream().map(f -> await(f)).toList();
 
