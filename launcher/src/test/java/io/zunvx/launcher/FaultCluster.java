@@ -35,6 +35,8 @@ final class FaultCluster implements AutoCloseable {
     final DockerDaemons daemons = new DockerDaemons();
     DockerDaemons.Daemon docker;
     private final String registryKey;
+    /** One signing-key secret for every role, as a deployment shares it (each would otherwise seal with its own file). */
+    private final String signingKeySecret;
     private final Map<String, Process> processes = new LinkedHashMap<>();
     private final Map<String, Integer> opsPorts = new HashMap<>();
     private final Map<String, Integer> apiPorts = new HashMap<>();
@@ -45,6 +47,9 @@ final class FaultCluster implements AutoCloseable {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         registryKey = Base64.getEncoder().encodeToString(key);
+        byte[] signing = new byte[32];
+        new SecureRandom().nextBytes(signing);
+        signingKeySecret = Base64.getEncoder().encodeToString(signing);
     }
 
     private final Thread onExit = new Thread(this::close, "fault-cluster-exit");
@@ -155,6 +160,10 @@ final class FaultCluster implements AutoCloseable {
         env.put("ZUNVX_ADMIN_PASSWORD", ADMIN_PASSWORD);
         env.put("ZUNVX_QUOTA_CONTAINERS", "1000");
         env.put("ZUNVX_REGISTRY_KEY", registryKey);
+        if (role.startsWith("api")) {
+            // Only the signing roles get it; the scheduler and the agent verify with public keys.
+            env.put("ZUNVX_SIGNING_KEY_SECRET", signingKeySecret);
+        }
         return env;
     }
 
