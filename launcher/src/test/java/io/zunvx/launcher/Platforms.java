@@ -56,7 +56,7 @@ final class Platforms {
         for (int attempt = 1; ; attempt++) {
             try {
                 return startOnce(dataDir, crashPoints, extra);
-            } catch (RuntimeException e) {
+            } catch (Exception e) {
                 if (attempt >= 3 || !causedByBind(e)) {
                     throw e;
                 }
