@@ -20,8 +20,6 @@ final class DockerDaemons implements AutoCloseable {
     static final String ALT_RUNTIME = "zunvx-alt";
 
     private final List<Daemon> daemons = new ArrayList<>();
-    /** Processes a killed engine left behind (its containerd), ended at {@link #close()} if still alive. */
-    private final List<ProcessHandle> leftovers = new ArrayList<>();
 
     record Daemon(String name, Path root, Process process) {
         String host() {
@@ -41,20 +39,46 @@ final class DockerDaemons implements AutoCloseable {
     }
 
     /**
-     * Kills a daemon's engine with SIGKILL, as a crash would (its containerd and shims are left to themselves), then
-     * starts it again on the same data and exec roots; returns the new daemon once it answers.
+     * Kills a daemon's engine with SIGKILL, as a crash would, then starts it again on the same data and exec roots;
+     * returns the new daemon once it answers. The engine's containerd dies with it (the engine starts it so), while the
+     * container shims live on. Where nothing reaps orphans (PID 1 of some machines does not), the dead containerd stays
+     * a zombie that its pid file still names: a new engine would take it for running, wait for its socket and never
+     * answer. So the killed processes are waited for until they are gone or zombies, and their pid files are removed,
+     * as a host's init system does before it starts the engine again.
      */
     Daemon killAndRestart(Daemon d) {
-        List<ProcessHandle> children = d.process().descendants().toList();
+        List<ProcessHandle> children = d.process().descendants().filter(p -> p.info().command()
+                .map(c -> c.endsWith("containerd")).orElse(false)).toList();
         d.process().destroyForcibly();
         try {
             d.process().waitFor(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        leftovers.addAll(children);
+        children.forEach(ProcessHandle::destroyForcibly);
+        Poll.until(Duration.ofSeconds(30), () -> children.stream().allMatch(DockerDaemons::deadOrZombie), gone -> gone,
+                "the killed engine's containerd to end");
+        try {
+            Files.deleteIfExists(d.root().resolve("docker.pid"));
+            Files.deleteIfExists(d.root().resolve("exec").resolve("containerd").resolve("containerd.pid"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         daemons.remove(d);
         return launch(d.name(), d.root());
+    }
+
+    /** Whether a process has ended: gone, or a zombie nobody reaps. */
+    private static boolean deadOrZombie(ProcessHandle p) {
+        if (!p.isAlive()) {
+            return true;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(p.pid()), "stat"));
+            return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (IOException e) {
+            return true;
+        }
     }
 
     private Daemon launch(String name, Path root) {
@@ -112,7 +136,6 @@ final class DockerDaemons implements AutoCloseable {
     @Override
     public void close() {
         daemons.forEach(this::stop);
-        leftovers.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
         for (Daemon d : daemons) {
             // vfs layers and exec state are plain directories once the engine is gone.
             run("sh", "-c", "umount -R " + d.root() + "/exec 2>/dev/null; umount -R " + d.root()
