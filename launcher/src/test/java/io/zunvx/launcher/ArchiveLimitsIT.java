@@ -14,7 +14,7 @@ import io.zunvx.api.compute.ComputeClient;
 import io.zunvx.api.container.ContainerActionsApi;
 import io.zunvx.api.http.ApiRouter;
 import io.zunvx.compute.internal.InternalEndpoint;
-import java.io.ByteArrayInputStream;
+import io.zunvx.platform.http.ChunkedUpload;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -157,9 +157,12 @@ class ArchiveLimitsIT extends ActionsBaseIT {
         // A declared length above the put_archive limit: refused before the body is read
         byte[] over = filler((int) ContainerActionsApi.PUT_ARCHIVE_MAX_BODY + 1);
         assertFramework413(post(path, "1.40", over), "Request Entity Too Large");
-        // The same without a declared length: refused once the limit is passed
-        assertFramework413(send("POST", path, "1.40", HttpRequest.BodyPublishers.ofInputStream(
-                () -> new ByteArrayInputStream(over))), "Request Entity Too Large");
+        // The same without a declared length: refused once the limit is passed (sent by a client that reads the
+        // answer while it sends, as curl does: see ChunkedUpload)
+        ChunkedUpload.Answer streamed = ChunkedUpload.send(platform.apiPort(), "POST", path, Map.of(
+                "Accept", "application/json", "Content-Type", "application/json", "X-Auth-Token",
+                platform.adminToken(), "OpenStack-API-Version", "container 1.40"), over.length);
+        assertFramework413(new Answer(streamed.status(), bytes(streamed.body())), "Request Entity Too Large");
 
         // A body within the limit holding an archive larger than the agent's limit
         byte[] tooLarge = new byte[(int) ComputeClient.MAX_ARCHIVE_BYTES + 1];

@@ -15,6 +15,7 @@ import io.zunvx.compute.LocalRegistry;
 import io.zunvx.compute.TestImages;
 import io.zunvx.compute.agent.CrashPoints;
 import io.zunvx.compute.agent.ProjectImages;
+import io.zunvx.platform.http.ChunkedUpload;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -349,27 +350,11 @@ class ImagesIT {
 
         // larger than the limit
         String big = createStoreImage("big-" + UUID.randomUUID().toString().substring(0, 8));
-        r = store("PUT", "/images/" + big + "/file", HttpRequest.BodyPublishers.ofInputStream(
-                () -> new InputStream() {
-                    long left = UPLOAD_LIMIT + 1024 * 1024;
-
-                    @Override
-                    public int read() {
-                        return left-- > 0 ? 'x' : -1;
-                    }
-
-                    @Override
-                    public int read(byte[] b, int off, int len) {
-                        if (left <= 0) {
-                            return -1;
-                        }
-                        int n = (int) Math.min(len, left);
-                        java.util.Arrays.fill(b, off, off + n, (byte) 'x');
-                        left -= n;
-                        return n;
-                    }
-                }), "application/octet-stream");
-        assertEquals(413, r.statusCode(), r.body());
+        // (sent by a client that reads the answer while it sends, as curl does: see ChunkedUpload)
+        ChunkedUpload.Answer oversized = ChunkedUpload.send(platform.apiPort(), "PUT", "/image/v2/images/" + big
+                + "/file", Map.of("X-Auth-Token", platform.adminToken(), "Content-Type", "application/octet-stream"),
+                UPLOAD_LIMIT + 1024 * 1024);
+        assertEquals(413, oversized.status(), oversized.body());
 
         // nothing half-written is left: no large object beyond those of active images
         long activeBlobs = platform.platform().pool().query(

@@ -12,7 +12,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.zunvx.api.ApiPlatform;
 import io.zunvx.api.ApiPlatform.Resp;
-import java.io.ByteArrayInputStream;
+import io.zunvx.platform.http.ChunkedUpload;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -301,12 +301,12 @@ class GlanceIT {
         assertQueuedWithoutData(id, token);
 
         // No declared length (chunked), more data than the limit: 413 once the limit is passed.
-        byte[] tooMuch = new byte[(int) LIMIT + (1 << 20)];
-        Resp r = api.send(HttpRequest.newBuilder(URI.create(api.url() + "/image/v2/images/" + id + "/file"))
-                .timeout(Duration.ofSeconds(60))
-                .header("X-Auth-Token", token).header("Content-Type", "application/octet-stream")
-                .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(tooMuch))).build());
-        assertGlanceError(r, 413, "exceeds the limit of " + LIMIT + " bytes");
+        // (sent by a client that reads the answer while it sends, as curl does: see ChunkedUpload)
+        ChunkedUpload.Answer streamed = ChunkedUpload.send(URI.create(api.url()).getPort(), "PUT", "/image/v2/images/"
+                + id + "/file", Map.of("X-Auth-Token", token, "Content-Type", "application/octet-stream"),
+                LIMIT + (1 << 20));
+        assertGlanceError(new Resp(streamed.status(), null, streamed.body().getBytes(StandardCharsets.UTF_8)), 413,
+                "exceeds the limit of " + LIMIT + " bytes");
         assertQueuedWithoutData(id, token);
         assertEquals(before, blobs());
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.json.JsonObject;
 import io.zunvx.api.ApiPlatform;
 import io.zunvx.api.ApiPlatform.Resp;
+import io.zunvx.platform.http.ChunkedUpload;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -151,13 +152,11 @@ class GlanceUploadLimitsIT {
     void aSpooledUploadOfUnknownLengthOverTheLimitIs413() {
         String token = api.memberToken("big-" + UUID.randomUUID().toString().substring(0, 8));
         String id = create(token);
-        HttpRequest chunked = HttpRequest.newBuilder(URI.create(api.url() + "/image/v2/images/" + id + "/file"))
-                .header("X-Auth-Token", token).header("Content-Type", "application/octet-stream")
-                .timeout(Duration.ofSeconds(60))
-                .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(
-                        new byte[(int) MAX + 256 * 1024]))).build();
-        Resp r = api.send(chunked);
-        assertEquals(413, r.status(), r.toString());
+        // (sent by a client that reads the answer while it sends, as curl does: see ChunkedUpload)
+        ChunkedUpload.Answer r = ChunkedUpload.send(URI.create(api.url()).getPort(), "PUT", "/image/v2/images/" + id
+                + "/file", Map.of("X-Auth-Token", token, "Content-Type", "application/octet-stream"),
+                MAX + 256 * 1024);
+        assertEquals(413, r.status(), r.body());
         assertEquals("queued", status(token, id));
     }
 
