@@ -9,9 +9,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** A small blocking HTTP client for tests, speaking to the API as a Zun client would. */
+/**
+ * A small blocking HTTP client for tests, speaking to the API as a Zun client would. Every instance shares one JDK
+ * client: each JDK client holds a selector thread, its file descriptors and a pool of open connections until it is
+ * collected, so a client per instance (tests make thousands of instances) once ran the test JVM out of file
+ * descriptors.
+ */
 final class ZunHttp {
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HTTP;
     private final String base;
     private final String token;
     private final String version;
